@@ -1,0 +1,175 @@
+/**
+ * Backend selection: the only file in the library that names a TensorFlow.js backend.
+ *
+ * Order for `'auto'`: `tensorflow` through `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, then
+ * `wasm` (with this library's kernel fixes), then the pure-JavaScript `cpu` backend. The `SI_BACKEND`
+ * environment variable and the `--backend` flag of every script and CLI command override the default.
+ */
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError, describeValue } from './errors.js';
+import { registerWasmKernelFixes } from './kernels/index.js';
+
+/** Names accepted by {@link initBackend}. */
+export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** A backend name accepted by {@link initBackend}. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** What {@link initBackend} chose and why. */
+export interface BackendInfo {
+  /** The active tfjs backend: `'tensorflow'`, `'wasm'` or `'cpu'`. */
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  /** What was asked for (after `SI_BACKEND` was applied). */
+  requested: BackendName;
+  /** The npm package that provides the active backend. */
+  providedBy: string;
+  /** Backends tried before the active one, each with the reason it was skipped. */
+  skipped: { name: string; reason: string }[];
+  /** Kernel fixes registered for the active backend (empty unless wasm). */
+  kernelFixes: string[];
+}
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * Register this library's wasm kernel fixes (fast transposed matmuls, missing gradient kernels).
+   * Turn off only to measure what they gain.
+   * @default true
+   */
+  kernelFixes?: boolean;
+  /**
+   * Where the one info line goes; `null` silences it.
+   * @default console.error
+   */
+  log?: ((line: string) => void) | null;
+}
+
+const INSTALL_HINT =
+  "install it with 'npm install @tensorflow/tfjs-node-gpu' (NVIDIA GPU with CUDA) or 'npm install @tensorflow/tfjs-node' " +
+  '(CPU); both download libtensorflow while installing, so they need network access to storage.googleapis.com';
+
+function isInstalled(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tryImport(pkg: string): Promise<string | null> {
+  if (!isInstalled(pkg)) return 'not installed';
+  try {
+    await import(pkg);
+    return null;
+  } catch (err) {
+    return `failed to load: ${(err as Error).message.split('\n')[0]}`;
+  }
+}
+
+async function activate(name: 'tensorflow' | 'wasm' | 'cpu'): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(name);
+    if (ok) await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolves the backend name: an explicit argument wins, then `SI_BACKEND`, then `'auto'`.
+ * Throws an {@link ArgumentError} listing the valid names for anything else.
+ */
+export function resolveBackendName(name?: string): BackendName {
+  const chosen = name ?? process.env.SI_BACKEND ?? 'auto';
+  if (!(BACKEND_NAMES as readonly string[]).includes(chosen)) {
+    const source = name !== undefined ? 'name' : 'SI_BACKEND';
+    throw new ArgumentError(
+      'initBackend',
+      source,
+      `one of ${BACKEND_NAMES.map((b) => `'${b}'`).join(', ')}`,
+      describeValue(chosen),
+    );
+  }
+  return chosen as BackendName;
+}
+
+/**
+ * Chooses and activates the fastest available backend, or the one asked for.
+ *
+ * - `'auto'` (default): tfjs-node-gpu → tfjs-node → wasm → cpu; prints one info line naming the choice.
+ * - `'tensorflow'`: tfjs-node-gpu or tfjs-node, else an error that says how to install them.
+ * - `'wasm'`: the WebAssembly backend with this library's kernel fixes registered.
+ * - `'cpu'`: the pure-JavaScript backend (slow; the reference for tests).
+ *
+ * @param name - backend to use; when omitted, `process.env.SI_BACKEND`, else `'auto'`.
+ * @returns what was chosen, what was skipped and why, and which kernel fixes are active.
+ * @example
+ * ```ts
+ * const info = await initBackend();          // e.g. { name: 'wasm', kernelFixes: ['BatchMatMul', ...] }
+ * await initBackend('cpu');                  // force the reference backend
+ * ```
+ */
+export async function initBackend(name?: string, options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const requested = resolveBackendName(name);
+  const log = options.log === undefined ? (line: string) => console.error(line) : options.log;
+  const skipped: { name: string; reason: string }[] = [];
+
+  if (requested === 'auto' || requested === 'tensorflow') {
+    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      const failure = await tryImport(pkg);
+      if (failure === null && (await activate('tensorflow'))) {
+        const info: BackendInfo = { name: 'tensorflow', requested, providedBy: pkg, skipped, kernelFixes: [] };
+        if (requested === 'auto') log?.(`si: backend tensorflow (${pkg})`);
+        return info;
+      }
+      skipped.push({ name: pkg, reason: failure ?? 'loaded, but the tensorflow backend did not initialise' });
+    }
+    if (requested === 'tensorflow') {
+      throw new Error(
+        `initBackend: the 'tensorflow' backend is not available (${skipped
+          .map((s) => `${s.name}: ${s.reason}`)
+          .join('; ')}); ${INSTALL_HINT}`,
+      );
+    }
+  }
+
+  if (requested === 'auto' || requested === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (await activate('wasm')) {
+      const kernelFixes = options.kernelFixes === false ? [] : registerWasmKernelFixes();
+      if (requested === 'auto') {
+        log?.(`si: backend wasm (${skipped.map((s) => `${s.name} ${s.reason}`).join(', ')})`);
+      }
+      return { name: 'wasm', requested, providedBy: '@tensorflow/tfjs-backend-wasm', skipped, kernelFixes };
+    }
+    if (requested === 'wasm') throw new Error('initBackend: the wasm backend failed to initialise');
+    skipped.push({ name: '@tensorflow/tfjs-backend-wasm', reason: 'failed to initialise' });
+  }
+
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await activate('cpu'))) throw new Error('initBackend: the cpu backend failed to initialise');
+  if (requested === 'auto') log?.(`si: backend cpu (${skipped.map((s) => `${s.name} ${s.reason}`).join(', ')})`);
+  return { name: 'cpu', requested, providedBy: '@tensorflow/tfjs-backend-cpu', skipped, kernelFixes: [] };
+}
+
+/**
+ * Reads `--backend NAME` or `--backend=NAME` from a script's arguments (default `process.argv`).
+ * Returns `undefined` when absent so that {@link initBackend} falls back to `SI_BACKEND` / `'auto'`.
+ */
+export function backendFlag(argv: readonly string[] = process.argv.slice(2)): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--backend') {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) {
+        throw new ArgumentError('--backend', '--backend', `followed by one of ${BACKEND_NAMES.join(', ')}`, 'nothing');
+      }
+      return value;
+    }
+    if (arg.startsWith('--backend=')) return arg.slice('--backend='.length);
+  }
+  return undefined;
+}

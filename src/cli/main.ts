@@ -1,0 +1,74 @@
+/**
+ * The `si` command-line tool: `si <command> [flags]`.
+ */
+import '@tensorflow/tfjs-layers';
+import { readFileSync } from 'node:fs';
+import { ArgumentError } from '../errors.js';
+import { formatFlags } from './args.js';
+import { backendCommand } from './backend-command.js';
+import type { Command } from './commands.js';
+
+const COMMANDS: Command[] = [backendCommand];
+
+function packageVersion(): string {
+  // src/cli/main.ts and dist/src/cli/main.js sit at different depths below the package root.
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'stochastic-interpolants' && pkg.version) return pkg.version;
+    } catch {
+      // try the next depth
+    }
+  }
+  return 'unknown';
+}
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'si — stochastic interpolants on TensorFlow.js',
+    '',
+    'Usage: si <command> [flags]        si <command> --help for its flags',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Global:',
+    '  --help        show this help',
+    '  --version     print the version',
+    '',
+    'Every command takes --backend auto|tensorflow|wasm|cpu (or SI_BACKEND) and --json.',
+  ].join('\n');
+}
+
+/** Runs `si` with `argv` (without node and script); returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    console.log(usage());
+    return first === undefined ? 1 : 0;
+  }
+  if (first === '--version' || first === '-v') {
+    console.log(packageVersion());
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    console.error(`si: unknown command '${first}'; valid commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: ${command.usage}\n\n${command.summary}\n\nFlags:\n${formatFlags(command.flags)}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof ArgumentError || (err instanceof Error && err.message.startsWith('initBackend'))) {
+      console.error(`si ${command.name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BACKEND_NAMES, backendFlag, initBackend, resolveBackendName } from '../src/backend.js';
+import { isBackendAvailable } from './helpers/index.js';
+
+describe('initBackend', () => {
+  const original = tf.getBackend();
+  const savedEnv = process.env.SI_BACKEND;
+  afterAll(async () => {
+    if (savedEnv === undefined) delete process.env.SI_BACKEND;
+    else process.env.SI_BACKEND = savedEnv;
+    await initBackend(original, { log: null });
+  });
+
+  it('rejects an unknown backend name, listing the valid names', async () => {
+    await expect(initBackend('gpu', { log: null })).rejects.toThrow(
+      "initBackend: argument 'name' must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got \"gpu\"",
+    );
+  });
+
+  it('rejects an unknown SI_BACKEND value and says where it came from', () => {
+    process.env.SI_BACKEND = 'webgl';
+    expect(() => resolveBackendName()).toThrow(/argument 'SI_BACKEND' must be one of/);
+    delete process.env.SI_BACKEND;
+  });
+
+  it('lets an explicit name win over SI_BACKEND, and SI_BACKEND over auto', () => {
+    process.env.SI_BACKEND = 'cpu';
+    expect(resolveBackendName()).toBe('cpu');
+    expect(resolveBackendName('wasm')).toBe('wasm');
+    delete process.env.SI_BACKEND;
+    expect(resolveBackendName()).toBe('auto');
+  });
+
+  it.skipIf(isBackendAvailable('tensorflow'))(
+    "fails clearly for 'tensorflow' without tfjs-node, saying how to install it",
+    async () => {
+      await expect(initBackend('tensorflow', { log: null })).rejects.toThrow(
+        /not available .*not installed.*npm install @tensorflow\/tfjs-node-gpu.*npm install @tensorflow\/tfjs-node/,
+      );
+    },
+  );
+
+  it.skipIf(isBackendAvailable('tensorflow'))('auto falls through to wasm with exactly one info line', async () => {
+    const lines: string[] = [];
+    const info = await initBackend('auto', { log: (l) => lines.push(l) });
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^si: backend wasm \(@tensorflow\/tfjs-node-gpu not installed, @tensorflow\/tfjs-node not installed\)$/);
+    expect(info.skipped.map((s) => s.name)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+  });
+
+  it('activates cpu and wasm on request, silently', async () => {
+    const lines: string[] = [];
+    for (const name of ['cpu', 'wasm'] as const) {
+      const info = await initBackend(name, { log: (l) => lines.push(l) });
+      expect(info.name).toBe(name);
+      expect(tf.getBackend()).toBe(name);
+    }
+    expect(lines).toEqual([]);
+  });
+
+  it('exports the valid names', () => {
+    expect([...BACKEND_NAMES]).toEqual(['auto', 'tensorflow', 'wasm', 'cpu']);
+  });
+});
+
+describe('backendFlag', () => {
+  it('reads --backend NAME and --backend=NAME, and is undefined when absent', () => {
+    expect(backendFlag(['--steps', '3', '--backend', 'cpu'])).toBe('cpu');
+    expect(backendFlag(['--backend=wasm'])).toBe('wasm');
+    expect(backendFlag(['--steps', '3'])).toBeUndefined();
+  });
+
+  it('rejects a --backend flag with no value', () => {
+    expect(() => backendFlag(['--backend'])).toThrow(/--backend.*got nothing/);
+    expect(() => backendFlag(['--backend', '--json'])).toThrow(/--backend/);
+  });
+});
