@@ -83,7 +83,7 @@ async function activate(name: 'tensorflow' | 'wasm' | 'cpu'): Promise<boolean> {
  * Throws an {@link ArgumentError} listing the valid names for anything else.
  */
 export function resolveBackendName(name?: string): BackendName {
-  const chosen = name ?? process.env.SI_BACKEND ?? 'auto';
+  const chosen = name ?? (process.env.SI_BACKEND || undefined) ?? 'auto';
   if (!(BACKEND_NAMES as readonly string[]).includes(chosen)) {
     const source = name !== undefined ? 'name' : 'SI_BACKEND';
     throw new ArgumentError(

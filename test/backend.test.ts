@@ -28,6 +28,8 @@ describe('initBackend', () => {
     process.env.SI_BACKEND = 'cpu';
     expect(resolveBackendName()).toBe('cpu');
     expect(resolveBackendName('wasm')).toBe('wasm');
+    process.env.SI_BACKEND = '';
+    expect(resolveBackendName()).toBe('auto');
     delete process.env.SI_BACKEND;
     expect(resolveBackendName()).toBe('auto');
   });

@@ -3,4 +3,4 @@
 import '@tensorflow/tfjs-layers';
 import { initBackend } from '../src/backend.js';
 
-await initBackend(process.env.SI_BACKEND ?? 'auto', { log: null });
+await initBackend(undefined, { log: null });
