@@ -1,0 +1,36 @@
+/**
+ * Small SVG helpers shared by the plots, and PNG output through sharp.
+ */
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import sharp from 'sharp';
+
+/** Escapes text for an SVG text node or attribute. */
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+}
+
+/** A compact label for a number: up to 3 significant digits, exponent form for very large/small values. */
+export function niceNumber(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
+}
+
+/**
+ * Renders an SVG document to a PNG file through sharp, atomically (temporary file, then rename), creating
+ * the directory if needed. Returns the image's width and height.
+ */
+export async function writePng(svg: string, path: string): Promise<{ width: number; height: number }> {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    const info = await sharp(Buffer.from(svg)).png().toFile(tmp);
+    renameSync(tmp, path);
+    return { width: info.width, height: info.height };
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
