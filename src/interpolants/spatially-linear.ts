@@ -1,0 +1,164 @@
+/**
+ * The one implementation behind every interpolant family: `x_t = α(t) x0 + β(t) x1 + γ(t) z`, given the
+ * coefficients as float64 number functions and as float32 tensor functions.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError, checkNumber, describeValue } from '../errors.js';
+import type { GammaSchedule, GammaValues, SingularEnds } from './gamma.js';
+import { asBatch, numberOps, tensorOps, type Ops } from './ops.js';
+import type { Interpolant, InterpolantCoefficients, InterpolantSample } from './types.js';
+import { checkTensor1D, checkTensor2D } from './validate.js';
+
+/** The α, β part of the coefficients (γ comes from the {@link GammaSchedule}). */
+export type AlphaBetaCoefficients<T> = Pick<
+  InterpolantCoefficients<T>,
+  'alpha' | 'beta' | 'dAlpha' | 'dBeta' | 'alphaDAlpha' | 'betaDBeta'
+>;
+
+/**
+ * How to build a {@link SpatiallyLinearInterpolant}: the flags and the two evaluators of the coefficients.
+ * `coefficientsAt` receives a validated `t ∈ [0, 1]`; `coefficients` is called inside `tf.tidy` and must
+ * return `[batch]` float32 tensors.
+ */
+export interface SpatiallyLinearConfig {
+  /** Registry name. */
+  name: string;
+  /** The γ option (zero for one-sided families). */
+  gammaSchedule: GammaSchedule;
+  /** x0 ~ N(0, I) plays z; γ must be the zero schedule. @default false */
+  oneSided?: boolean;
+  /** ρ0 = ρ1, α ≡ 0, β ≡ 1. @default false */
+  mirror?: boolean;
+  /** Ends where α̇, β̇ or γ̇ is infinite (combined with the γ schedule's own). */
+  singularEnds?: SingularEnds;
+  /** float64 coefficients. */
+  coefficientsAt(t: number): InterpolantCoefficients<number>;
+  /** float32 coefficients on a `[batch]` tensor. */
+  coefficients(t: tf.Tensor1D): InterpolantCoefficients<tf.Tensor1D>;
+}
+
+/**
+ * A spatially linear stochastic interpolant; every built-in family and {@link customInterpolant} is one.
+ * Build your own from a {@link SpatiallyLinearConfig} (and register it with `registerInterpolant`).
+ *
+ * @example
+ * ```ts
+ * const I = makeInterpolant('trig', { gamma: 'quadratic' });
+ * const { xt, dxt, dInterp } = I.sample(x0, x1, t, z); // [batch, d] each
+ * ```
+ */
+export class SpatiallyLinearInterpolant implements Interpolant {
+  readonly name: string;
+  readonly gammaSchedule: GammaSchedule;
+  readonly oneSided: boolean;
+  readonly mirror: boolean;
+  readonly singularEnds: SingularEnds;
+  private readonly config: SpatiallyLinearConfig;
+
+  /** @param config - flags and coefficient evaluators (see {@link SpatiallyLinearConfig}). */
+  constructor(config: SpatiallyLinearConfig) {
+    this.config = config;
+    this.name = config.name;
+    this.gammaSchedule = config.gammaSchedule;
+    this.oneSided = config.oneSided ?? false;
+    this.mirror = config.mirror ?? false;
+    const own = config.singularEnds ?? { start: false, end: false };
+    const g = config.gammaSchedule.singularEnds;
+    this.singularEnds = { start: own.start || g.start, end: own.end || g.end };
+  }
+
+  /** float64 coefficients at `t ∈ [0, 1]`. */
+  coefficientsAt(t: number): InterpolantCoefficients<number> {
+    checkNumber(`interpolant('${this.name}').coefficientsAt`, 't', t, { min: 0, max: 1 });
+    return this.config.coefficientsAt(t);
+  }
+
+  /** float32 coefficients on a `[batch]` time tensor (each entry `[batch]`, owned by the caller). */
+  coefficients(t: tf.Tensor1D): InterpolantCoefficients<tf.Tensor1D> {
+    checkTensor1D(`interpolant('${this.name}').coefficients`, 't', t);
+    const out = tf.tidy(() => ({ ...this.config.coefficients(t) }));
+    return out as InterpolantCoefficients<tf.Tensor1D>;
+  }
+
+  /**
+   * `x_t = α x0 + β x1 + γ z`, `dxt = α̇ x0 + β̇ x1 + γ̇ z`, `interp = α x0 + β x1`, `dInterp = α̇ x0 + β̇ x1`.
+   * Terms whose coefficient is identically zero (α for mirror, γ for one-sided / zero γ) are skipped, so
+   * they never produce `0·∞`.
+   */
+  sample(x0: tf.Tensor2D | null, x1: tf.Tensor2D, t: tf.Tensor1D, z?: tf.Tensor2D): InterpolantSample {
+    const fn = `interpolant('${this.name}').sample`;
+    checkTensor2D(fn, 'x1', x1);
+    const [batch, d] = x1.shape;
+    if (!this.mirror || x0 !== null) checkTensor2D(fn, 'x0', x0, batch, d);
+    checkTensor1D(fn, 't', t, batch);
+    const noisy = !this.gammaSchedule.isZero;
+    if (z === undefined) {
+      if (noisy) {
+        throw new ArgumentError(fn, 'z', `a float32 tensor of shape [${batch}, ${d}] (γ is not identically zero)`, 'undefined');
+      }
+    } else {
+      checkTensor2D(fn, 'z', z, batch, d);
+    }
+    return tf.tidy(() => {
+      const c = this.config.coefficients(t);
+      const col = (v: tf.Tensor1D) => tf.reshape(v, [batch, 1]);
+      let interp: tf.Tensor2D = tf.mul(col(c.beta), x1);
+      let dInterp: tf.Tensor2D = tf.mul(col(c.dBeta), x1);
+      if (!this.mirror) {
+        interp = tf.add(interp, tf.mul(col(c.alpha), x0 as tf.Tensor2D));
+        dInterp = tf.add(dInterp, tf.mul(col(c.dAlpha), x0 as tf.Tensor2D));
+      }
+      let xt: tf.Tensor2D;
+      let dxt: tf.Tensor2D;
+      if (noisy && z !== undefined) {
+        xt = tf.add(interp, tf.mul(col(c.gamma), z));
+        dxt = tf.add(dInterp, tf.mul(col(c.dGamma), z));
+      } else {
+        xt = tf.clone(interp);
+        dxt = tf.clone(dInterp);
+      }
+      return { xt, dxt, interp, dInterp };
+    });
+  }
+}
+
+/** A closed form of α, β (and products) given γ, written once for numbers and tensors. */
+export type AlphaBetaFormula = <T>(o: Ops<T>, t: T, g: GammaValues<T>) => AlphaBetaCoefficients<T>;
+
+/** Builds an interpolant from a closed-form α, β formula and a γ schedule. */
+export function interpolantFromFormula(
+  name: string,
+  gammaSchedule: GammaSchedule,
+  formula: AlphaBetaFormula,
+  flags: { oneSided?: boolean; mirror?: boolean; singularEnds?: SingularEnds } = {},
+): SpatiallyLinearInterpolant {
+  return new SpatiallyLinearInterpolant({
+    name,
+    gammaSchedule,
+    ...flags,
+    coefficientsAt: (t) => {
+      const g = gammaSchedule.valuesAt(t);
+      return { ...formula(numberOps, t, g), ...g };
+    },
+    coefficients: (t) => {
+      const g = gammaSchedule.values(t);
+      const ab = formula(tensorOps, t as tf.Tensor, g);
+      return {
+        alpha: asBatch(ab.alpha, t),
+        beta: asBatch(ab.beta, t),
+        dAlpha: asBatch(ab.dAlpha, t),
+        dBeta: asBatch(ab.dBeta, t),
+        alphaDAlpha: asBatch(ab.alphaDAlpha, t),
+        betaDBeta: asBatch(ab.betaDBeta, t),
+        ...g,
+      };
+    },
+  });
+}
+
+/** Throws unless the γ schedule is the zero schedule (one-sided families) — used by factories. */
+export function requireZeroGamma(fn: string, gamma: GammaSchedule): void {
+  if (!gamma.isZero) {
+    throw new ArgumentError(fn, 'options.gamma', "'zero' (one-sided interpolants have γ ≡ 0)", describeValue(gamma.name));
+  }
+}
