@@ -1,8 +1,151 @@
 /**
  * Kernel fixes for the wasm backend, registered by `initBackend` when wasm is chosen.
+ *
+ * Two kinds:
+ * - **overrides** replace a wasm kernel that exists but is slow on shapes training produces (transposed
+ *   and batched matmuls, the input gradient of conv2d); they call the wasm backend's own kernels for
+ *   the work;
+ * - **additions** register kernels tfjs-backend-wasm lacks, which gradients of common layers need
+ *   (conv2d and depthwise-conv2d gradients, the gradient of gather).
+ *
+ * {@link registerWasmKernelFixes} is idempotent and {@link unregisterWasmKernelFixes} restores the
+ * backend's own kernels, so a benchmark can compare both in one process.
  */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { createWasmBatchMatMulKernel } from './wasm-batch-matmul.js';
+import { forgetOriginalKernel, rememberOriginalKernel } from './wasm-common.js';
+import { createWasmConv2DBackpropFilterKernel } from './wasm-conv2d-backprop-filter.js';
+import { createWasmConv2DBackpropInputKernel } from './wasm-conv2d-backprop-input.js';
+import { createWasmDepthwiseConv2DBackpropFilterKernel } from './wasm-depthwise-conv2d-backprop-filter.js';
+import { createWasmDepthwiseConv2DBackpropInputKernel } from './wasm-depthwise-conv2d-backprop-input.js';
+import { createWasmFusedMatMulKernel } from './wasm-fused-matmul.js';
+import { createWasmSumKernel } from './wasm-sum.js';
+import { createWasmUnsortedSegmentSumKernel } from './wasm-unsorted-segment-sum.js';
 
-/** Registers this library's wasm kernel overrides; returns the kernel names it registered. */
+/** One kernel fix: which kernel, whether it replaces or adds, and how to build it. */
+export interface WasmKernelFix {
+  /** The tfjs kernel name, e.g. `'BatchMatMul'`. */
+  kernelName: string;
+  /** `'override'`: replaces an existing wasm kernel; `'addition'`: registers one the backend lacks. */
+  kind: 'override' | 'addition';
+  /** One line: what is wrong without the fix. */
+  reason: string;
+  /** Builds the config; receives the backend's own config for overrides (undefined for additions). */
+  create(original: KernelConfig | undefined): KernelConfig;
+}
+
+function needsOriginal(name: string, build: (original: KernelConfig) => KernelConfig) {
+  return (original: KernelConfig | undefined) => {
+    if (original === undefined) throw new Error(`wasm kernel fixes: no wasm '${name}' kernel to override`);
+    return build(original);
+  };
+}
+
+/** Every fix this library knows, in registration order. */
+export const WASM_KERNEL_FIXES: readonly WasmKernelFix[] = [
+  {
+    kernelName: 'BatchMatMul',
+    kind: 'override',
+    reason: 'transposed or batched products fall off XNNPACK to a scalar loop (10–50× slower)',
+    create: needsOriginal('BatchMatMul', createWasmBatchMatMulKernel),
+  },
+  {
+    kernelName: '_FusedMatMul',
+    kind: 'override',
+    reason: 'same slow path as BatchMatMul when transposed or batched; rank-1 bias only',
+    create: needsOriginal('_FusedMatMul', createWasmFusedMatMulKernel),
+  },
+  {
+    kernelName: 'Sum',
+    kind: 'override',
+    reason: 'reducing a leading axis (bias gradients) transposes the input with a slow strided copy first',
+    create: needsOriginal('Sum', createWasmSumKernel),
+  },
+  {
+    kernelName: 'Conv2DBackpropInput',
+    kind: 'override',
+    reason: 'a scalar loop ~10× slower than the XNNPACK forward convolution',
+    create: needsOriginal('Conv2DBackpropInput', createWasmConv2DBackpropInputKernel),
+  },
+  {
+    kernelName: 'Conv2DBackpropFilter',
+    kind: 'addition',
+    reason: 'missing: the filter gradient of conv2d (every conv layer in training)',
+    create: () => createWasmConv2DBackpropFilterKernel(),
+  },
+  {
+    kernelName: 'DepthwiseConv2dNativeBackpropInput',
+    kind: 'addition',
+    reason: 'missing: the input gradient of depthwise/separable conv2d',
+    create: () => createWasmDepthwiseConv2DBackpropInputKernel(),
+  },
+  {
+    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
+    kind: 'addition',
+    reason: 'missing: the filter gradient of depthwise/separable conv2d',
+    create: () => createWasmDepthwiseConv2DBackpropFilterKernel(),
+  },
+  {
+    kernelName: 'UnsortedSegmentSum',
+    kind: 'addition',
+    reason: 'missing: the gradient of gather (embeddings)',
+    create: () => createWasmUnsortedSegmentSumKernel(),
+  },
+];
+
+/** Names of every fix this library knows (whether or not registered right now). */
+export const WASM_KERNEL_FIX_NAMES: readonly string[] = WASM_KERNEL_FIXES.map((f) => f.kernelName);
+
+/** What is registered now: our config and the backend's own one it replaced (undefined for additions). */
+const installed = new Map<string, { ours: KernelConfig; original: KernelConfig | undefined }>();
+
+/**
+ * Registers this library's wasm kernel fixes and returns the names of the fixes now active.
+ *
+ * Idempotent: a second call registers nothing new and returns the same names. Needs the wasm backend's
+ * kernels to be registered (i.e. `@tensorflow/tfjs-backend-wasm` imported); without them it registers
+ * nothing and returns `[]`. An addition is skipped when the wasm backend already has that kernel (a
+ * future tfjs-backend-wasm that implements it natively wins).
+ */
 export function registerWasmKernelFixes(): string[] {
-  return [];
+  if (tf.getKernel('BatchMatMul', 'wasm') === undefined && installed.size === 0) return [];
+  for (const fix of WASM_KERNEL_FIXES) {
+    if (installed.has(fix.kernelName)) continue;
+    const current = tf.getKernel(fix.kernelName, 'wasm');
+    if (fix.kind === 'addition') {
+      if (current !== undefined) continue;
+      const ours = fix.create(undefined);
+      tf.registerKernel(ours);
+      installed.set(fix.kernelName, { ours, original: undefined });
+    } else {
+      if (current === undefined) continue;
+      const ours = fix.create(current);
+      rememberOriginalKernel(current);
+      tf.unregisterKernel(fix.kernelName, 'wasm');
+      tf.registerKernel(ours);
+      installed.set(fix.kernelName, { ours, original: current });
+    }
+  }
+  return activeWasmKernelFixes();
+}
+
+/**
+ * Removes every registered fix and restores the wasm backend's own kernels. Safe to call when nothing is
+ * registered. A kernel that someone else re-registered since is left alone.
+ */
+export function unregisterWasmKernelFixes(): void {
+  for (const [name, { ours, original }] of [...installed].reverse()) {
+    if (tf.getKernel(name, 'wasm') === ours) {
+      tf.unregisterKernel(name, 'wasm');
+      if (original !== undefined) tf.registerKernel(original);
+    }
+    forgetOriginalKernel(name);
+    installed.delete(name);
+  }
+}
+
+/** Names of the fixes registered right now, in registration order. */
+export function activeWasmKernelFixes(): string[] {
+  return WASM_KERNEL_FIXES.map((f) => f.kernelName).filter((name) => installed.has(name));
 }

@@ -1,0 +1,126 @@
+/**
+ * `Conv2DBackpropInput` (the input gradient of conv2d, and the forward pass of `conv2dTranspose`) for the
+ * wasm backend, as an XNNPACK convolution.
+ *
+ * Why: the wasm kernel is a direct scalar loop, ~10× slower than the forward convolution it differentiates
+ * (measured: `[32,28,28,32]`, 3×3, 32→32, stride 1: 209 ms against 20 ms forward). The input gradient is
+ * itself a convolution: with `dy` zero-interleaved by the stride (`dyz[oh·s] = dy[oh]`) and padded by
+ * `(FH−1)·d − padTop` in front,
+ *
+ *     dx[i] = Σ_fh dyz[i + padTop − fh·d] · f[fh]  =  valid-conv(pad(dyz), reverse(f) with in/out swapped)[i].
+ *
+ * The interleaving and padding use the wasm `PadV2` kernel (a reshape to `[B, OH, 1, OW, 1, C]` padded on
+ * the singleton axes interleaves zeros), the filter flip uses `Reverse` + `Transpose`, and the convolution
+ * is the wasm `Conv2D` kernel (XNNPACK). Padding that begins beyond the filter (`padTop > FH − 1`, only
+ * possible with explicit padding) goes to the backend's own kernel.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { cropInfo, disposeInfos, reshapeInfo, runWasmKernel, type WasmBackendLike } from './wasm-common.js';
+
+/** Attributes of the `Conv2DBackpropInput` kernel. */
+export interface Conv2DBackpropInputAttrs {
+  inputShape: [number, number, number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * Zero-interleaves `x: [B, h, w, C]` by `strides` along the spatial axes and pads `front` zeros before
+ * and enough after to reach at least `minLength` rows/columns:
+ * `out[b, front[0] + i·s0, front[1] + j·s1, c] = x[b, i, j, c]`, zeros elsewhere.
+ */
+export function interleaveAndPad(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  strides: [number, number],
+  front: [number, number],
+  minLength: [number, number],
+): TensorInfo {
+  const [batch, h, w, c] = x.shape as [number, number, number, number];
+  const [sh, sw] = strides;
+  let z: TensorInfo;
+  if (sh === 1 && sw === 1) {
+    z = reshapeInfo(backend, x, x.shape);
+  } else {
+    const r = reshapeInfo(backend, x, [batch, h, 1, w, 1, c]);
+    const p = runWasmKernel(backend, 'PadV2', { x: r }, {
+      paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
+      constantValue: 0,
+    });
+    z = reshapeInfo(backend, p, [batch, h * sh, w * sw, c]);
+    disposeInfos(backend, r, p);
+  }
+  const zh = z.shape[1]!;
+  const zw = z.shape[2]!;
+  const backH = Math.max(0, minLength[0] - front[0] - zh);
+  const backW = Math.max(0, minLength[1] - front[1] - zw);
+  if (front[0] === 0 && front[1] === 0 && backH === 0 && backW === 0) return z;
+  const out = runWasmKernel(backend, 'PadV2', { x: z }, {
+    paddings: [[0, 0], [front[0], backH], [front[1], backW], [0, 0]],
+    constantValue: 0,
+  });
+  disposeInfos(backend, z);
+  return out;
+}
+
+/**
+ * The input gradient of a channels-last conv2d: `dy: [B, OH, OW, CO]`, `filter: [FH, FW, CI, CO]` →
+ * `dx: [B, H, W, CI]` with `inputShape = [B, H, W, CI]`. Returns `null` when the padding is outside what
+ * the convolution form covers (the caller then uses the backend's own kernel).
+ */
+export function wasmConv2DBackpropInput(
+  backend: WasmBackendLike,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  attrs: Conv2DBackpropInputAttrs,
+): TensorInfo | null {
+  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
+  if (dataFormat !== 'channelsLast' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const frontH = info.filterHeight - 1 - info.padInfo.top;
+  const frontW = info.filterWidth - 1 - info.padInfo.left;
+  if (frontH < 0 || frontW < 0 || tf.util.sizeFromShape(attrs.inputShape) === 0) return null;
+  const { inHeight, inWidth, filterHeight, filterWidth } = info;
+
+  const flipped = runWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
+  const g = runWasmKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+  const z = interleaveAndPad(
+    backend,
+    dy,
+    [info.strideHeight, info.strideWidth],
+    [frontH, frontW],
+    [inHeight + filterHeight - 1, inWidth + filterWidth - 1],
+  );
+  const y = runWasmKernel(backend, 'Conv2D', { x: z, filter: g }, {
+    strides: [1, 1],
+    pad: 'valid',
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  });
+  const out = cropInfo(backend, y, [info.batchSize, inHeight, inWidth, info.inChannels]);
+  disposeInfos(backend, flipped, g, z, y);
+  return out;
+}
+
+/** Builds the `Conv2DBackpropInput` override from the wasm backend's own config (kept as the fallback). */
+export function createWasmConv2DBackpropInputKernel(original: KernelConfig): KernelConfig {
+  const kernelFunc = (args: Parameters<KernelFunc>[0]) => {
+    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+    const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+    const out = wasmConv2DBackpropInput(args.backend as WasmBackendLike, dy, filter, attrs);
+    return out ?? runWasmKernel(args.backend as WasmBackendLike, tf.Conv2DBackpropInput, args.inputs, args.attrs);
+  };
+  return { kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc };
+}
