@@ -1,0 +1,184 @@
+/**
+ * AdaBelief (Zhuang et al., "AdaBelief Optimizer: Adapting Stepsizes by the Belief in Observed Gradients",
+ * NeurIPS 2020) as a `tf.Optimizer`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  checkAdamFamily,
+  checkLearningRate,
+  checkSlotShape,
+  checkWeightList,
+  decayed,
+  disposeSlots,
+  gradientEntries,
+  lookupVariable,
+  slotsFromWeights,
+  zeroSlot,
+} from './optimizer-state.js';
+import type { NamedTensor, ScheduledOptimizer, SlotVariable } from './optimizer-state.js';
+
+/** Options of {@link AdaBelief}. */
+export interface AdaBeliefOptions {
+  /** Step size α (changeable later with `setLearningRate`). @default 1e-3 */
+  learningRate?: number;
+  /** Decay of the first moment m, in [0, 1). @default 0.9 */
+  beta1?: number;
+  /** Decay of the belief s (the EMA of (g − m)²), in [0, 1). @default 0.999 */
+  beta2?: number;
+  /**
+   * ε, added to s at every step and to the denominator. It sits inside the square root, so it plays the
+   * role of ε² in Adam (the authors recommend 1e-16 where Adam would use 1e-8). @default 1e-16
+   */
+  epsilon?: number;
+  /** Decoupled (AdamW-style) weight decay λ: θ ← θ (1 − α λ) before the adaptive step. @default 0 */
+  weightDecay?: number;
+}
+
+/**
+ * AdaBelief: Adam with the second moment replaced by the "belief" s, an EMA of the squared deviation of the
+ * gradient from its EMA. With t the 1-based step, g the gradient and all operations elementwise:
+ *
+ *   m_t = β1 m_{t−1} + (1 − β1) g_t
+ *   s_t = β2 s_{t−1} + (1 − β2) (g_t − m_t)² + ε
+ *   m̂_t = m_t / (1 − β1^t),   ŝ_t = s_t / (1 − β2^t)
+ *   θ_t = θ_{t−1} (1 − α λ) − α m̂_t / (√ŝ_t + ε)
+ *
+ * (m_0 = s_0 = 0; λ = weightDecay, 0 by default.) This is the official PyTorch implementation's form
+ * (`adabelief_pytorch`, ε added to s in place, ŝ = s / (1 − β2^t)); the paper's Algorithm 2 additionally
+ * writes ŝ_t = (s_t + ε)/(1 − β2^t), a second ε that is negligible at the recommended ε = 1e-16.
+ *
+ * First step: m̂_1 = g and ŝ_1 = β1² g² + ε/(1 − β2), so the first update is
+ * α g / (√(β1² g² + ε/(1 − β2)) + ε) ≈ α sign(g) / β1 whenever β1² g² ≫ ε/(1 − β2); Adam's first step is
+ * ≈ α sign(g).
+ *
+ * State (per variable, in the order of the gradient list, as in tfjs's own optimisers): `m` and `s`; the
+ * bias corrections are computed in double precision from the iteration count, so `getWeights()` →
+ * `[iter, …m, …s]` is the complete state and `setWeights()` on a fresh instance continues identically.
+ * Pass gradients for the same variables in the same order at every step (e.g. `minimize(f, false, varList)`).
+ *
+ * @example
+ * ```ts
+ * const opt = new AdaBelief({ learningRate: 1e-3 });
+ * opt.minimize(() => loss(), false, model.trainableWeights.map((w) => w.read() as tf.Variable));
+ * opt.setLearningRate(5e-4);                  // e.g. from a schedule
+ * const state = await opt.getWeights();       // [{ name: 'iter' }, …'/m', …'/s']
+ * ```
+ */
+export class AdaBelief extends tf.Optimizer implements ScheduledOptimizer {
+  /** Name in the tfjs serialisation registry. */
+  static get className(): string {
+    return 'AdaBelief';
+  }
+
+  /** Step size α used by the next step. */
+  learningRate: number;
+  /** β1. */
+  readonly beta1: number;
+  /** β2. */
+  readonly beta2: number;
+  /** ε. */
+  readonly epsilon: number;
+  /** Decoupled weight decay λ. */
+  readonly weightDecay: number;
+
+  private firstMoments: SlotVariable[] = [];
+  private beliefs: SlotVariable[] = [];
+
+  /** @param options - hyper-parameters; see {@link AdaBeliefOptions} for defaults. */
+  constructor(options: AdaBeliefOptions = {}) {
+    super();
+    const h = checkAdamFamily('AdaBelief', options, { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-16, weightDecay: 0 });
+    this.learningRate = h.learningRate;
+    this.beta1 = h.beta1;
+    this.beta2 = h.beta2;
+    this.epsilon = h.epsilon;
+    this.weightDecay = h.weightDecay;
+  }
+
+  /** The learning rate the next step will use. */
+  getLearningRate(): number {
+    return this.learningRate;
+  }
+
+  /** Sets the learning rate for the following steps (a finite number ≥ 0). */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = checkLearningRate('AdaBelief.setLearningRate', 'learningRate', learningRate);
+  }
+
+  /** One AdaBelief step for every variable named in `variableGradients` (null gradients are skipped). */
+  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const fn = 'AdaBelief.applyGradients';
+    const entries = gradientEntries(variableGradients);
+    const t = this.iterations + 1;
+    const biasCorrection1 = 1 - this.beta1 ** t;
+    const biasCorrection2 = 1 - this.beta2 ** t;
+    const { learningRate: lr, beta1, beta2, epsilon, weightDecay } = this;
+    tf.tidy(() => {
+      entries.forEach(({ name, gradient }, i) => {
+        const value = lookupVariable(fn, name);
+        this.firstMoments[i] ??= zeroSlot(name, 'm', value);
+        this.beliefs[i] ??= zeroSlot(name, 's', value);
+        if (gradient === null) return;
+        const m = this.firstMoments[i]!;
+        const s = this.beliefs[i]!;
+        checkSlotShape(fn, m, value);
+        const newM = tf.add(tf.mul(m.variable, beta1), tf.mul(gradient, 1 - beta1));
+        const residual = tf.sub(gradient, newM);
+        const newS = tf.add(tf.add(tf.mul(s.variable, beta2), tf.mul(tf.square(residual), 1 - beta2)), epsilon);
+        m.variable.assign(newM);
+        s.variable.assign(newS);
+        const denominator = tf.add(tf.sqrt(tf.div(newS, biasCorrection2)), epsilon);
+        const step = tf.mul(tf.div(newM, denominator), lr / biasCorrection1);
+        value.assign(tf.sub(decayed(value, lr, weightDecay), step));
+      });
+    });
+    this.incrementIterations();
+  }
+
+  /** Disposes the moment variables. */
+  override dispose(): void {
+    disposeSlots(this.firstMoments);
+    disposeSlots(this.beliefs);
+    this.firstMoments = [];
+    this.beliefs = [];
+  }
+
+  /**
+   * The complete state: `[iter, …m, …s]` (`iter` an int32 scalar owned by the caller, the others the
+   * optimiser's own variables: do not dispose them).
+   */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const slots = [...this.firstMoments, ...this.beliefs];
+    return [await this.saveIterations(), ...slots.map((v) => ({ name: v.originalName, tensor: v.variable }))];
+  }
+
+  /** Restores a state saved by {@link AdaBelief.getWeights}; the tensors stay owned by the caller. */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(checkWeightList('AdaBelief.setWeights', weightValues, 2));
+    const n = rest.length / 2;
+    this.dispose();
+    this.firstMoments = slotsFromWeights(rest.slice(0, n));
+    this.beliefs = slotsFromWeights(rest.slice(n));
+  }
+
+  /** Hyper-parameters (the current learning rate included). */
+  getConfig(): tf.serialization.ConfigDict {
+    return {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      weightDecay: this.weightDecay,
+    };
+  }
+
+  /** Rebuilds from {@link AdaBelief.getConfig}. */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config);
+  }
+}
+
+tf.serialization.registerClass(AdaBelief);
