@@ -1,0 +1,272 @@
+/**
+ * THE step loop, written once as a generator that both drivers run: `integrate` (async) and
+ * `integrateSync`. The generator never reads tensors itself: it yields read requests (the async driver
+ * awaits `data()`, the sync one calls `dataSync()`) and step events (the drivers report progress, check
+ * the abort signal and, when async, yield to the event loop).
+ *
+ * Memory: every attempted step runs in one `tf.tidy`; the carried state (y, scheme state, noise state)
+ * is what survives it. After a step, tensors of the superseded state that the new one does not share are
+ * disposed; tensors the solve borrowed (`y0`, constants captured by the term) are never disposed.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError } from '../errors.js';
+import { SolverError } from './errors.js';
+import type { Plan } from './options.js';
+import {
+  PIController,
+  initialStepCurvature,
+  initialStepFromNorms,
+  initialStepNorms,
+  initialTrialStep,
+  scaledErrorNorm,
+} from './step-control.js';
+import { collectTensors, tensorIdWatermark } from './tensors.js';
+import type { Solution, SolverProgress } from './types.js';
+
+/** What the loop asks of its driver. */
+export type LoopRequest =
+  | { kind: 'read'; tensor: tf.Tensor }
+  | { kind: 'step'; accepted: boolean; progress: SolverProgress };
+
+/** What the driver answers to a read request. */
+export type ReadResult = ArrayLike<number>;
+
+/** The step loop as a generator. */
+export type SolveLoop = Generator<LoopRequest, Solution, ReadResult | undefined>;
+
+interface Carry {
+  y: tf.Tensor2D;
+  schemeState: unknown;
+  noiseState: unknown;
+}
+
+interface Attempt {
+  carry: Carry;
+  norm?: tf.Scalar;
+}
+
+/** Runs the plan; see the module comment for the protocol. */
+export function* solveLoop(plan: Plan): SolveLoop {
+  const { fn, term, scheme, t0, t1, noise, counters } = plan;
+  const started = performance.now();
+  const firstOwnedId = tensorIdWatermark();
+  const owned = (t: tf.Tensor) => t.id >= firstOwnedId;
+  const sign = Math.sign(t1 - t0);
+  const span = Math.abs(t1 - t0);
+  let accepted = 0;
+  let rejected = 0;
+  const ys: tf.Tensor2D[] = [];
+  let carry: Carry = { y: plan.y0, schemeState: undefined, noiseState: undefined };
+  let finished = false;
+
+  const carried = (c: Carry): Set<tf.Tensor> => {
+    const set = new Set<tf.Tensor>([c.y]);
+    if (c.schemeState !== undefined) {
+      for (const t of scheme.tensors ? scheme.tensors(c.schemeState) : collectTensors(c.schemeState)) set.add(t);
+    }
+    if (noise !== undefined && c.noiseState !== undefined) for (const t of noise.tensors(c.noiseState)) set.add(t);
+    return set;
+  };
+  /** Disposes what `from` holds and `to` does not (only tensors this solve created). */
+  const release = (from: Carry, to: Carry | undefined) => {
+    const keep = to === undefined ? new Set<tf.Tensor>() : carried(to);
+    for (const t of carried(from)) if (!keep.has(t) && owned(t)) t.dispose();
+  };
+  function* readNumbers(tensor: tf.Tensor): Generator<LoopRequest, number[], ReadResult | undefined> {
+    try {
+      const data = yield { kind: 'read', tensor };
+      return Array.from(data ?? tensor.dataSync());
+    } finally {
+      tensor.dispose();
+    }
+  }
+  const nonFiniteProbe = (y: tf.Tensor) => tf.tidy(() => tf.sum(tf.mul(y, 0)));
+  const progress = (t: number, dt: number): SolverProgress => ({
+    t,
+    dt,
+    fraction: Math.min(1, Math.abs(t - t0) / span),
+    nfe: counters.drift,
+    acceptedSteps: accepted,
+    rejectedSteps: rejected,
+  });
+  const save = (y: tf.Tensor2D) => ys.push(tf.clone(y));
+
+  const attempt = (from: Carry, ta: number, tb: number, wantError: boolean): Attempt => {
+    let out: Attempt | undefined;
+    tf.tidy(() => {
+      let dW: tf.Tensor2D | undefined;
+      let noiseState = from.noiseState;
+      if (noise !== undefined) {
+        const inc = noise.increment(from.noiseState, ta, tb);
+        dW = inc.dW;
+        noiseState = inc.state;
+      }
+      const r = scheme.step(term, ta, tb, from.y, dW, from.schemeState);
+      const y1 = r?.y1;
+      if (!(y1 instanceof tf.Tensor) || y1.rank !== 2 || y1.shape[0] !== from.y.shape[0] || y1.shape[1] !== from.y.shape[1]) {
+        throw new ArgumentError(fn, 'scheme', `a scheme whose step returns { y1 } of shape [${from.y.shape.join(', ')}]`, `scheme '${scheme.name}' returning something else`);
+      }
+      let norm: tf.Scalar | undefined;
+      if (wantError) {
+        if (!(r.error instanceof tf.Tensor)) {
+          throw new ArgumentError(fn, 'scheme', `an adaptive scheme whose step returns an error estimate`, `scheme '${scheme.name}' returning none`);
+        }
+        norm = scaledErrorNorm(r.error, from.y, y1, plan.adaptive!);
+      }
+      out = { carry: { y: y1, schemeState: r.state, noiseState }, norm };
+      return [...carried(out.carry), ...(norm === undefined ? [] : [norm])];
+    });
+    return out!;
+  };
+
+  try {
+    if (plan.checkFinite) {
+      const [v] = yield* readNumbers(nonFiniteProbe(plan.y0));
+      if (!Number.isFinite(v)) {
+        throw new ArgumentError(fn, 'y0', 'a float32 Tensor2D [batch, n] with finite values', `a tensor of shape [${plan.y0.shape.join(', ')}] containing NaN or Infinity`);
+      }
+    }
+    if (noise !== undefined) {
+      tf.tidy(() => {
+        carry = { ...carry, noiseState: noise.init({ batch: plan.y0.shape[0], dim: plan.y0.shape[1], t0, t1, seeds: plan.seeds! }) };
+        return [...carried(carry)].filter(owned);
+      });
+    }
+    if (plan.saveAt.length > 0 && plan.saveAt[0] === t0) save(carry.y);
+
+    if (plan.fixed !== undefined) {
+      const { times, saveIndex } = plan.fixed;
+      const saveSet = new Set(saveIndex.filter((i) => i > 0));
+      for (let k = 0; k + 1 < times.length; k++) {
+        const next = attempt(carry, times[k]!, times[k + 1]!, false);
+        release(carry, next.carry);
+        carry = next.carry;
+        accepted++;
+        if (saveSet.has(k + 1)) save(carry.y);
+        yield { kind: 'step', accepted: true, progress: progress(times[k + 1]!, times[k + 1]! - times[k]!) };
+      }
+    } else {
+      const o = plan.adaptive!;
+      const errorOrder = scheme.errorOrder ?? Math.max(1, scheme.order - 1);
+      const controller = new PIController(o, errorOrder);
+      let dtAbs = o.dt0;
+      if (dtAbs === undefined) {
+        // Hairer–Wanner initial step: two drift evaluations and two scalar reads.
+        const y0 = carry.y;
+        const f0 = tf.tidy(() => term.drift(t0, y0));
+        try {
+          const [d0, d1] = yield* readNumbers(tf.tidy(() => initialStepNorms(y0, f0, o)));
+          const h0 = Math.min(initialTrialStep(d0!, d1!), span);
+          const [d2] = yield* readNumbers(
+            tf.tidy(() => {
+              const f1 = term.drift(t0 + sign * h0, tf.add(y0, tf.mul(f0, sign * h0)) as tf.Tensor2D);
+              return initialStepCurvature(y0, f0, f1, h0, o);
+            }),
+          );
+          dtAbs = initialStepFromNorms(h0, d1!, d2!, errorOrder);
+        } finally {
+          if (owned(f0)) f0.dispose();
+        }
+      }
+      dtAbs = Math.min(Math.max(dtAbs, o.minStep), o.maxStep, span);
+      const stops = plan.saveAt.filter((s) => s !== t0);
+      const saveCount = stops.length;
+      if (stops.length === 0 || stops[stops.length - 1] !== t1) stops.push(t1);
+      let stop = 0;
+      let t = t0;
+      while (stop < stops.length) {
+        if (accepted + rejected >= o.maxSteps) {
+          throw new SolverError(
+            fn,
+            'max-steps',
+            t,
+            `reached maxSteps = ${o.maxSteps} (${accepted} accepted, ${rejected} rejected steps) at t = ${t} before t1 = ${t1}; ` +
+              'raise options.adaptive.maxSteps, loosen rtol/atol, or check the drift for stiffness',
+          );
+        }
+        const target = stops[stop]!;
+        const remaining = Math.abs(target - t);
+        const clipped = dtAbs >= remaining;
+        const tNext = clipped ? target : t + sign * dtAbs;
+        const next = attempt(carry, t, tNext, true);
+        const [error] = yield* readNumbers(next.norm!);
+        const h = Math.abs(tNext - t);
+        if (controller.accepts(error!)) {
+          release(carry, next.carry);
+          carry = next.carry;
+          accepted++;
+          const proposal = h * controller.afterAccept(error!);
+          dtAbs = Math.min(clipped ? Math.max(dtAbs, proposal) : proposal, o.maxStep);
+          const dt = tNext - t;
+          t = tNext;
+          if (clipped) {
+            if (stop < saveCount) save(carry.y);
+            stop++;
+          }
+          yield { kind: 'step', accepted: true, progress: progress(t, dt) };
+          if (stop < stops.length && dtAbs < o.minStep) throw underflow(t, dtAbs, error!);
+        } else {
+          release(next.carry, carry);
+          rejected++;
+          dtAbs = h * controller.afterReject(error!);
+          if (dtAbs < o.minStep) throw underflow(t, dtAbs, error!);
+          yield { kind: 'step', accepted: false, progress: progress(t, 0) };
+        }
+      }
+    }
+
+    if (plan.checkFinite) {
+      const [v] = yield* readNumbers(nonFiniteProbe(carry.y));
+      if (!Number.isFinite(v)) {
+        throw new SolverError(
+          fn,
+          'non-finite',
+          t1,
+          `the state became non-finite (NaN or Infinity) between t0 = ${t0} and t1 = ${t1} with scheme '${scheme.name}' ` +
+            `(${accepted} steps); the drift or diffusion diverged — try smaller or adaptive steps, or check the term`,
+        );
+      }
+    }
+
+    const y = owned(carry.y) ? carry.y : (tf.clone(carry.y) as tf.Tensor2D);
+    release({ ...carry, y }, { y, schemeState: undefined, noiseState: undefined });
+    finished = true;
+    const stats = {
+      nfe: counters.drift,
+      nfeDiffusion: counters.diffusion,
+      acceptedSteps: accepted,
+      rejectedSteps: rejected,
+      seconds: (performance.now() - started) / 1000,
+    };
+    return {
+      y,
+      t: t1,
+      ts: [...plan.saveAt],
+      ys,
+      stats,
+      dispose() {
+        y.dispose();
+        for (const s of ys) s.dispose();
+      },
+    };
+  } finally {
+    if (!finished) {
+      release(carry, undefined);
+      for (const s of ys) s.dispose();
+    }
+  }
+
+  function underflow(t: number, dt: number, error: number): SolverError {
+    const o = plan.adaptive!;
+    const cause = Number.isFinite(error)
+      ? `the scaled error was ${error.toPrecision(3)}; the problem may be stiff or singular near t`
+      : 'the step produced a non-finite state (NaN or Infinity)';
+    return new SolverError(
+      fn,
+      'step-underflow',
+      t,
+      `step size underflow at t = ${t}: dt = ${dt.toExponential(3)} is below minStep = ${o.minStep.toExponential(3)} (${cause}); ` +
+        'loosen rtol/atol, lower options.adaptive.minStep, or check the term',
+    );
+  }
+}
