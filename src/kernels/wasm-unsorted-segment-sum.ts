@@ -13,7 +13,8 @@ import type { WasmBackendLike } from './wasm-common.js';
 /**
  * Sums rows of `x` by segment: `segmentIds` (int32) labels the leading `segmentIds.rank` axes of `x`;
  * the result has shape `[numSegments, ...x.shape.slice(segmentIds.rank)]` and `x`'s dtype. Ids outside
- * `[0, numSegments)` are dropped, as in TensorFlow.
+ * `[0, numSegments)` are dropped, as in TensorFlow. For int32 input the result is int32 (TensorFlow's and
+ * tfjs-node's behaviour; the cpu backend returns float32 there, with the same values).
  */
 export function wasmUnsortedSegmentSum(
   backend: WasmBackendLike,

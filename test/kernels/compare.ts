@@ -110,3 +110,18 @@ export function useWasmWithLeakChecks(): void {
 export function backendDataIds(): number {
   return tf.engine().backend.numDataIds();
 }
+
+/**
+ * Runs `fn` with tfjs's kernel-level leak check off. Needed around `tf.fused.*` gradients: tfjs's
+ * scope-level check misfires on the wasm backend for custom-gradient ops (it does so with the fixes
+ * unregistered too), while the tensor-level guard still applies.
+ */
+export async function withoutKernelLeakCheck<T>(fn: () => Promise<T>): Promise<T> {
+  const previous = tf.env().getBool('IS_TEST');
+  tf.env().set('IS_TEST', false);
+  try {
+    return await fn();
+  } finally {
+    tf.env().set('IS_TEST', previous);
+  }
+}
