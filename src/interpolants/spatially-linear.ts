@@ -48,10 +48,15 @@ export interface SpatiallyLinearConfig {
  * ```
  */
 export class SpatiallyLinearInterpolant implements Interpolant {
+  /** Registry name (`'linear'`, `'one-sided-vp'`, `'custom'`, …). */
   readonly name: string;
+  /** The γ option (the zero schedule for one-sided families). */
   readonly gammaSchedule: GammaSchedule;
+  /** x0 ~ N(0, I) plays the role of z and γ ≡ 0. */
   readonly oneSided: boolean;
+  /** ρ0 = ρ1 and `x_t = x1 + γ z`; x0 is not used. */
   readonly mirror: boolean;
+  /** Ends where α̇, β̇ or γ̇ is infinite (the family's and the γ option's, combined). */
   readonly singularEnds: SingularEnds;
   private readonly config: SpatiallyLinearConfig;
 
