@@ -73,6 +73,11 @@ export function registerScheme(scheme: Scheme, options: RegisterSchemeOptions = 
 
 /**
  * Removes a user-registered scheme; returns whether it was registered. Built-ins cannot be removed.
+ *
+ * @example
+ * ```ts
+ * unregisterScheme('ralston'); // true
+ * ```
  */
 export function unregisterScheme(name: string): boolean {
   if (builtIns.has(name)) {
@@ -81,7 +86,14 @@ export function unregisterScheme(name: string): boolean {
   return schemes.delete(name);
 }
 
-/** The registered names, built-ins first. */
+/**
+ * The registered names, built-ins first.
+ *
+ * @example
+ * ```ts
+ * schemeNames(); // ['euler', 'midpoint', 'heun', 'rk4', 'dopri5', 'euler-maruyama', 'stochastic-heun']
+ * ```
+ */
 export function schemeNames(): string[] {
   return [...schemes.keys()];
 }

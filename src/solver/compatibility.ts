@@ -7,7 +7,17 @@ import { argumentMismatch } from './errors.js';
 import { checkSchemeObject } from './scheme-validation.js';
 import type { NoiseProcess, Scheme, Term } from './types.js';
 
-/** A scheme given by object or registered name, resolved (throws ArgumentError listing names). */
+/**
+ * A scheme given by object or registered name, resolved. Throws an ArgumentError listing the registered
+ * names for an unknown name, or naming what a malformed scheme object lacks.
+ *
+ * @param fn - the calling function, for messages
+ * @param arg - the argument's name, for messages
+ * @example
+ * ```ts
+ * resolveScheme('sampleOde', 'dopri5').adaptive; // true
+ * ```
+ */
 export function resolveScheme(fn: string, scheme: Scheme | string, arg = 'scheme'): Scheme {
   return typeof scheme === 'string' ? getScheme(scheme, fn, arg) : checkSchemeObject(fn, arg, scheme);
 }
@@ -59,7 +69,16 @@ export function compatibilityProblem(term: Term, scheme: Scheme, context: Compat
   return undefined;
 }
 
-/** Throws an ArgumentError (argument 'scheme') with {@link compatibilityProblem}'s message. */
+/**
+ * Throws an ArgumentError (argument `'scheme'`, or `'options.noise'` for a non-queryable noise under
+ * adaptive SDE steps) whose message is `fn: ` followed by {@link compatibilityProblem}'s text.
+ *
+ * @example
+ * ```ts
+ * assertCompatible('sampleSde', term, getScheme('rk4'));
+ * // ArgumentError: sampleSde: scheme 'rk4' solves ODEs (terms without diffusion), got a term with diffusion; ...
+ * ```
+ */
 export function assertCompatible(fn: string, term: Term, scheme: Scheme, context: CompatibilityContext = {}): void {
   const problem = compatibilityProblem(term, scheme, context);
   if (problem !== undefined) {

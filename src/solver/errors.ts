@@ -43,6 +43,14 @@ export class SolverError extends Error {
 /**
  * Raised (as a rejected promise) when the `signal` passed to `integrate` aborts. `name` is `'AbortError'`
  * like the DOM's; `cause` is the signal's reason.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort(), 1000);
+ * await integrate(term, 'rk4', y0, { steps: 1e6, signal: controller.signal });
+ * // rejects: AbortError "integrate: aborted at t = 0.41 after 410000 accepted steps (41% of [0, 1])"
+ * ```
  */
 export class AbortError extends Error {
   /** Time reached when the solve stopped (`t0` when aborted before the first step). */
@@ -64,6 +72,11 @@ export class AbortError extends Error {
 /**
  * An {@link ArgumentError} with a free-form message, for mismatches between arguments (a scheme and a
  * term) that do not read well as "argument X must be Y".
+ *
+ * @example
+ * ```ts
+ * throw argumentMismatch('integrate', 'scheme', "scheme 'rk4' solves ODEs ..., got a term with diffusion");
+ * ```
  */
 export function argumentMismatch(fn: string, arg: string, message: string): ArgumentError {
   const error = new ArgumentError(fn, arg, '', '');

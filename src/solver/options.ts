@@ -16,6 +16,13 @@ import type { DiffusionField, NoiseProcess, Scheme, SolverProgress, StateField, 
 
 /**
  * Options of `integrate` / `integrateSync`. Give exactly one of `steps`, `grid` or `adaptive`.
+ *
+ * @example
+ * ```ts
+ * { t0: 1, t1: 0, steps: 100 }                                    // fixed, backward
+ * { grid: uniformGrid({ steps: 100, tMin: 1e-3 }), seed: 7 }      // fixed on [1e-3, 1 − 1e-3], SDE
+ * { adaptive: { rtol: 1e-4, atol: 1e-6 }, saveAt: [0.25, 0.5, 1] } // adaptive with outputs
+ * ```
  */
 export interface IntegrateOptions {
   /**
@@ -54,7 +61,7 @@ export interface IntegrateOptions {
    */
   seed?: number | SeedStream;
   /**
-   * Noise process driving the diffusion, overriding `term.noise`.
+   * Noise process driving the diffusion, overriding `term.noise` (ignored for ODE terms).
    * @default term.noise, else brownianMotion() (fixed steps) or brownianPath() (adaptive steps)
    */
   noise?: NoiseProcess;

@@ -15,7 +15,14 @@ import { ArgumentError, checkNumber, checkOneOf, describeValue } from '../errors
 /** Norms of the scaled error. */
 export const ERROR_NORMS = ['rms', 'max'] as const;
 
-/** Options of adaptive stepping (`integrate`'s `adaptive` option). */
+/**
+ * Options of adaptive stepping (`integrate`'s `adaptive` option).
+ *
+ * @example
+ * ```ts
+ * await integrate(term, 'dopri5', y0, { adaptive: { rtol: 1e-4, atol: 1e-6, maxSteps: 500 } });
+ * ```
+ */
 export interface AdaptiveOptions {
   /**
    * Relative tolerance (> 0). float32 states cannot honour much below 1e-6.

@@ -80,6 +80,17 @@ export interface NoiseInit {
  * treated as immutable (return a new state object; sharing tensors between old and new states is fine),
  * and `tensors` must list only tensors created by `init`/`increment` — never constants that the process
  * owns for its whole life.
+ *
+ * @example
+ * ```ts
+ * // A Markov-approximate fBM keeps OU factors Y_k (dY_k = −γ_k Y_k dt + dW) in its state:
+ * const fbm: NoiseProcess<{ ys: tf.Tensor2D[]; seeds: SeedStream }> = {
+ *   name: 'fbm-markov',
+ *   init: ({ batch, dim, seeds }) => ({ ys: gammas.map(() => tf.zeros([batch, dim])), seeds: seeds.split() }),
+ *   increment: (state, t0, t1) => { ... return { dW, state: { ys: newYs, seeds: state.seeds } }; },
+ *   tensors: (state) => state.ys,
+ * };
+ * ```
  */
 export interface NoiseProcess<S = unknown> {
   /** A short name for messages (`'brownian-motion'`, `'brownian-path'`, `'fbm-markov'`). */
@@ -193,7 +204,18 @@ export interface SolverStats {
   seconds: number;
 }
 
-/** The result of `integrate`. Owns its tensors: call `dispose()`. */
+/**
+ * The result of `integrate`. Owns its tensors: call `dispose()`.
+ *
+ * @example
+ * ```ts
+ * const sol = await integrate(term, 'rk4', y0, { steps: 10, saveAt: [0.5, 1] });
+ * sol.ts;            // [0.5, 1]
+ * sol.ys[0].shape;   // [batch, n]
+ * sol.stats.nfe;     // 40 (4 per RK4 step; 0.5 is a grid point, so no extra step)
+ * sol.dispose();
+ * ```
+ */
 export interface Solution {
   /** State at the final time `t1`: `[batch, n]`. */
   y: tf.Tensor2D;
