@@ -18,8 +18,8 @@ const TEST_FUNCTIONS: [string, (x: tf.Tensor2D) => tf.Tensor1D][] = [
   ['1', (x) => tf.ones([x.shape[0]])],
   ['x_0', (x) => tf.reshape(tf.slice(x, [0, 0], [-1, 1]), [-1])],
   ['x_last', (x) => tf.reshape(tf.slice(x, [0, x.shape[1] - 1], [-1, 1]), [-1])],
-  ['tanh(Σx)', (x) => tf.tanh(tf.sum(x, 1))],
-  ['bump', (x) => tf.exp(tf.mul(-0.5, tf.sum(tf.square(tf.sub(x, 0.5)), 1)))],
+  ['tanh(Σx)', (x) => tf.tanh(tf.sum(x, 1)) as tf.Tensor1D],
+  ['bump', (x) => tf.exp(tf.mul(-0.5, tf.sum(tf.square(tf.sub(x, 0.5)), 1))) as tf.Tensor1D],
 ];
 
 function check(problem: 'gaussian' | 'gmm2d', I: Interpolant, t: number, seed: number): void {
