@@ -1,0 +1,183 @@
+/**
+ * The quadratic objectives of stochastic interpolants (MATH.md §1.3): each field is the unique minimiser of
+ * `E[ ½|f̂(t, x_t)|² − target · f̂(t, x_t) ]` with
+ *
+ * | field | target (two-sided) | target (one-sided, x0 plays z) |
+ * |---|---|---|
+ * | b | ∂_t I + γ̇ z | α̇ x0 + β̇ x1 |
+ * | v | ∂_t I | α̇ x0 + β̇ x1 |
+ * | s | −z / γ | −x0 / α |
+ * | eta-z | z | x0 |
+ * | eta-0 | x0 | x0 |
+ * | eta-1 | x1 | x1 |
+ *
+ * With antithetic sampling, the loss averages the pair `x± = I ± γ z` (one-sided: `±α x0 + β x1`) with the
+ * matching sign of the noise in the target, which keeps the variance of the γ⁻¹ and γ̇ z terms finite at
+ * the ends of [0, 1].
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError, checkNumber, describeValue } from '../errors.js';
+import type { Interpolant } from '../interpolants/types.js';
+import { FIELD_NAMES } from './types.js';
+import type { FieldName, Objective, ObjectiveLoss, TrainableField, TrainingBatch } from './types.js';
+
+/** Options of {@link quadraticObjective}. */
+export interface QuadraticObjectiveOptions {
+  /**
+   * Average the antithetic pair `x± = I ± γ z`.
+   * @default true when a target contains z (b, s, eta-z on a two-sided interpolant; s, eta-z one-sided)
+   */
+  antithetic?: boolean;
+  /**
+   * Times are drawn from `U[tMin, 1 − tMin]`. Must be > 0 where a target divides by γ or α (s) or where
+   * the interpolant's derivatives are infinite at an end (γ̇ of `sqrt`).
+   * @default 1e-3 when needed, else 0
+   */
+  tMin?: number;
+  /** Weight of each field's term in the total. @default 1 for every field */
+  weights?: Partial<Record<FieldName, number>>;
+}
+
+function needsNoise(field: FieldName): boolean {
+  return field === 'b' || field === 's' || field === 'eta-z';
+}
+
+/** Throws unless `interpolant` supports learning `field`, with a message that says why not. */
+export function checkFieldSupported(fn: string, interpolant: Interpolant, field: FieldName): void {
+  const name = `'${interpolant.name}' (γ '${interpolant.gammaSchedule.name}')`;
+  if (interpolant.mirror && (field === 'v' || field === 'eta-0')) {
+    throw new ArgumentError(fn, 'fields', `fields a mirror interpolant supports ('b', 's', 'eta-z', 'eta-1')`, `'${field}': x0 is not used and ∂_t I ≡ 0 for ${name}`);
+  }
+  if (!interpolant.oneSided && interpolant.gammaSchedule.isZero && (field === 's' || field === 'eta-z')) {
+    throw new ArgumentError(
+      fn,
+      'fields',
+      `fields that exist without latent noise ('b', 'v', 'eta-0', 'eta-1'), or a γ option other than 'zero' or a one-sided interpolant`,
+      `'${field}' with the two-sided interpolant ${name}: γ ≡ 0, so there is no z to denoise and the score is not defined`,
+    );
+  }
+}
+
+/**
+ * Builds the quadratic objective for one or several fields of an interpolant (the total is the weighted
+ * sum of the fields' terms; e.g. `['b', 's']` learns velocity and score together for SDE sampling).
+ *
+ * @throws ArgumentError for an unknown field name, a field the interpolant cannot support (the score with
+ *   γ ≡ 0 on a two-sided interpolant, v for a mirror), or a `tMin` that leaves a target infinite.
+ * @example
+ * ```ts
+ * const objective = quadraticObjective(makeInterpolant('linear', { gamma: 'sqrt' }), ['b', 's']);
+ * const { total, perField } = objective.loss({ b: bNet, s: sNet }, batch);
+ * ```
+ */
+export function quadraticObjective(interpolant: Interpolant, fieldList: readonly FieldName[], options: QuadraticObjectiveOptions = {}): Objective {
+  const fn = 'quadraticObjective';
+  if (typeof interpolant !== 'object' || interpolant === null || typeof interpolant.sample !== 'function') {
+    throw new ArgumentError(fn, 'interpolant', 'an Interpolant (see makeInterpolant)', describeValue(interpolant));
+  }
+  if (!Array.isArray(fieldList) || fieldList.length === 0) {
+    throw new ArgumentError(fn, 'fields', `a non-empty array of field names (${FIELD_NAMES.join(', ')})`, describeValue(fieldList));
+  }
+  const fields = [...fieldList] as FieldName[];
+  for (const f of fields) {
+    if (!(FIELD_NAMES as readonly string[]).includes(f)) {
+      throw new ArgumentError(fn, 'fields', `field names among ${FIELD_NAMES.map((n) => `'${n}'`).join(', ')}`, describeValue(f));
+    }
+    checkFieldSupported(fn, interpolant, f);
+  }
+  if (new Set(fields).size !== fields.length) throw new ArgumentError(fn, 'fields', 'distinct field names', describeValue(fields));
+
+  const divides = fields.includes('s');
+  const singular = interpolant.singularEnds.start || interpolant.singularEnds.end;
+  const usesDerivative = fields.includes('b') || fields.includes('v');
+  const needed = divides || (singular && usesDerivative);
+  const tMin = checkNumber(fn, 'options.tMin', options.tMin ?? (needed ? 1e-3 : 0), { min: 0, max: 0.49 });
+  if (needed && tMin === 0) {
+    const why = divides ? "the score's target divides by γ (or α), which vanishes at an end" : `a derivative of '${interpolant.name}' is infinite at an end`;
+    throw new ArgumentError(fn, 'options.tMin', `> 0 for these fields (${why})`, '0');
+  }
+  const noisy = fields.some(needsNoise) && (interpolant.oneSided || !interpolant.gammaSchedule.isZero);
+  const antithetic = options.antithetic ?? noisy;
+  const weights: Partial<Record<FieldName, number>> = {};
+  for (const f of fields) weights[f] = checkNumber(fn, `options.weights.${f}`, options.weights?.[f] ?? 1, { min: 0 });
+
+  /** Per-field loss terms for one sign of the noise; returns per-sample-mean scalars. */
+  const terms = (nets: Partial<Record<FieldName, TrainableField>>, batch: TrainingBatch, sign: 1 | -1): Partial<Record<FieldName, tf.Scalar>> => {
+    const { x1, t, label } = batch;
+    let x0 = batch.x0;
+    let z = batch.z;
+    if (sign < 0) {
+      if (interpolant.oneSided) x0 = x0 && tf.neg(x0);
+      else z = z && tf.neg(z);
+    }
+    const sample = interpolant.sample(x0, x1, t, z);
+    const c = interpolant.coefficients(t);
+    const col = (v: tf.Tensor1D) => tf.reshape(v, [-1, 1]);
+    const noise = interpolant.oneSided ? (x0 as tf.Tensor2D) : z;
+    const out: Partial<Record<FieldName, tf.Scalar>> = {};
+    for (const f of fields) {
+      const net = nets[f];
+      if (typeof net !== 'function') {
+        throw new ArgumentError('Objective.loss', `fields.${f}`, 'a trainable field (x, t, label?) => Tensor2D', describeValue(net));
+      }
+      let target: tf.Tensor2D;
+      switch (f) {
+        case 'b':
+          target = sample.dxt;
+          break;
+        case 'v':
+          target = sample.dInterp;
+          break;
+        case 's':
+          target = tf.neg(tf.div(noise as tf.Tensor2D, col(interpolant.oneSided ? c.alpha : c.gamma))) as tf.Tensor2D;
+          break;
+        case 'eta-z':
+          target = noise as tf.Tensor2D;
+          break;
+        case 'eta-0':
+          target = x0 as tf.Tensor2D;
+          break;
+        default:
+          target = x1;
+      }
+      const pred = net(sample.xt, t, label);
+      out[f] = tf.mean(tf.sum(tf.sub(tf.mul(tf.square(pred), 0.5), tf.mul(target, pred)), 1)) as tf.Scalar;
+    }
+    return out;
+  };
+
+  return {
+    fields,
+    tMin,
+    antithetic,
+    loss(nets, batch): ObjectiveLoss {
+      checkBatch(interpolant, batch, noisy);
+      return tf.tidy(() => {
+        const plus = terms(nets, batch, 1);
+        const minus = antithetic ? terms(nets, batch, -1) : undefined;
+        const perField: Partial<Record<FieldName, tf.Scalar>> = {};
+        let total: tf.Scalar = tf.scalar(0);
+        for (const f of fields) {
+          const term = minus ? (tf.mul(tf.add(plus[f]!, minus[f]!), 0.5) as tf.Scalar) : plus[f]!;
+          perField[f] = term;
+          total = tf.add(total, tf.mul(term, weights[f]!)) as tf.Scalar;
+        }
+        return { total, perField };
+      });
+    },
+  };
+}
+
+function checkBatch(interpolant: Interpolant, batch: TrainingBatch, noisy: boolean): void {
+  const fn = 'Objective.loss';
+  if (typeof batch !== 'object' || batch === null || !(batch.x1 instanceof tf.Tensor) || batch.x1.rank !== 2) {
+    throw new ArgumentError(fn, 'batch.x1', 'a Tensor2D [batch, d]', describeValue(batch?.x1));
+  }
+  const [n, d] = batch.x1.shape;
+  const same = (v: unknown) => v instanceof tf.Tensor && v.rank === 2 && v.shape[0] === n && v.shape[1] === d;
+  if (!interpolant.mirror && !same(batch.x0)) throw new ArgumentError(fn, 'batch.x0', `a Tensor2D [${n}, ${d}]`, describeValue(batch.x0));
+  if (noisy && !interpolant.oneSided && !same(batch.z)) throw new ArgumentError(fn, 'batch.z', `a Tensor2D [${n}, ${d}] of N(0, I) noise`, describeValue(batch.z));
+  if (!(batch.t instanceof tf.Tensor) || batch.t.rank !== 1 || batch.t.shape[0] !== n) {
+    throw new ArgumentError(fn, 'batch.t', `a Tensor1D [${n}]`, describeValue(batch.t));
+  }
+}

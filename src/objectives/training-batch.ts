@@ -1,0 +1,61 @@
+/**
+ * Drawing the randomness of one training step: endpoints, noise and times.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from '../data/types.js';
+import { ArgumentError, checkNumber, describeValue } from '../errors.js';
+import type { Interpolant } from '../interpolants/types.js';
+import type { SeedStream } from '../random.js';
+import type { TrainingBatch } from './types.js';
+
+/** Options of {@link drawTrainingBatch}. */
+export interface DrawTrainingBatchOptions {
+  /** The interpolant (decides whether x0 is N(0, I), a dataset, or unused). */
+  interpolant: Interpolant;
+  /** ρ1. */
+  target: Dataset;
+  /**
+   * ρ0 for two-sided interpolants: a dataset (data-to-data bridges) or `'gaussian'` for N(0, I).
+   * One-sided interpolants always use N(0, I); mirror interpolants use none.
+   * @default 'gaussian'
+   */
+  base?: Dataset | 'gaussian';
+  /** Batch size. */
+  size: number;
+  /** Times are drawn from `U[tMin, 1 − tMin]`. */
+  tMin: number;
+  /** Seeds for every draw. */
+  seeds: SeedStream;
+}
+
+/**
+ * Draws `{ x0, x1, t, z }` for one step: x1 ~ ρ1, x0 ~ ρ0 (N(0, I) for one-sided; null for mirror),
+ * z ~ N(0, I), t ~ U[tMin, 1 − tMin]. The caller owns the tensors (`tf.dispose(Object.values(batch))`).
+ *
+ * @example
+ * ```ts
+ * const batch = drawTrainingBatch({ interpolant, target: getDataset('checkerboard'), size: 512, tMin: 1e-3, seeds });
+ * ```
+ */
+export function drawTrainingBatch(options: DrawTrainingBatchOptions): TrainingBatch {
+  const fn = 'drawTrainingBatch';
+  const { interpolant, target, seeds } = options;
+  const size = checkNumber(fn, 'options.size', options.size, { min: 1, integer: true });
+  const tMin = checkNumber(fn, 'options.tMin', options.tMin, { min: 0, max: 0.49 });
+  const base = options.base ?? 'gaussian';
+  if (base !== 'gaussian' && (typeof base !== 'object' || base === null || typeof base.sample !== 'function')) {
+    throw new ArgumentError(fn, 'options.base', "a Dataset or 'gaussian'", describeValue(base));
+  }
+  if (base !== 'gaussian' && base.dim !== target.dim) {
+    throw new ArgumentError(fn, 'options.base', `a dataset of dimension ${target.dim} (the target's)`, `dimension ${base.dim}`);
+  }
+  if (base !== 'gaussian' && interpolant.oneSided) {
+    throw new ArgumentError(fn, 'options.base', `'gaussian' for the one-sided interpolant '${interpolant.name}' (x0 plays the noise)`, `dataset '${base.name}'`);
+  }
+  const d = target.dim;
+  const x1 = target.sample(size, seeds);
+  const x0 = interpolant.mirror ? null : base === 'gaussian' ? (tf.randomNormal([size, d], 0, 1, 'float32', seeds.next()) as tf.Tensor2D) : base.sample(size, seeds);
+  const z = tf.randomNormal([size, d], 0, 1, 'float32', seeds.next()) as tf.Tensor2D;
+  const t = tf.randomUniform([size], tMin, 1 - tMin, 'float32', seeds.next()) as tf.Tensor1D;
+  return { x0, x1, t, z };
+}

@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { makeOracle } from '../../src/fields/index.js';
+import { makeInterpolant } from '../../src/interpolants/index.js';
+import { quadraticObjective } from '../../src/objectives/quadratic-objective.js';
+import type { FieldName, TrainableField, TrainingBatch } from '../../src/objectives/types.js';
+import { SeedStream } from '../../src/random.js';
+import { expectNoLeaks } from '../helpers/index.js';
+
+const linear = makeInterpolant('linear', { gamma: 'sqrt' });
+const oracle = makeOracle('gaussian', linear);
+
+/** A batch of N(0,1) → N(2, 0.25) endpoints at one fixed time. */
+function fixedTimeBatch(n: number, t: number, seed: number): TrainingBatch {
+  const seeds = new SeedStream(seed);
+  return {
+    x0: oracle.sampleBase(n, seeds),
+    x1: oracle.sampleTarget(n, seeds),
+    z: tf.randomNormal([n, 1], 0, 1, 'float32', seeds.next()) as tf.Tensor2D,
+    t: tf.fill([n], t) as tf.Tensor1D,
+  };
+}
+
+/**
+ * Minimises the objective over linear-in-x fields f(x) = a x + c. The loss is exactly quadratic in (a, c),
+ * so its gradient is H θ − r: three gradient evaluations of OUR loss give H and r, and θ* = H⁻¹ r.
+ */
+function fitLinear(field: FieldName, batch: TrainingBatch, antithetic?: boolean): { a: number; c: number } {
+  const objective = quadraticObjective(linear, [field], { tMin: 1e-3, antithetic });
+  const gradAt = (a: number, c: number): [number, number] =>
+    tf.tidy(() => {
+      const av = tf.scalar(a);
+      const cv = tf.scalar(c);
+      const g = tf.grads((A: tf.Tensor, C: tf.Tensor) => {
+        const net: TrainableField = (x) => tf.add(tf.mul(x, A), C) as tf.Tensor2D;
+        return objective.loss({ [field]: net }, batch).total;
+      })([av, cv]);
+      return [g[0]!.dataSync()[0]!, g[1]!.dataSync()[0]!];
+    });
+  const g0 = gradAt(0, 0);
+  const ga = gradAt(1, 0);
+  const gc = gradAt(0, 1);
+  const H = [
+    [ga[0] - g0[0], gc[0] - g0[0]],
+    [ga[1] - g0[1], gc[1] - g0[1]],
+  ];
+  const r = [-g0[0], -g0[1]];
+  const det = H[0]![0]! * H[1]![1]! - H[0]![1]! * H[1]![0]!;
+  return { a: (H[1]![1]! * r[0]! - H[0]![1]! * r[1]!) / det, c: (H[0]![0]! * r[1]! - H[1]![0]! * r[0]!) / det };
+}
+
+const ORACLE_FIELD: Record<FieldName, keyof typeof oracle & ('velocity' | 'v' | 'score' | 'denoiser' | 'eta0' | 'eta1')> = {
+  b: 'velocity',
+  v: 'v',
+  s: 'score',
+  'eta-z': 'denoiser',
+  'eta-0': 'eta0',
+  'eta-1': 'eta1',
+};
+
+describe('quadratic objectives recover the closed-form fields (1-D Gaussian, linear, γ = √(t(1−t)))', () => {
+  for (const t of [0.25, 0.6]) {
+    const batch = fixedTimeBatch(40000, t, 100 + Math.round(t * 100));
+    const { mean, covariance } = oracle.marginal(t);
+    const sd = Math.sqrt((covariance as number[][])[0]![0]!);
+    const xs = [mean[0]! - sd, mean[0]!, mean[0]! + sd];
+    for (const field of ['b', 'v', 's', 'eta-z', 'eta-0', 'eta-1'] as const) {
+      it(`${field} at t = ${t} within 2%`, () => {
+        const { a, c } = fitLinear(field, batch);
+        const exact = tf.tidy(() => Array.from(oracle[ORACLE_FIELD[field]](tf.tensor2d(xs, [3, 1]), tf.fill([3], t) as tf.Tensor1D).dataSync()));
+        const scale = Math.sqrt(exact.reduce((s, v) => s + v * v, 0) / exact.length);
+        xs.forEach((x, i) => {
+          const err = Math.abs(a * x + c - exact[i]!);
+          expect(err, `${field}(t=${t}, x=${x.toFixed(3)}): fit ${(a * x + c).toFixed(4)} vs exact ${exact[i]!.toFixed(4)}`).toBeLessThan(0.02 * scale);
+        });
+      });
+    }
+  }
+});
+
+describe('quadraticObjective', () => {
+  it('antithetic sampling keeps the variance of the score loss bounded near t = 0', () => {
+    // At t = 1e-4, γ ≈ 0.01: the plain term γ⁻¹ z·ŝ has a spread ∝ 1/γ across batches; the antithetic pair
+    // cancels the 1/γ part exactly (z·(ŝ(x+) − ŝ(x−)) = O(γ)).
+    const net: TrainableField = (x) => tf.mul(x, 0.5) as tf.Tensor2D;
+    const spread = (antithetic: boolean) => {
+      const objective = quadraticObjective(linear, ['s'], { tMin: 1e-4, antithetic });
+      const values = [1, 2, 3, 4, 5, 6].map((seed) =>
+        tf.tidy(() => objective.loss({ s: net }, fixedTimeBatch(200, 1e-4, seed)).total.dataSync()[0]!),
+      );
+      const mean = values.reduce((a, b) => a + b) / values.length;
+      return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+    };
+    const plain = spread(false);
+    const anti = spread(true);
+    expect(anti).toBeLessThan(0.5);
+    expect(plain).toBeGreaterThan(10 * anti);
+  });
+
+  it('sums weighted field terms and reports each', () => {
+    const batch = fixedTimeBatch(500, 0.4, 8);
+    const net: TrainableField = (x) => tf.mul(x, 0.3) as tf.Tensor2D;
+    const objective = quadraticObjective(linear, ['b', 's'], { weights: { s: 0.5 } });
+    const { total, perField } = objective.loss({ b: net, s: net }, batch);
+    const [tv, bv, sv] = [total, perField.b!, perField.s!].map((x) => x.dataSync()[0]!);
+    expect(tv).toBeCloseTo(bv + 0.5 * sv, 4);
+    expect(objective.antithetic).toBe(true);
+    expect(objective.tMin).toBe(1e-3);
+  });
+
+  it('does not leak', async () => {
+    const batch = fixedTimeBatch(64, 0.5, 9);
+    const net: TrainableField = (x) => tf.mul(x, 0.3) as tf.Tensor2D;
+    const objective = quadraticObjective(linear, ['b', 's', 'eta-z']);
+    await expectNoLeaks(() => objective.loss({ b: net, s: net, 'eta-z': net }, batch));
+  });
+
+  it('rejects fields the interpolant cannot support, unknown fields and unsafe tMin', () => {
+    const deterministic = makeInterpolant('linear', { gamma: 'zero' });
+    expect(() => quadraticObjective(deterministic, ['s'])).toThrow(/quadraticObjective: argument 'fields' must be .*got 's' with the two-sided interpolant 'linear' \(γ 'zero'\): γ ≡ 0/);
+    expect(() => quadraticObjective(deterministic, ['b'])).not.toThrow();
+    expect(() => quadraticObjective(makeInterpolant('mirror'), ['v'])).toThrow(/mirror interpolant supports/);
+    expect(() => quadraticObjective(linear, ['w' as FieldName])).toThrow(/'fields' must be field names among 'b', 'v', 's', 'eta-z', 'eta-0', 'eta-1', got "w"/);
+    expect(() => quadraticObjective(linear, [])).toThrow(/non-empty array/);
+    expect(() => quadraticObjective(linear, ['s'], { tMin: 0 })).toThrow(/'options.tMin' must be > 0 for these fields \(the score's target divides by γ/);
+    expect(() => quadraticObjective(linear, ['b'], { tMin: 0 })).toThrow(/'options.tMin'.*infinite at an end/);
+    expect(() => quadraticObjective(makeInterpolant('linear', { gamma: 'quadratic' }), ['b'], { tMin: 0 })).not.toThrow();
+    const objective = quadraticObjective(linear, ['b']);
+    expect(() => objective.loss({}, fixedTimeBatch(4, 0.5, 1))).toThrow(/'fields.b' must be a trainable field/);
+    expect(() => objective.loss({ b: (x) => x }, { x0: null, x1: tf.ones([4, 1]) as tf.Tensor2D, t: tf.ones([4]) as tf.Tensor1D })).toThrow(/'batch.x0' must be a Tensor2D \[4, 1\]/);
+  });
+});
