@@ -132,10 +132,9 @@ export function* solveLoop(plan: Plan): SolveLoop {
         return [...carried(carry)].filter(owned);
       });
     }
-    if (plan.saveAt.length > 0 && plan.saveAt[0] === t0) save(carry.y);
-
     if (plan.fixed !== undefined) {
       const { times, saveIndex } = plan.fixed;
+      if (saveIndex[0] === 0) save(carry.y);
       const saveSet = new Set(saveIndex.filter((i) => i > 0));
       for (let k = 0; k + 1 < times.length; k++) {
         const next = attempt(carry, times[k]!, times[k + 1]!, false);
@@ -147,6 +146,7 @@ export function* solveLoop(plan: Plan): SolveLoop {
       }
     } else {
       const o = plan.adaptive!;
+      if (plan.saveAt[0] === t0) save(carry.y);
       const errorOrder = scheme.errorOrder ?? Math.max(1, scheme.order - 1);
       const controller = new PIController(o, errorOrder);
       let dtAbs = o.dt0;

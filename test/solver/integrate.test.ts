@@ -277,6 +277,17 @@ describe('integrate: memory', () => {
     x0.dispose();
   });
 
+  it('handles drifts that return their input (y′ = y): FSAL state and y share a tensor', async () => {
+    const y0 = tf.ones([2, 2]) as tf.Tensor2D;
+    const identity: Term = { drift: (_t, y) => y };
+    await expectNoLeaks(async () => {
+      const sol = await integrate(identity, 'dopri5', y0, { adaptive: { rtol: 1e-5 }, saveAt: [0.5] });
+      expectAllClose(sol.y, [[Math.E, Math.E], [Math.E, Math.E]], { atol: 1e-4 });
+      sol.dispose();
+    });
+    y0.dispose();
+  });
+
   it('never disposes y0 or tensors the term borrows', async () => {
     const constant = tf.tensor2d([[1, -1]]);
     const y0 = tf.tensor2d([[0, 0]]);
@@ -304,6 +315,20 @@ describe('integrateSync under a gradient tape', () => {
     expect(value.dataSync()[0]).toBeCloseTo(3 * Math.exp(0.5), 4);
     expect(grads[theta.name]!.dataSync()[0]).toBeCloseTo(3 * Math.exp(0.5), 4);
     tf.dispose([value, grads[theta.name]!, theta, y0]);
+  });
+
+  it('differentiates through an SDE solve: dX = θ dt + dW gives d/dθ Σ X(1) = batch', () => {
+    const theta = tf.variable(tf.scalar(0.3));
+    const x0 = tf.zeros([5, 1]) as tf.Tensor2D;
+    const term: Term = { drift: (_t, y) => tf.mul(tf.onesLike(y), theta) as tf.Tensor2D, diffusion: () => tf.scalar(1) };
+    const { value, grads } = tf.variableGrads(() => {
+      const sol = integrateSync(term, 'stochastic-heun', x0, { steps: 4, seed: 2, noise: brownianPath() });
+      const loss = tf.sum(sol.y) as tf.Scalar;
+      sol.dispose();
+      return loss;
+    });
+    expect(grads[theta.name]!.dataSync()[0]).toBeCloseTo(5, 5);
+    tf.dispose([value, grads[theta.name]!, theta, x0]);
   });
 });
 
