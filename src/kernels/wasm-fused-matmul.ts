@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { contiguousOperands, matMulGeometry, plainBatchedProduct, wasmBatchMatMul } from './wasm-batch-matmul.js';
+import { contiguousOperands, matMulGeometry, wasmBatchMatMul } from './wasm-batch-matmul.js';
 import { castInfo, disposeInfos, reshapeInfo, runWasmKernel, type WasmBackendLike } from './wasm-common.js';
 
 /** Activations `tf.fused.matMul` accepts. */
@@ -98,15 +98,7 @@ export function wasmFusedMatMul(
     return out;
   }
 
-  let product: TensorInfo;
-  if (floatInputs && tf.util.sizeFromShape(g.outShape) > 0 && g.k > 0) {
-    const [a3, b3] = contiguousOperands(backend, a, b, transposeA, transposeB, g);
-    product = plainBatchedProduct(backend, a3, b3, g.outerA, g.outerB, g.outBatch);
-    product.shape = g.outShape;
-    disposeInfos(backend, a3, b3);
-  } else {
-    product = wasmBatchMatMul(backend, a, b, transposeA, transposeB);
-  }
+  const product = wasmBatchMatMul(backend, a, b, transposeA, transposeB);
   let biased = product;
   if (bias != null) {
     const biasCast = castInfo(backend, bias, product.dtype);

@@ -34,12 +34,18 @@ describe('wasm BatchMatMul override', () => {
     }
   }
 
-  for (const [tA, tB] of FLAGS) {
-    it(`matches cpu for batched 3-D inputs with equal batches, transposeA=${tA}, transposeB=${tB}`, async () => {
-      await expectWasmMatchesCpu(`batched tA=${tA} tB=${tB}`, () =>
-        tf.matMul(rand(operand([3], 9, 17, tA), 3), rand(operand([3], 17, 6, tB), 4), tA, tB),
-      );
-    });
+  // Small matrices stay on the original kernel (SMALL_BATCHED_PRODUCT); larger ones take XNNPACK per matrix.
+  for (const [m, k, n] of [
+    [9, 17, 6],
+    [24, 33, 25],
+  ] as const) {
+    for (const [tA, tB] of FLAGS) {
+      it(`matches cpu for batched 3-D ${m}×${k}·${k}×${n} with equal batches, transposeA=${tA}, transposeB=${tB}`, async () => {
+        await expectWasmMatchesCpu(`batched ${m}x${k}x${n} tA=${tA} tB=${tB}`, () =>
+          tf.matMul(rand(operand([3], m, k, tA), 3), rand(operand([3], k, n, tB), 4), tA, tB),
+        );
+      });
+    }
   }
 
   const broadcasts: [string, number[], number[]][] = [
@@ -51,24 +57,29 @@ describe('wasm BatchMatMul override', () => {
   ];
   for (const [label, outerA, outerB] of broadcasts) {
     for (const [tA, tB] of FLAGS) {
-      it(`broadcasts batch dims (${label}), transposeA=${tA}, transposeB=${tB}`, async () => {
-        const a = () => rand(operand(outerA, 5, 8, tA), 5);
-        const b = () => rand(operand(outerB, 8, 3, tB), 6);
-        // The cpu kernel indexes batches modulo their size, which is wrong when both sides broadcast;
-        // the reference materialises the broadcast first.
-        const reference = () => {
-          const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
-          const full = (x: tf.Tensor, outerX: number[]) => {
-            const padded = [...new Array<number>(outer.length - outerX.length).fill(1), ...outerX];
-            const r = tf.reshape(x, [...padded, ...x.shape.slice(-2)]);
-            return tf.tile(r, [...outer.map((d, i) => (padded[i] === 1 ? d : 1)), 1, 1]);
+      for (const [m, k, n] of [
+        [5, 8, 3],
+        [24, 32, 24],
+      ] as const) {
+        it(`broadcasts batch dims (${label}), ${m}×${k}·${k}×${n}, transposeA=${tA}, transposeB=${tB}`, async () => {
+          const a = () => rand(operand(outerA, m, k, tA), 5);
+          const b = () => rand(operand(outerB, k, n, tB), 6);
+          // The cpu kernel indexes batches modulo their size, which is wrong when both sides broadcast;
+          // the reference materialises the broadcast first.
+          const reference = () => {
+            const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+            const full = (x: tf.Tensor, outerX: number[]) => {
+              const padded = [...new Array<number>(outer.length - outerX.length).fill(1), ...outerX];
+              const r = tf.reshape(x, [...padded, ...x.shape.slice(-2)]);
+              return tf.tile(r, [...outer.map((d, i) => (padded[i] === 1 ? d : 1)), 1, 1]);
+            };
+            return tf.matMul(full(a(), outerA), full(b(), outerB), tA, tB);
           };
-          return tf.matMul(full(a(), outerA), full(b(), outerB), tA, tB);
-        };
-        await expectWasmMatchesCpu(`broadcast ${label} tA=${tA} tB=${tB}`, () => tf.matMul(a(), b(), tA, tB), {
-          reference,
+          await expectWasmMatchesCpu(`broadcast ${label} tA=${tA} tB=${tB}`, () => tf.matMul(a(), b(), tA, tB), {
+            reference,
+          });
         });
-      });
+      }
     }
   }
 

@@ -51,7 +51,7 @@ describe('training a small conv net on wasm', () => {
     const step = () =>
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => convNetLoss(vars, x, target), vars);
-        optimizer.applyGradients(grads as tf.NamedVariableMap);
+        optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
         return value;
       });
     const first = step();
