@@ -3,7 +3,7 @@
  */
 import '@tensorflow/tfjs-layers';
 
-export { timeConditionedMlp, modelField, MLP_ACTIVATIONS } from './mlp.js';
-export type { TimeConditionedMlpOptions } from './mlp.js';
+export { timeConditionedMlp, modelField, modelFields, MLP_ACTIVATIONS } from './mlp.js';
+export type { TimeConditionedMlpOptions, ConditionalField } from './mlp.js';
 export { TimeFeatures } from './time-features.js';
 export type { TimeFeaturesArgs } from './time-features.js';

@@ -40,6 +40,16 @@ export interface TimeConditionedMlpOptions {
   seed?: number;
   /** Scale of the final layer's initial weights (small starts the field near zero). @default 1 */
   outputScale?: number;
+  /**
+   * Number of output heads (fields learned together, e.g. b and s); the output is `[batch, heads·outputDim]`,
+   * head k in columns `k·outputDim … (k+1)·outputDim − 1`. @default 1
+   */
+  heads?: number;
+  /**
+   * With several heads: `'shared'` — one hidden stack with a linear head per field; `'separate'` — one
+   * network per field (its own hidden stack), in one model so it saves as one. @default 'shared'
+   */
+  towers?: 'shared' | 'separate';
 }
 
 /**
@@ -88,19 +98,72 @@ export function timeConditionedMlp(options: TimeConditionedMlpOptions): tfl.Laye
       .apply(label) as tfl.SymbolicTensor;
     parts.push(tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor);
   }
-  let h = tfl.layers.concatenate().apply(parts) as tfl.SymbolicTensor;
-  for (let i = 0; i < depth; i++) {
-    h = tfl.layers.dense({ units: hidden, activation, kernelInitializer: init(), name: `hidden_${i}` }).apply(h) as tfl.SymbolicTensor;
-  }
-  const out = tfl.layers
-    .dense({
-      units: outputDim,
+  const heads = checkNumber(fn, 'options.heads', options.heads ?? 1, { min: 1, integer: true });
+  const towers = checkOneOf(fn, 'options.towers', options.towers ?? 'shared', ['shared', 'separate'] as const);
+  const features = tfl.layers.concatenate().apply(parts) as tfl.SymbolicTensor;
+  const stack = (prefix: string) => {
+    let h = features;
+    for (let i = 0; i < depth; i++) {
+      h = tfl.layers.dense({ units: hidden, activation, kernelInitializer: init(), name: `${prefix}hidden_${i}` }).apply(h) as tfl.SymbolicTensor;
+    }
+    return h;
+  };
+  const outputLayer = (units: number, name: string) =>
+    tfl.layers.dense({
+      units,
       kernelInitializer: tfl.initializers.varianceScaling({ scale: Math.max(outputScale, 1e-12) ** 2, mode: 'fanAvg', distribution: 'uniform', seed: layerSeed++ }),
-      name: 'output',
-    })
-    .apply(h) as tfl.SymbolicTensor;
+      name,
+    });
+  let out: tfl.SymbolicTensor;
+  if (towers === 'separate' && heads > 1) {
+    const outs = Array.from({ length: heads }, (_, k) => outputLayer(outputDim, `output_${k}`).apply(stack(`tower${k}_`)) as tfl.SymbolicTensor);
+    out = tfl.layers.concatenate().apply(outs) as tfl.SymbolicTensor;
+  } else {
+    out = outputLayer(heads * outputDim, 'output').apply(stack('')) as tfl.SymbolicTensor;
+  }
   return tfl.model({ inputs, outputs: out, name: 'time_conditioned_mlp' });
 }
+
+/**
+ * The heads of a multi-head model as fields, by name: `modelFields(model, ['b', 's'])` gives `{ b, s }`,
+ * head k being columns `k·d … (k+1)·d − 1` of the output. Fields evaluated on the same `x`, `t` (and
+ * label) tensors share one forward pass, so a loss over several heads runs the network once.
+ * With `label`, a class-conditional model is evaluated at that class unless the caller passes labels.
+ */
+export function modelFields<K extends string>(model: tfl.LayersModel, names: readonly K[], label?: number): Record<K, ConditionalField> {
+  const conditional = model.inputs.length === 3;
+  const width = model.outputs[0]!.shape[1] as number;
+  if (!Array.isArray(names) || names.length === 0 || width % names.length !== 0) {
+    throw new ArgumentError('modelFields', 'names', `a non-empty list whose length divides the model's output width ${width}`, String(names));
+  }
+  const list = [...names] as K[];
+  const d = width / list.length;
+  let cache: { x: tf.Tensor; t: tf.Tensor; label?: tf.Tensor; out: tf.Tensor2D } | undefined;
+  const forward = (x: tf.Tensor2D, t: tf.Tensor1D, labels?: tf.Tensor1D): tf.Tensor2D => {
+    if (cache && cache.x === x && cache.t === t && cache.label === labels && !cache.out.isDisposed) return cache.out;
+    const inputs: tf.Tensor[] = [x, tf.reshape(t, [-1, 1])];
+    if (conditional) {
+      if (labels === undefined && label === undefined) {
+        throw new ArgumentError('modelFields', 'label', 'a class index (or per-row labels) for a class-conditional model', 'undefined');
+      }
+      inputs.push(labels !== undefined ? tf.reshape(labels, [-1, 1]) : tf.fill([x.shape[0], 1], label as number));
+    }
+    const out = model.apply(inputs) as tf.Tensor2D;
+    cache = { x, t, label: labels, out };
+    return out;
+  };
+  const fields = {} as Record<K, ConditionalField>;
+  list.forEach((name, k) => {
+    fields[name] = (x, t, labels) => {
+      const out = forward(x, t, labels);
+      return list.length === 1 ? out : (tf.slice(out, [0, k * d], [-1, d]) as tf.Tensor2D);
+    };
+  });
+  return fields;
+}
+
+/** A field that optionally takes per-row class labels `[batch]`. */
+export type ConditionalField = (x: tf.Tensor2D, t: tf.Tensor1D, label?: tf.Tensor1D) => tf.Tensor2D;
 
 /**
  * Wraps a model built by {@link timeConditionedMlp} as a {@link Field}: `(x: [batch, d], t: [batch]) →
