@@ -2,13 +2,56 @@
  * stochastic-interpolants: the curated public API.
  *
  * Importing this module also imports `@tensorflow/tfjs-layers`, which registers tfjs gradient functions in
- * Node. Choose a backend once with {@link initBackend}.
+ * Node. Choose a backend once with {@link initBackend}. Networks are in `stochastic-interpolants/models`,
+ * schemes and generative samplers in `stochastic-interpolants/samplers`.
  */
 import '@tensorflow/tfjs-layers';
 
+// Backend, errors, seeds
 export { initBackend, backendFlag, BACKEND_NAMES } from './backend.js';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend.js';
 export { ArgumentError } from './errors.js';
 export { SeedStream } from './random.js';
-export type { Field, VelocityField, ScoreField, DenoiserField } from './fields/types.js';
-export type { Term, NoiseProcess, Scheme, SchemeKind, StepResult, Solution, SolverStats, SolverProgress, StateField } from './solver/types.js';
+
+// The solver core
+export { integrate, integrateSync, uniformGrid, brownianMotion, brownianPath, SolverError, AbortError } from './solver/index.js';
+export type {
+  IntegrateOptions,
+  AdaptiveOptions,
+  UniformGridOptions,
+  BrownianPath,
+  BrownianPathOptions,
+  Term,
+  NoiseProcess,
+  NoiseInit,
+  Scheme,
+  SchemeKind,
+  StepResult,
+  Solution,
+  SolverStats,
+  SolverProgress,
+  StateField,
+  DiffusionField,
+} from './solver/index.js';
+
+// Interpolants and γ options
+export { makeInterpolant, registerInterpolant, interpolantNames, INTERPOLANT_NAMES, customInterpolant, makeGamma, customGamma, GAMMA_NAMES } from './interpolants/index.js';
+export type { Interpolant, InterpolantCoefficients, InterpolantSample, InterpolantOptions, GammaSchedule, GammaName } from './interpolants/index.js';
+
+// Fields and closed-form oracles
+export { GaussianMixtureOracle, gaussianOracle, gaussianMixtureOracle, makeOracle, oracleProblem, ORACLE_PROBLEM_NAMES } from './fields/index.js';
+export type { Field, VelocityField, ScoreField, DenoiserField, GaussianSpec, GaussianMixtureSpec, OracleProblem, OracleProblemName } from './fields/index.js';
+
+// Objectives and training
+export { quadraticObjective, drawTrainingBatch, FIELD_NAMES } from './objectives/index.js';
+export type { FieldName, Objective, ObjectiveLoss, TrainableField, TrainingBatch, QuadraticObjectiveOptions } from './objectives/index.js';
+export { Trainer, NonFiniteLossError } from './train/trainer.js';
+export type { TrainerOptions, TrainingLogEntry, TrainingResult } from './train/trainer.js';
+export { makeOptimizer, OPTIMIZER_NAMES, AdaBelief, DiffGrad, learningRateSchedule, clipByGlobalNorm, ExponentialMovingAverage, saveCheckpoint, loadCheckpoint, CheckpointError } from './train/index.js';
+export type { OptimizerName, LearningRateSchedule, ScheduleKind, LoadedCheckpoint } from './train/index.js';
+
+// Data and metrics
+export { getDataset, listDatasets, registerDataset, arrayDataset, csvDataset } from './data/index.js';
+export type { Dataset } from './data/index.js';
+export { slicedWasserstein2 } from './metrics/sliced-wasserstein.js';
+export { sinkhornDivergence } from './metrics/sinkhorn.js';
