@@ -40,6 +40,7 @@ export type { Interpolant, InterpolantCoefficients, InterpolantSample, Interpola
 
 // Fields and closed-form oracles
 export { GaussianMixtureOracle, gaussianOracle, gaussianMixtureOracle, makeOracle, oracleProblem, ORACLE_PROBLEM_NAMES } from './fields/index.js';
+export { scoreFromDenoiser, velocityFromVAndScore, velocityFromDenoiser, scoreFromVelocity, sdeDrifts } from './fields/index.js';
 export type { Field, VelocityField, ScoreField, DenoiserField, GaussianSpec, GaussianMixtureSpec, OracleProblem, OracleProblemName } from './fields/index.js';
 
 // Objectives and training

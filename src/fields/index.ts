@@ -7,3 +7,4 @@ export { GaussianMixtureOracle, gaussianOracle, gaussianMixtureOracle } from './
 export type { GaussianMixtureOracleOptions, OracleFieldName, OraclePoint } from './gaussian-oracle.js';
 export { ORACLE_PROBLEM_NAMES, oracleProblem, makeOracle } from './problems.js';
 export type { OracleProblem, OracleProblemName } from './problems.js';
+export { scoreFromDenoiser, velocityFromVAndScore, velocityFromDenoiser, scoreFromVelocity, sdeDrifts } from './conversions.js';
