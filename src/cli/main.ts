@@ -7,8 +7,10 @@ import { ArgumentError } from '../errors.js';
 import { formatFlags } from './args.js';
 import { backendCommand } from './backend-command.js';
 import type { Command } from './commands.js';
+import { sampleCommand } from './sample-command.js';
+import { trainCommand } from './train-command.js';
 
-const COMMANDS: Command[] = [backendCommand];
+const COMMANDS: Command[] = [trainCommand, sampleCommand, backendCommand];
 
 function packageVersion(): string {
   // src/cli/main.ts and dist/src/cli/main.js sit at different depths below the package root.

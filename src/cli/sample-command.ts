@@ -1,0 +1,94 @@
+/**
+ * `si sample`: draws samples from a trained run with any registered ODE or SDE sampler.
+ */
+import { extname } from 'node:path';
+import { parseEpsilon } from '../../samplers/epsilon.js';
+import { sampleSde } from '../../samplers/generative-sde.js';
+import { sampleOde } from '../../samplers/probability-flow.js';
+import { getScheme } from '../../samplers/registry.js';
+import { initBackend } from '../backend.js';
+import { ArgumentError, checkNumber } from '../errors.js';
+import { scatterSvg } from '../plot/scatter.js';
+import { writePng } from '../plot/svg.js';
+import { SeedStream } from '../random.js';
+import type { Solution } from '../solver/types.js';
+import { loadTrainedModel, sampleRunBase } from '../train/trained-model.js';
+import { parseArgs } from './args.js';
+import type { Command } from './commands.js';
+import { writeSamples } from './samples-file.js';
+
+/** Fixed steps for an NFE budget: `max(1, round(nfe / stagesPerStep))`. */
+export function stepsForNfe(nfe: number, stagesPerStep: number): number {
+  return Math.max(1, Math.round(nfe / stagesPerStep));
+}
+
+/** `si sample …`. */
+export const sampleCommand: Command = {
+  name: 'sample',
+  summary: 'draw samples from a trained run with an ODE or SDE sampler',
+  usage: 'si sample --model runs/checker --n 4000 --sampler heun --nfe 100 [--eps 0.5] --out samples.csv [--png] [--seed 0] [--json]',
+  flags: {
+    model: { help: 'run directory written by si train' },
+    n: { type: 'number', help: 'number of samples', default: 4000 },
+    sampler: { help: 'registered scheme (si compare --samplers list); default heun, or euler-maruyama when --eps > 0' },
+    nfe: { type: 'number', help: 'function evaluations (steps = nfe / stages per step)', default: 100 },
+    eps: { help: 'noise level ε: a number or schedule:scale (bump:1, decay:0.5); 0 = probability-flow ODE', default: '0' },
+    seed: { type: 'number', help: 'seed of the base samples and the noise', default: 0 },
+    out: { help: 'output file, .csv (with a header) or .json' },
+    png: { type: 'boolean', help: 'also write a scatter PNG next to --out (samples beside the target)' },
+    'no-ema': { type: 'boolean', help: 'use the raw weights even if the run kept an EMA' },
+  },
+  async run(argv) {
+    const { flags } = parseArgs('si sample', argv, this.flags);
+    const modelDir = flags.model as string | undefined;
+    const out = flags.out as string | undefined;
+    if (!modelDir) throw new ArgumentError('si sample', '--model', 'a run directory written by si train', 'nothing');
+    if (!out) throw new ArgumentError('si sample', '--out', 'an output file (.csv or .json)', 'nothing');
+    if (!['.csv', '.json'].includes(extname(out).toLowerCase())) throw new ArgumentError('si sample', '--out', 'a path ending in .csv or .json', JSON.stringify(out));
+    const n = checkNumber('si sample', '--n', flags.n, { min: 1, integer: true });
+    const nfe = checkNumber('si sample', '--nfe', flags.nfe, { min: 1, integer: true });
+    const seed = checkNumber('si sample', '--seed', flags.seed, { integer: true });
+    const eps = parseEpsilon(String(flags.eps), '--eps');
+    const noisy = !(eps === 0 || (typeof eps === 'object' && eps.scale === 0));
+    const scheme = getScheme((flags.sampler as string | undefined) ?? (noisy ? 'euler-maruyama' : 'heun'));
+    await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
+    const run = await loadTrainedModel(modelDir, { useEma: !flags['no-ema'] });
+    const seeds = new SeedStream(seed);
+    const started = performance.now();
+    let sol: Solution | undefined;
+    const x0 = sampleRunBase(run, n, seeds);
+    try {
+      if (!run.velocity) {
+        throw new ArgumentError('si sample', '--model', 'a run whose fields give the velocity (b; v and s; or η_z one-sided / mirror)', `fields ${run.config.fields.join(',')}`);
+      }
+      const steps = stepsForNfe(nfe, scheme.stagesPerStep);
+      if (noisy) {
+        if (!run.score) throw new ArgumentError('si sample', '--eps', `0 for this run: its fields (${run.config.fields.join(',')}) give no score`, String(flags.eps));
+        const tMin = Math.max(run.tMin, run.config.fields.includes('s') ? 0 : 1e-3);
+        sol = await sampleSde(x0, { velocity: run.velocity, score: run.score, epsilon: eps, scheme, steps, tMin, seed: seeds.next() });
+      } else {
+        sol = await sampleOde(x0, { velocity: run.velocity, scheme, steps, tMin: run.tMin });
+      }
+      const data = await sol.y.data();
+      const seconds = (performance.now() - started) / 1000;
+      writeSamples(out, data, n, run.config.dim);
+      const nfeUsed = sol.stats.nfe;
+      console.log(`wrote ${n} samples to ${out} (${scheme.name}, ${nfeUsed} NFE${noisy ? `, ε ${flags.eps}` : ''}) in ${seconds.toFixed(2)} s`);
+      let png: string | undefined;
+      if (flags.png) {
+        if (run.config.dim !== 2) throw new ArgumentError('si sample', '--png', 'a 2-D model for the scatter plot', `dimension ${run.config.dim}`);
+        png = out.replace(/\.(csv|json)$/i, '.png');
+        const ref = run.target.sample(n, new SeedStream(seed + 1));
+        await writePng(scatterSvg([{ title: `target: ${run.config.dataset}`, points: ref.dataSync() }, { title: `${scheme.name}, ${nfeUsed} NFE${noisy ? `, ε ${flags.eps}` : ''}`, points: data }]), png);
+        ref.dispose();
+        console.log(`wrote ${png}`);
+      }
+      if (flags.json) console.log(JSON.stringify({ n, nfe: nfeUsed, seconds, out, sampler: scheme.name, eps: String(flags.eps), ...(png ? { png } : {}) }));
+      return 0;
+    } finally {
+      x0.dispose();
+      sol?.dispose();
+      run.dispose();
+    }
+  },
+};
