@@ -16,12 +16,13 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Benchmark, type BenchContext, type BenchResult, formatTable } from './lib.js';
+import { convTrainBenchmark } from './conv-train.js';
 import { matmulBenchmark } from './matmul.js';
 import { mlpTrainBenchmark } from './mlp-train.js';
 import { torchMlpBenchmark } from './torch-mlp.js';
 
 /** Every benchmark, in run order (later ones may read earlier results, e.g. torch-mlp reads mlp-train). */
-export const BENCHMARKS: readonly Benchmark[] = [matmulBenchmark, mlpTrainBenchmark, torchMlpBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [matmulBenchmark, mlpTrainBenchmark, torchMlpBenchmark, convTrainBenchmark];
 
 interface Args {
   only: string[] | null;
