@@ -1,0 +1,70 @@
+/**
+ * Checks shared by the sample metrics.
+ *
+ * @internal
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError, checkNumber, describeValue } from '../errors.js';
+import { SeedStream } from '../random.js';
+
+/** Checks two sample sets `[n, d]` and `[m, d]` (float32 or int32, at least `minRows` rows each, same d). */
+export function checkSampleSets(fn: string, a: unknown, b: unknown, minRows = 1): { n: number; m: number; d: number } {
+  const check = (arg: string, x: unknown) => {
+    if (!(x instanceof tf.Tensor) || x.rank !== 2 || (x.dtype !== 'float32' && x.dtype !== 'int32')) {
+      throw new ArgumentError(fn, arg, 'a float32 tensor of shape [samples, dim]', describeValue(x));
+    }
+    if (x.shape[0]! < minRows || x.shape[1] === 0) {
+      const rows = minRows === 1 ? 'at least one sample' : `at least ${minRows} samples`;
+      throw new ArgumentError(fn, arg, `a tensor of shape [samples, dim] with ${rows} and dim >= 1`, describeValue(x));
+    }
+  };
+  check('a', a);
+  check('b', b);
+  const [n, d] = (a as tf.Tensor).shape as [number, number];
+  const [m, db] = (b as tf.Tensor).shape as [number, number];
+  if (db !== d) throw new ArgumentError(fn, 'b', `a tensor of shape [samples, ${d}] (the dimension of a)`, describeValue(b));
+  return { n, m, d };
+}
+
+/** A scalar float tensor: 1 when every entry of `x` is finite, else 0. Call inside `tf.tidy`. */
+export function finiteFlag(x: tf.Tensor): tf.Scalar {
+  // integers are finite (and tf.isFinite on int32 returns false on the wasm backend of tfjs 4.22)
+  if (x.dtype === 'int32') return tf.scalar(1);
+  return tf.cast(tf.all(tf.isFinite(x)), 'float32') as tf.Scalar;
+}
+
+/** Throws the ArgumentError for non-finite samples once the flags have been read back. */
+export function throwIfNotFinite(fn: string, a: tf.Tensor, b: tf.Tensor, finiteA: number, finiteB: number): void {
+  if (finiteA !== 1) throw new ArgumentError(fn, 'a', 'a tensor of finite values', `${describeValue(a)} containing NaN or ±Infinity`);
+  if (finiteB !== 1) throw new ArgumentError(fn, 'b', 'a tensor of finite values', `${describeValue(b)} containing NaN or ±Infinity`);
+}
+
+/** A seed stream from `options.seed` (a number or a stream, from which one seed is taken). */
+export function seedStreamFrom(fn: string, seed: unknown, fallback: number): SeedStream {
+  if (seed instanceof SeedStream) return new SeedStream(seed.next());
+  return new SeedStream(checkNumber(fn, 'options.seed', seed ?? fallback, { integer: true }));
+}
+
+/** Casts to float32 (int32 input) without copying float32 input. Call inside `tf.tidy`. */
+export function asFloat(x: tf.Tensor2D): tf.Tensor2D {
+  return x.dtype === 'float32' ? x : (tf.cast(x, 'float32') as tf.Tensor2D);
+}
+
+/** Subtracts the pooled mean of `a` and `b` from both (costs are translation invariant). Call inside `tf.tidy`. */
+export function centrePooled(a: tf.Tensor2D, b: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  const n = a.shape[0];
+  const m = b.shape[0];
+  const mean = tf.div(tf.add(tf.sum(a, 0, true), tf.sum(b, 0, true)), n + m);
+  return [tf.sub(a, mean), tf.sub(b, mean)];
+}
+
+/**
+ * Pairwise squared Euclidean distances `|x_i − y_j|²`, `[n, m]`, by `|x|² + |y|² − 2 x·y` (one matrix product),
+ * clamped at 0. Centre the inputs first ({@link centrePooled}) to keep float32 cancellation small.
+ * Call inside `tf.tidy`.
+ */
+export function squaredDistances(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+  const xx = tf.sum(tf.square(x), 1, true); // [n, 1]
+  const yy = tf.reshape(tf.sum(tf.square(y), 1), [1, -1]); // [1, m]
+  return tf.relu(tf.sub(tf.add(xx, yy), tf.mul(2, tf.matMul(x, y, false, true)))) as tf.Tensor2D;
+}
