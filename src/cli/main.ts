@@ -3,7 +3,6 @@
  */
 import '@tensorflow/tfjs-layers';
 import { readFileSync } from 'node:fs';
-import { ArgumentError } from '../errors.js';
 import { formatFlags } from './args.js';
 import { backendCommand } from './backend-command.js';
 import type { Command } from './commands.js';
@@ -66,7 +65,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof ArgumentError || (err instanceof Error && err.message.startsWith('initBackend'))) {
+    // Errors about what the user asked for: one line, exit 2. Anything else is a bug: stack trace, exit 1.
+    if (err instanceof Error && USER_ERRORS.has(err.name)) {
+      console.error(`si ${command.name}: ${err.message.split('\n')[0]}`);
+      return 2;
+    }
+    if (err instanceof Error && err.message.startsWith('initBackend')) {
       console.error(`si ${command.name}: ${err.message}`);
       return 2;
     }
@@ -74,3 +78,5 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Error classes that describe bad input or an unusable file rather than a bug. */
+const USER_ERRORS = new Set(['ArgumentError', 'CheckpointError', 'NonFiniteLossError', 'SolverError', 'AbortError', 'CsvError']);

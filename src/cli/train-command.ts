@@ -72,7 +72,6 @@ export const trainCommand: Command = {
     const { flags } = parseArgs('si train', argv, this.flags);
     const out = flags.out as string | undefined;
     if (!out) throw new ArgumentError('si train', '--out', 'a run directory', 'nothing');
-    const info = await initBackend(flags.backend as string | undefined);
     const steps = flags.steps as number;
     let trainer: Trainer;
     let config: RunConfig;
@@ -99,8 +98,10 @@ export const trainCommand: Command = {
         config: { ...cfg, training: { ...cfg.training, steps } } as unknown as Record<string, unknown>,
       };
     };
+    let info;
     if (flags.resume) {
       if (!existsSync(join(out, 'manifest.json'))) throw new ArgumentError('si train', '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
+      info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
       trainer = await Trainer.resume(out, ({ config: saved, model }) => {
         config = saved as unknown as RunConfig;
         return build(config, model);
@@ -132,6 +133,8 @@ export const trainCommand: Command = {
         tMin: probe.tMin,
         training: { batch: flags.batch, lr: flags.lr, optimizer: flags.optimizer, schedule: flags.schedule, warmup: flags.warmup, ema: flags.ema, clip: flags.clip, seed: flags.seed },
       };
+      // Everything above is validated before a backend starts, so bad flags fail fast.
+      info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
       trainer = new Trainer(build(config, timeConditionedMlp(modelOptions)));
     }
     const bar = new ProgressBar(steps);
