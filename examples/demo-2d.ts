@@ -28,6 +28,8 @@ const { flags } = parseArgs('demo-2d', process.argv.slice(2), {
   batch: { type: 'number', help: 'batch size', default: 512 },
   n: { type: 'number', help: 'samples drawn for the picture and the metrics', default: 4000 },
   seed: { type: 'number', help: 'seed', default: 0 },
+  lr: { type: 'number', help: 'peak learning rate', default: 2e-3 },
+  ema: { type: 'number', help: 'EMA decay of the weights used for sampling (0: off)', default: 0 },
   out: { help: 'output directory', default: 'out/demo' },
 });
 if (flags.help) {
@@ -52,7 +54,8 @@ const trainer = new Trainer({
   target,
   steps: flags.steps as number,
   batchSize: flags.batch as number,
-  learningRate: 2e-3,
+  learningRate: flags.lr as number,
+  ema: flags.ema as number,
   seed: flags.seed as number,
   logEvery: 500,
   onLog: (e) => log(`step ${String(e.step).padStart(5)}  loss ${e.loss.toFixed(4)}  lr ${e.learningRate.toExponential(2)}  ${e.stepsPerSecond.toFixed(1)} steps/s`),
@@ -61,6 +64,8 @@ log(`training on ${info.name}: checkerboard, one-sided linear interpolant, objec
 const training = await trainer.train();
 
 // 2. Sample with the ODE (Heun, 100 NFE) and the SDE (Euler–Maruyama, 200 steps, ε(t) = 4·1·t(1−t)).
+// Sample with the EMA weights when the run kept them.
+trainer.ema?.swapIn();
 const { b } = modelFields(model, ['b']);
 const score = scoreFromVelocity(b, interpolant);
 const n = flags.n as number;
