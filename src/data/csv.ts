@@ -37,17 +37,19 @@ function parseNumber(field: string): number {
 /**
  * Parses numeric CSV text: one row per non-empty line (`\n` or `\r\n`), fields trimmed, every row the same
  * width, every value a finite number; an optional header row (see {@link CsvOptions.header}). Quoted fields are
- * not supported (numbers need none).
+ * not supported (numbers need none). Errors name the line and column of a bad value.
  *
- * @param source - how error messages name the text (a file path, or `'CSV text'`)
- * @param fn - the public function reported in errors
- * @param arg - the argument reported in errors
  * @example
  * ```ts
  * parseCsv('x,y\n1,2\n3,4\n'); // { values: Float32Array [1, 2, 3, 4], shape: [2, 2], header: ['x', 'y'] }
  * ```
  */
-export function parseCsv(text: string, options?: CsvOptions, source = 'CSV text', fn = 'parseCsv', arg = 'text'): ParsedCsv {
+export function parseCsv(text: string, options?: CsvOptions): ParsedCsv {
+  return parseCsvText(text, options, 'CSV text', 'parseCsv', 'text');
+}
+
+/** {@link parseCsv} with the names used in error messages: the source (a path), the function and argument. */
+function parseCsvText(text: string, options: CsvOptions | undefined, source: string, fn: string, arg: string): ParsedCsv {
   const opts = checkOptions(fn, options, ['delimiter', 'header']);
   const delimiter = opts.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter.length !== 1) {
@@ -132,6 +134,6 @@ export async function csvDataset(path: string, options?: CsvDatasetOptions): Pro
     throw new ArgumentError(fn, 'path', 'a readable file', `${JSON.stringify(path)} (${(err as Error).message})`);
   }
   const { delimiter, header } = opts;
-  const parsed = parseCsv(text, { ...(delimiter !== undefined ? { delimiter } : {}), ...(header !== undefined ? { header } : {}) }, path, fn, 'path');
+  const parsed = parseCsvText(text, { ...(delimiter !== undefined ? { delimiter } : {}), ...(header !== undefined ? { header } : {}) }, path, fn, 'path');
   return arrayDataset(parsed.values, { shape: parsed.shape, name: opts.name ?? basename(path) });
 }

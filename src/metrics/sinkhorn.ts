@@ -31,7 +31,7 @@ export interface SinkhornOptions {
    * moves to `(1 − ω) old + ω new` (SOR on the Sinkhorn fixed point; same solution, 2–3× fewer iterations
    * at small ε). It is switched on once the marginal error is below 0.1, and safeguarded: a block of iterations
    * that lowers the dual objective is discarded and ω − 1 is halved. ω = 1 is plain Sinkhorn.
-   * @default 1.8
+   * @default 1.9
    */
   overrelaxation?: number;
   /**
@@ -73,7 +73,7 @@ interface Solved {
   error: number;
 }
 
-/** Iterations between two kernel rebuilds (and convergence checks). */
+/** Iterations of the cross problem between two convergence checks. */
 const BLOCK = 20;
 /** Iterations between two kernel rebuilds of the symmetric problems (they converge at rate ≤ ½). */
 const SYMMETRIC_BLOCK = 10;
@@ -81,6 +81,8 @@ const SYMMETRIC_BLOCK = 10;
 const STAGE_ITERATIONS = 3;
 /** Over-relaxation starts once the marginal error is below this. */
 const RELAX_BELOW = 0.1;
+/** The cross problem rebuilds its kernel when a log-scaling exceeds this in magnitude. */
+const ABSORB_ABOVE = 10;
 /** Guard against dividing by an underflowed kernel product. */
 const TINY = 1e-30;
 
@@ -90,105 +92,118 @@ const TINY = 1e-30;
  * Log-domain potentials f `[n]`, g `[m]` (plan `P_ij = r_i c_j exp((f_i + g_j − C_ij)/ε)`). At each new ε the
  * first block starts with the log-sum-exp update of MATH.md §4, `f_i ← −ε LSE_j(log c_j + (g_j − C_ij)/ε)`,
  * whose exponentials are kept as the stabilised kernel `K_ij = r_i c_j exp((f_i + g_j − C_ij)/ε)` (rows sum to
- * r_i exactly); later blocks rebuild K at the current potentials (its entries are the current plan's, so
- * nothing overflows). Inside a block the potentials move as scalings `f + ε log u`, `g + ε log v`, updated with
- * vector–matrix products (`u ← (r / K v)^ω u^{1−ω}`, `v ← (c / Kᵀu)^ω v^{1−ω}`) instead of a fresh exponential
- * per step, and are absorbed back into f, g at the block's end. This is the log-stabilised Sinkhorn iteration:
- * the fixed point of the pure log-domain one, without overflow, and about 10× cheaper per iteration.
+ * r_i exactly). Then the potentials move as scalings `f + ε log u`, `g + ε log v`, updated with vector–matrix
+ * products (`u ← (r / K v)^ω u^{1−ω}`, `v ← (c / Kᵀu)^ω v^{1−ω}`) instead of a fresh exponential per step;
+ * when a scaling leaves [e^−10, e^10] it is absorbed into f, g and K is rebuilt there (its entries are then
+ * the current plan's, so nothing overflows). This is the log-stabilised Sinkhorn iteration: the fixed point of
+ * the pure log-domain one, without overflow, and about 10× cheaper per iteration.
  * (In MATH.md's notation the potentials there are f + ε log r and g + ε log c.)
  */
 async function solveCross(C: tf.Tensor2D, s: Settings): Promise<Solved> {
   const [n, m] = C.shape;
   const logR = -Math.log(n);
   const logC = -Math.log(m);
-  let f = tf.zeros([n, 1]) as tf.Tensor2D;
-  let g = tf.zeros([1, m]) as tf.Tensor2D;
+  // potentials f = f0 + ε log u, g = g0 + ε log v; the kernel K is built at (f0, g0)
+  let f0 = tf.zeros([n, 1]) as tf.Tensor2D;
+  let g0 = tf.zeros([1, m]) as tf.Tensor2D;
+  let logu = tf.zeros([1, n]) as tf.Tensor2D;
+  let logv = tf.zeros([1, m]) as tf.Tensor2D;
+  let K: tf.Tensor2D | null = null;
+  let KT: tf.Tensor2D | null = null;
   let iterations = 0;
   let error = Number.POSITIVE_INFINITY;
   let value = Number.NaN;
   let omega = s.omega;
+  let eps = s.schedule[0]!;
+
+  /** Absorbs the scalings into f0, g0 and builds K there: by log-sum-exp (new ε) or directly (same ε). */
+  const rebuild = (newEps: number, logSumExp: boolean) => {
+    const [f1, g1, K1, KT1] = tf.tidy(() => {
+      const f = tf.add(f0, tf.mul(eps, tf.reshape(logu, [n, 1])));
+      const g = tf.add(g0, tf.mul(eps, logv));
+      const Cs = tf.mul(C, 1 / newEps);
+      let k: tf.Tensor;
+      let fk: tf.Tensor = f;
+      if (logSumExp) {
+        // the log-sum-exp update of f; its exponentials are the kernel (rows sum to r exactly)
+        const M = tf.sub(tf.add(tf.div(g, newEps), logC), Cs); // [n, m]
+        const mx = tf.max(M, 1, true); // [n, 1]
+        const E = tf.exp(tf.sub(M, mx));
+        const S = tf.sum(E, 1, true); // [n, 1]
+        fk = tf.mul(-newEps, tf.add(mx, tf.log(S)));
+        k = tf.mul(E, tf.div(Math.exp(logR), S));
+      } else {
+        // the current plan's entries r_i c_j exp((f_i + g_j − C_ij)/ε): bounded, nothing overflows
+        k = tf.exp(tf.sub(tf.add(tf.div(f, newEps), tf.add(tf.div(g, newEps), logR + logC)), Cs));
+      }
+      return [fk, g, k, tf.transpose(k)]; // row-vector products are the fast ones on every backend
+    });
+    tf.dispose([f0, g0, logu, logv, K, KT].filter((t): t is tf.Tensor2D => t !== null));
+    [f0, g0, K, KT] = [f1, g1, K1, KT1] as tf.Tensor2D[];
+    logu = tf.zeros([1, n]);
+    logv = tf.zeros([1, m]);
+    eps = newEps;
+  };
+
   try {
     for (let stage = 0; stage < s.schedule.length; stage++) {
-      const eps = s.schedule[stage]!;
       const final = stage === s.schedule.length - 1;
       // annealing stages only while they leave room for a reporting block at the target ε
       if (!final && iterations + STAGE_ITERATIONS + BLOCK > s.maxIterations) continue;
-      const Cs = tf.mul(C, 1 / eps) as tf.Tensor2D;
-      let first = true;
-      try {
-        do {
-          const inner = final ? Math.min(BLOCK, s.maxIterations - iterations) : STAGE_ITERATIONS;
-          // over-relaxation only near the solution (far from it, it can diverge); annealing stages are plain
-          const w = final && error < RELAX_BELOW ? omega : 1;
-          const fresh = first;
-          first = false;
-          const [fNew, gNew, report] = tf.tidy(() => {
-            // (a nested tidy frees the [n, m] temporaries before the iterations start)
-            const [f0, K] = tf.tidy(() => {
-              if (fresh) {
-                // new ε: the log-sum-exp update of f; its exponentials are the kernel (rows sum to r exactly)
-                const M = tf.sub(tf.add(tf.div(g, eps), logC), Cs); // [n, m]
-                const mx = tf.max(M, 1, true); // [n, 1]
-                const E = tf.exp(tf.sub(M, mx));
-                const S = tf.sum(E, 1, true); // [n, 1]
-                // f0 and K_ij = r_i c_j exp((f0_i + g_j − C_ij)/ε), [n, m]
-                return [tf.mul(-eps, tf.add(mx, tf.log(S))), tf.mul(E, tf.div(Math.exp(logR), S))];
-              }
-              // same ε: rebuild the kernel at the current potentials (its entries are the current plan's)
-              return [tf.clone(f), tf.exp(tf.sub(tf.add(tf.add(tf.div(f, eps), tf.div(g, eps)), logR + logC), Cs))];
-            });
-            const KT = tf.transpose(K); // row-vector products are the fast ones on every backend
-            let logu: tf.Tensor = tf.zeros([1, n]);
-            let logv: tf.Tensor = tf.zeros([1, m]);
-            for (let k = 0; k < inner; k++) {
-              const Kv = tf.matMul(tf.exp(logv), KT); // (K v)ᵀ, [1, n]
-              logu = tf.add(tf.mul(1 - w, logu), tf.mul(w, tf.sub(logR, tf.log(tf.maximum(Kv, TINY)))));
-              const Ktu = tf.matMul(tf.exp(logu), K); // (Kᵀ u)ᵀ, [1, m]
-              logv = tf.add(tf.mul(1 - w, logv), tf.mul(w, tf.sub(logC, tf.log(tf.maximum(Ktu, TINY)))));
-            }
-            const fOut = tf.add(f0, tf.mul(eps, tf.reshape(logu, [n, 1])));
-            const gOut = tf.add(g, tf.mul(eps, logv));
-            if (!final) return [fOut, gOut];
-            const u = tf.exp(logu);
-            const v = tf.exp(logv);
-            const rows = tf.mul(u, tf.matMul(v, KT)); // plan row sums, [1, n]
-            const cols = tf.mul(v, tf.matMul(u, K)); // plan column sums, [1, m]
-            const err = tf.add(tf.sum(tf.abs(tf.sub(rows, Math.exp(logR)))), tf.sum(tf.abs(tf.sub(cols, Math.exp(logC)))));
-            // dual objective ⟨r, f⟩ + ⟨c, g⟩ − ε (Σ P − 1): a lower bound of OT_ε, tight at convergence
-            const dual = tf.sub(tf.add(tf.mean(fOut), tf.mean(gOut)), tf.mul(eps, tf.sub(tf.sum(rows), 1)));
-            return [fOut, gOut, tf.stack([err, dual])];
-          });
-          iterations += inner;
-          if (report !== undefined) {
-            const values = await report.data();
-            report.dispose();
-            const blockError = values[0]!;
-            const blockValue = values[1]!;
-            // the dual objective is a Lyapunov function of plain Sinkhorn (it never decreases); an over-relaxed
-            // block that lowers it overshot: discard it, return to the last accepted potentials and halve ω − 1
-            // for the rest of the solve (plain blocks, ω = 1, are always accepted)
-            const slack = 1e-6 * Math.max(1, Math.abs(value));
-            if (w > 1 && !(Number.isFinite(blockError) && blockValue >= value - slack)) {
-              tf.dispose([fNew!, gNew!]);
-              omega = 1 + (w - 1) / 2;
-              continue;
-            }
-            error = blockError;
-            value = blockValue;
+      rebuild(s.schedule[stage]!, true);
+      do {
+        const inner = final ? Math.min(BLOCK, s.maxIterations - iterations) : STAGE_ITERATIONS;
+        // over-relaxation only near the solution (far from it, it can diverge); annealing stages are plain
+        const w = final && error < RELAX_BELOW ? omega : 1;
+        const [lu, lv, report] = tf.tidy(() => {
+          let a: tf.Tensor = logu;
+          let b: tf.Tensor = logv;
+          for (let k = 0; k < inner; k++) {
+            const Kv = tf.matMul(tf.exp(b), KT!); // (K v)ᵀ, [1, n]
+            a = tf.add(tf.mul(1 - w, a), tf.mul(w, tf.sub(logR, tf.log(tf.maximum(Kv, TINY)))));
+            const Ktu = tf.matMul(tf.exp(a), K!); // (Kᵀ u)ᵀ, [1, m]
+            b = tf.add(tf.mul(1 - w, b), tf.mul(w, tf.sub(logC, tf.log(tf.maximum(Ktu, TINY)))));
           }
-          f.dispose();
-          g.dispose();
-          f = fNew as tf.Tensor2D;
-          g = gNew as tf.Tensor2D;
-          if (final && !(error > s.tolerance)) break; // converged (a NaN error stops too)
-        } while (final && iterations < s.maxIterations);
-      } finally {
-        Cs.dispose();
-      }
+          if (!final) return [a, b];
+          const u = tf.exp(a);
+          const v = tf.exp(b);
+          const rows = tf.mul(u, tf.matMul(v, KT!)); // plan row sums, [1, n]
+          const cols = tf.mul(v, tf.matMul(u, K!)); // plan column sums, [1, m]
+          const err = tf.add(tf.sum(tf.abs(tf.sub(rows, Math.exp(logR)))), tf.sum(tf.abs(tf.sub(cols, Math.exp(logC)))));
+          // dual objective ⟨r, f⟩ + ⟨c, g⟩ − ε (Σ P − 1): a lower bound of OT_ε, tight at convergence
+          const potentials = tf.add(tf.add(tf.mean(f0), tf.mean(g0)), tf.mul(eps, tf.add(tf.mean(a), tf.mean(b))));
+          const dual = tf.sub(potentials, tf.mul(eps, tf.sub(tf.sum(rows), 1)));
+          const drift = tf.maximum(tf.max(tf.abs(a)), tf.max(tf.abs(b)));
+          return [a, b, tf.stack([err, dual, drift])];
+        });
+        iterations += inner;
+        let drift = 0;
+        if (report !== undefined) {
+          const [blockError, blockValue, blockDrift] = await report.data();
+          report.dispose();
+          // the dual objective is a Lyapunov function of plain Sinkhorn (it never decreases); an over-relaxed
+          // block that lowers it overshot: discard it, return to the last accepted potentials and halve ω − 1
+          // for the rest of the solve (plain blocks, ω = 1, are always accepted)
+          const slack = 1e-6 * Math.max(1, Math.abs(value));
+          if (w > 1 && !(Number.isFinite(blockError!) && blockValue! >= value - slack)) {
+            tf.dispose([lu!, lv!]);
+            omega = 1 + (w - 1) / 2;
+            continue;
+          }
+          error = blockError!;
+          value = blockValue!;
+          drift = blockDrift!;
+        }
+        tf.dispose([logu, logv]);
+        logu = lu as tf.Tensor2D;
+        logv = lv as tf.Tensor2D;
+        if (final && !(error > s.tolerance)) break; // converged (a NaN error stops too)
+        // scalings far from 1 lose precision: absorb them into the potentials and rebuild the kernel
+        if (final && drift > ABSORB_ABOVE) rebuild(eps, false);
+      } while (final && iterations < s.maxIterations);
     }
   } finally {
-    f.dispose();
-    g.dispose();
+    tf.dispose([f0, g0, logu, logv, K, KT].filter((t): t is tf.Tensor2D => t !== null));
   }
   return { value, iterations, error };
 }
@@ -253,13 +268,14 @@ async function solveSymmetric(C: tf.Tensor2D, s: Settings): Promise<Solved> {
  * smooth densities, far below OT_ε's own O(ε log(1/ε)).
  *
  * Algorithm: log-domain Sinkhorn (MATH.md §4) in its log-stabilised form — potentials are kept in the log
- * domain and every {@link BLOCK} iterations the kernel is rebuilt from them with one log-sum-exp pass; in
- * between, the iterations are matrix–vector products. The cross problem is annealed from ε = s² down to the
- * target (factor `epsilonScaling`) and over-relaxed (`overrelaxation`); the symmetric problems use the averaged
- * update. Each problem holds one `[n, m]` (or `[n, n]`) cost matrix and its kernel: a few thousand points per
- * side fit comfortably (4000 × 4000 float32 is 64 MB per matrix).
+ * domain, the Gibbs kernel is built from them with one log-sum-exp pass (and rebuilt whenever the multiplicative
+ * corrections drift far from 1), and the iterations in between are vector–matrix products, so a step costs
+ * two passes over the kernel instead of an exponential of the whole cost matrix. The cross problem is annealed
+ * from ε = s² down to the target (factor `epsilonScaling`) and over-relaxed (`overrelaxation`); the symmetric
+ * problems use the averaged update, which needs about ten steps. Memory: the cost matrix, the kernel and its
+ * transpose (`[n, m]` each; 4000 × 4000 float32 is 64 MB per matrix).
  *
- * Read-backs: one small read at the start (finiteness and the data scale), then one scalar pair per block of
+ * Read-backs: one small read at the start (finiteness and the data scale), then one of three numbers per 20
  * iterations for the convergence test; nothing per iteration.
  *
  * @throws ArgumentError for mismatched dimensions, empty or non-finite sets, bad options
@@ -281,7 +297,7 @@ export async function sinkhorn(a: tf.Tensor2D, b: tf.Tensor2D, options?: Sinkhor
   const relative = checkNumber(fn, 'options.relativeEpsilon', opts.relativeEpsilon ?? 0.01, { min: 0, exclusiveMin: true });
   const maxIterations = checkNumber(fn, 'options.maxIterations', opts.maxIterations ?? 1000, { integer: true, min: 1 });
   const tolerance = checkNumber(fn, 'options.tolerance', opts.tolerance ?? 1e-3, { min: 0 });
-  const omega = checkNumber(fn, 'options.overrelaxation', opts.overrelaxation ?? 1.8, { min: 1, max: 1.99 });
+  const omega = checkNumber(fn, 'options.overrelaxation', opts.overrelaxation ?? 1.9, { min: 1, max: 1.99 });
   const q = checkNumber(fn, 'options.epsilonScaling', opts.epsilonScaling ?? 0.25, { min: 0.01, max: 0.99 });
 
   const [ac, bc] = tf.tidy(() => centrePooled(asFloat(a), asFloat(b)));
