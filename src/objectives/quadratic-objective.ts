@@ -25,7 +25,8 @@ import type { FieldName, Objective, ObjectiveLoss, TrainableField, TrainingBatch
 export interface QuadraticObjectiveOptions {
   /**
    * Average the antithetic pair `x± = I ± γ z`.
-   * @default true when a target contains z (b, s, eta-z on a two-sided interpolant; s, eta-z one-sided)
+   * @default true when a target is unbounded near the ends: the score (γ⁻¹ z or α⁻¹ x0), or b of a
+   *   two-sided interpolant with γ ≢ 0 (γ̇ z); false otherwise
    */
   antithetic?: boolean;
   /**
@@ -97,7 +98,10 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
     throw new ArgumentError(fn, 'options.tMin', `> 0 for these fields (${why})`, '0');
   }
   const noisy = fields.some(needsNoise) && (interpolant.oneSided || !interpolant.gammaSchedule.isZero);
-  const antithetic = options.antithetic ?? noisy;
+  // MATH.md §1.3: antithetic pairs are needed where the target has γ⁻¹ (or α⁻¹: the score) or γ̇ z (b of a
+  // two-sided interpolant with latent noise); elsewhere the target is bounded and one draw suffices.
+  const unbounded = fields.includes('s') || (fields.includes('b') && !interpolant.oneSided && !interpolant.gammaSchedule.isZero);
+  const antithetic = options.antithetic ?? unbounded;
   const weights: Partial<Record<FieldName, number>> = {};
   for (const f of fields) weights[f] = checkNumber(fn, `options.weights.${f}`, options.weights?.[f] ?? 1, { min: 0 });
 

@@ -1,0 +1,137 @@
+"""PyTorch references for `bench/sampling.ts` and `bench/checkerboard.ts`.
+
+The same network as `timeConditionedMlp` (x ++ [t, sin(2π f_k t), cos(2π f_k t)], f_k geometric from 1/2 to
+f_max, `layers` SiLU layers of width `hidden`, linear output; Xavier-uniform weights, zero biases), the
+same one-sided linear interpolant objective, Adam with linear decay, and Heun / RK4 sampling.
+
+  python3 torch_recipes.py sampling --threads 1 --n 10000 --steps 100
+  python3 torch_recipes.py checkerboard --threads 2 --steps 2000 --batch 512 --out samples.json
+
+Prints one JSON object as the last stdout line.
+"""
+import argparse
+import json
+import math
+import time
+
+import torch
+
+
+class TimeMlp(torch.nn.Module):
+    def __init__(self, dim=2, hidden=128, layers=3, frequencies=8, max_frequency=32.0):
+        super().__init__()
+        f = [0.5 * (2 * max_frequency) ** (k / (frequencies - 1)) for k in range(frequencies)]
+        self.register_buffer("omega", torch.tensor([2 * math.pi * v for v in f]).reshape(1, -1))
+        width = dim + 1 + 2 * frequencies
+        mods = []
+        for _ in range(layers):
+            lin = torch.nn.Linear(width, hidden)
+            torch.nn.init.xavier_uniform_(lin.weight)
+            torch.nn.init.zeros_(lin.bias)
+            mods += [lin, torch.nn.SiLU()]
+            width = hidden
+        out = torch.nn.Linear(width, dim)
+        torch.nn.init.xavier_uniform_(out.weight)
+        torch.nn.init.zeros_(out.bias)
+        mods.append(out)
+        self.net = torch.nn.Sequential(*mods)
+
+    def forward(self, x, t):
+        t = t.reshape(-1, 1)
+        a = t * self.omega
+        return self.net(torch.cat([x, t, torch.sin(a), torch.cos(a)], dim=1))
+
+
+def checkerboard(n, gen):
+    x1 = torch.rand(n, generator=gen) * 4 - 2
+    x2 = torch.rand(n, generator=gen) - torch.randint(0, 2, (n,), generator=gen).float() * 2 + torch.remainder(torch.floor(x1), 2)
+    return torch.stack([x1, x2], dim=1) * 2
+
+
+def integrate(model, x, steps, scheme):
+    h = 1.0 / steps
+    n = x.shape[0]
+    with torch.no_grad():
+        for k in range(steps):
+            t = torch.full((n,), k * h)
+            if scheme == "heun":
+                k1 = model(x, t)
+                k2 = model(x + h * k1, t + h)
+                x = x + 0.5 * h * (k1 + k2)
+            else:  # rk4
+                k1 = model(x, t)
+                k2 = model(x + 0.5 * h * k1, t + 0.5 * h)
+                k3 = model(x + 0.5 * h * k2, t + 0.5 * h)
+                k4 = model(x + h * k3, t + h)
+                x = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return x
+
+
+def sampling(args):
+    torch.manual_seed(0)
+    model = TimeMlp(hidden=args.hidden, layers=args.layers)
+    x0 = torch.randn(args.n, 2)
+    integrate(model, x0[:256], 2, "rk4")  # warm-up
+    times = []
+    for _ in range(args.repeats):
+        t0 = time.perf_counter()
+        integrate(model, x0, args.steps, "rk4")
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    total = times[len(times) // 2]
+    nfe = 4 * args.steps
+    return {"seconds": total, "nfe": nfe, "ms_per_nfe_per_1000": total * 1000 / nfe / (args.n / 1000), "samples": times}
+
+
+def train_checkerboard(args):
+    gen = torch.Generator().manual_seed(args.seed)
+    torch.manual_seed(args.seed)
+    model = TimeMlp(hidden=args.hidden, layers=args.layers)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 1 - k / args.steps)
+    t0 = time.perf_counter()
+    losses = []
+    for step in range(args.steps):
+        x1 = checkerboard(args.batch, gen)
+        z = torch.randn(args.batch, 2, generator=gen)
+        t = torch.rand(args.batch, generator=gen)
+        xt = (1 - t[:, None]) * z + t[:, None] * x1
+        target = x1 - z
+        pred = model(xt, t)
+        loss = (0.5 * pred.pow(2) - target * pred).sum(dim=1).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        if (step + 1) % 500 == 0:
+            losses.append(float(loss))
+    seconds_per_step = (time.perf_counter() - t0) / args.steps
+    x0 = torch.randn(args.n, 2, generator=gen)
+    samples = integrate(model, x0, 50, "heun")
+    with open(args.out, "w") as f:
+        json.dump(samples.tolist(), f)
+    return {"secondsPerStep": seconds_per_step, "losses": losses, "out": args.out}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("task", choices=["sampling", "checkerboard"])
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--n", type=int, default=10000)
+    p.add_argument("--steps", type=int, default=100)
+    p.add_argument("--hidden", type=int, default=128)
+    p.add_argument("--layers", type=int, default=3)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--batch", type=int, default=512)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="torch-samples.json")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    result = sampling(args) if args.task == "sampling" else train_checkerboard(args)
+    result.update({"torch": torch.__version__, "threads": args.threads})
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
