@@ -54,5 +54,5 @@ export type { OptimizerName, LearningRateSchedule, ScheduleKind, LoadedCheckpoin
 // Data and metrics
 export { getDataset, listDatasets, registerDataset, arrayDataset, csvDataset } from './data/index.js';
 export type { Dataset } from './data/index.js';
-export { slicedWasserstein2, sinkhorn, sinkhornDivergence, mmd } from './metrics/index.js';
+export { slicedWasserstein2, sinkhorn, sinkhornDivergence, mmd, negativeLogLikelihood } from './metrics/index.js';
 export type { SlicedWassersteinOptions, SinkhornOptions, SinkhornResult, MmdOptions } from './metrics/index.js';

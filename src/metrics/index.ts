@@ -8,3 +8,4 @@ export { sinkhorn, sinkhornDivergence } from './sinkhorn.js';
 export type { SinkhornOptions, SinkhornResult } from './sinkhorn.js';
 export { mmd } from './mmd.js';
 export type { MmdOptions } from './mmd.js';
+export { negativeLogLikelihood } from './nll.js';
