@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { formatFlags } from './args.js';
 import { backendCommand } from './backend-command.js';
 import type { Command } from './commands.js';
+import { compareCommand } from './compare-command.js';
+import { mergeCommand } from './merge-command.js';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
 
-const COMMANDS: Command[] = [trainCommand, sampleCommand, backendCommand];
+const COMMANDS: Command[] = [trainCommand, sampleCommand, compareCommand, mergeCommand, backendCommand];
 
 function packageVersion(): string {
   // src/cli/main.ts and dist/src/cli/main.js sit at different depths below the package root.

@@ -158,7 +158,9 @@ export async function compareSamplers(options: CompareOptions): Promise<CompareR
         try {
           if (target.baseLogDensity) {
             const lik = await logLikelihood(points, {
-              velocity: target.velocity,
+              // A fresh tensor per call: a field that caches its last (x, t) (modelFields shares one forward pass
+              // between heads) would otherwise hand the divergence's gradient an output computed off the tape.
+              velocity: (x, t) => target.velocity(tf.clone(x), t),
               baseLogDensity: target.baseLogDensity,
               scheme: 'dopri5',
               adaptive: { rtol: 1e-5, atol: 1e-5 },
