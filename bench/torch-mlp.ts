@@ -46,22 +46,35 @@ export const torchMlpBenchmark: Benchmark = {
     ctx.progress(`torch-mlp: ${found.python} (torch ${found.torch})`);
     const script = fileURLToPath(new URL('./torch_mlp.py', import.meta.url));
     const configs = mlpConfigs();
-    const args = [script, '--threads', '1,2', '--configs', configs.map((c) => `${c.hidden}x${c.batch}`).join(',')];
-    if (ctx.quick) args.push('--quick');
-    const run = spawnSync(found.python, args, { encoding: 'utf8', timeout: 1_800_000, maxBuffer: 16 << 20 });
-    if (run.status !== 0) {
-      return {
-        tables: [],
-        notes: [`PyTorch run failed (exit ${run.status}): ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}`],
-        data: { available: true, python: found.python, torch: found.torch, failed: true },
-      };
+    const cells: TorchCell[] = [];
+    let blas = 'unknown';
+    let torchVersion = found.torch;
+    // One process per thread count: the BLAS library sizes its own thread pool from the environment when
+    // it loads, so torch.set_num_threads alone would leave OpenBLAS/MKL on every core.
+    for (const threads of [1, 2]) {
+      const args = [script, '--threads', String(threads), '--configs', configs.map((c) => `${c.hidden}x${c.batch}`).join(',')];
+      if (ctx.quick) args.push('--quick');
+      const t = String(threads);
+      const env = { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t };
+      ctx.progress(`torch-mlp: ${threads} thread(s)`);
+      const run = spawnSync(found.python, args, { encoding: 'utf8', timeout: 1_800_000, maxBuffer: 16 << 20, env });
+      if (run.status !== 0) {
+        return {
+          tables: [],
+          notes: [`PyTorch run failed (exit ${run.status}): ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}`],
+          data: { available: true, python: found.python, torch: found.torch, failed: true },
+        };
+      }
+      const parsed = JSON.parse(run.stdout.trim().split('\n').pop()!) as { torch: string; blas: string; results: TorchCell[] };
+      cells.push(...parsed.results);
+      blas = parsed.blas;
+      torchVersion = parsed.torch;
     }
-    const parsed = JSON.parse(run.stdout.trim().split('\n').pop()!) as { torch: string; blas: string; results: TorchCell[] };
     const ours = (ctx.results['mlp-train']?.data as { cells?: MlpCell[] } | undefined)?.cells ?? [];
     const oursFor = (hidden: number, batch: number) =>
       ours.find((c) => c.backend === 'wasm' && c.hidden === hidden && c.batch === batch)?.msPerStep;
     const torchFor = (threads: number, hidden: number, batch: number) =>
-      parsed.results.find((r) => r.threads === threads && r.hidden === hidden && r.batch === batch)?.ms_per_step;
+      cells.find((r) => r.threads === threads && r.hidden === hidden && r.batch === batch)?.ms_per_step;
     const rows = [['hidden', 'batch', 'torch 1T ms', 'torch 2T ms', 'wasm+fixes ms', 'ours/torch 1T', 'ours/torch 2T']];
     const ratios: { hidden: number; batch: number; vs1: number | null; vs2: number | null }[] = [];
     for (const { hidden, batch } of configs) {
@@ -73,15 +86,18 @@ export const torchMlpBenchmark: Benchmark = {
       ratios.push({ hidden, batch, vs1, vs2 });
       rows.push([String(hidden), String(batch), fmt(t1), fmt(t2), fmt(o), vs1 === null ? '-' : `${fmt(vs1)}×`, vs2 === null ? '-' : `${fmt(vs2)}×`]);
     }
-    const notes = [`PyTorch ${parsed.torch} via ${found.python}, BLAS: ${parsed.blas}`];
-    if (parsed.blas.startsWith('generic')) {
-      notes.push('this PyTorch build uses the system BLAS (Debian: reference netlib unless OpenBLAS is installed); an MKL/OpenBLAS build is several times faster');
+    const notes = [
+      `PyTorch ${torchVersion} via ${found.python}, BLAS: ${blas}; threads set with torch.set_num_threads and ` +
+        'OMP/OPENBLAS/MKL_NUM_THREADS',
+    ];
+    if (/\/blas\/libblas/.test(blas)) {
+      notes.push('this PyTorch resolves to the reference (netlib) BLAS; with OpenBLAS or MKL it is several times faster');
     }
     if (ours.length === 0) notes.push("ratios need 'mlp-train' in the same run (e.g. --only mlp-train,torch-mlp)");
     return {
       tables: [{ title: 'MLP training step: PyTorch (CPU) vs ours (wasm+fixes)', rows }],
       notes,
-      data: { available: true, python: found.python, torch: parsed.torch, blas: parsed.blas, cells: parsed.results, ratios },
+      data: { available: true, python: found.python, torch: torchVersion, blas, cells, ratios },
     };
   },
 };
