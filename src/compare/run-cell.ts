@@ -8,6 +8,7 @@ import { sampleOde } from '../../samplers/probability-flow.js';
 import type { Epsilon } from '../../samplers/epsilon.js';
 import type { GenerativeSteppingOptions } from '../../samplers/time-span.js';
 import { getScheme } from '../../samplers/registry.js';
+import { brownianPath } from '../solver/brownian-path.js';
 import type { Solution } from '../solver/types.js';
 import type { CompareTarget } from './target.js';
 import type { CompareCell } from './types.js';
@@ -51,6 +52,9 @@ async function solve(target: CompareTarget, cell: Pick<CompareCell, 'sampler' | 
           scheme: cell.sampler,
           tMin: target.sdeTMin,
           seed: noiseSeed,
+          // One Brownian path for every SDE cell (same seed, same span): cells at different NFE and ε integrate
+          // the same noise, so their differences show the sampler's error rather than fresh noise.
+          noise: brownianPath(),
           ...stepping,
         });
   await sol.y.data();
