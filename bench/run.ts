@@ -16,13 +16,22 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Benchmark, type BenchContext, type BenchResult, formatTable } from './lib.js';
+import { checkerboardBenchmark } from './checkerboard.js';
 import { convTrainBenchmark } from './conv-train.js';
 import { matmulBenchmark } from './matmul.js';
 import { mlpTrainBenchmark } from './mlp-train.js';
+import { samplingBenchmark } from './sampling.js';
 import { torchMlpBenchmark } from './torch-mlp.js';
 
 /** Every benchmark, in run order (later ones may read earlier results, e.g. torch-mlp reads mlp-train). */
-export const BENCHMARKS: readonly Benchmark[] = [matmulBenchmark, mlpTrainBenchmark, torchMlpBenchmark, convTrainBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  matmulBenchmark,
+  mlpTrainBenchmark,
+  torchMlpBenchmark,
+  convTrainBenchmark,
+  samplingBenchmark,
+  checkerboardBenchmark,
+];
 
 interface Args {
   only: string[] | null;
