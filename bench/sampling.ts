@@ -21,7 +21,9 @@ export const samplingBenchmark: Benchmark = {
     const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, seed: 0 });
     const velocity = modelField(model);
     const x0 = tf.randomNormal([n, 2], 0, 1, 'float32', 1) as tf.Tensor2D;
-    (await sampleOde(tf.slice(x0, [0, 0], [256, 2]) as tf.Tensor2D, { velocity, scheme: 'rk4', steps: 2 })).dispose();
+    const warm = tf.slice(x0, [0, 0], [256, 2]) as tf.Tensor2D;
+    (await sampleOde(warm, { velocity, scheme: 'rk4', steps: 2 })).dispose();
+    warm.dispose();
     const seconds: number[] = [];
     let nfe = 0;
     for (let r = 0; r < repeats; r++) {

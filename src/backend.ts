@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, describeValue } from './errors.js';
-import { registerWasmKernelFixes } from './kernels/index.js';
+import { registerWasmKernelFixes, unregisterWasmKernelFixes } from './kernels/index.js';
 
 /** Names accepted by {@link initBackend}. */
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -33,8 +33,9 @@ export interface BackendInfo {
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
   /**
-   * Register this library's wasm kernel fixes (fast transposed matmuls, missing gradient kernels).
-   * Turn off only to measure what they gain.
+   * Register this library's wasm kernel fixes (fast transposed matmuls, missing gradient kernels);
+   * `false` removes fixes registered earlier, restoring the stock kernels. Turn off only to measure what
+   * they gain.
    * @default true
    */
   kernelFixes?: boolean;
@@ -139,7 +140,9 @@ export async function initBackend(name?: string, options: InitBackendOptions = {
   if (requested === 'auto' || requested === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     if (await activate('wasm')) {
-      const kernelFixes = options.kernelFixes === false ? [] : registerWasmKernelFixes();
+      let kernelFixes: string[] = [];
+      if (options.kernelFixes === false) unregisterWasmKernelFixes();
+      else kernelFixes = registerWasmKernelFixes();
       if (requested === 'auto') {
         log?.(`si: backend wasm (${skipped.map((s) => `${s.name} ${s.reason}`).join(', ')})`);
       }

@@ -80,3 +80,19 @@ describe('backendFlag', () => {
     expect(() => backendFlag(['--backend', '--json'])).toThrow(/--backend/);
   });
 });
+
+describe('initBackend kernel fixes', () => {
+  it('registers the wasm fixes, and kernelFixes: false restores the stock kernels', async () => {
+    const original = tf.getBackend();
+    const fixed = await initBackend('wasm', { log: null });
+    expect(fixed.kernelFixes).toContain('BatchMatMul');
+    const fixedKernel = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    const stock = await initBackend('wasm', { log: null, kernelFixes: false });
+    expect(stock.kernelFixes).toEqual([]);
+    expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).not.toBe(fixedKernel);
+    const again = await initBackend('wasm', { log: null });
+    expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).toBe(fixedKernel);
+    expect(again.kernelFixes).toEqual(fixed.kernelFixes);
+    await initBackend(original, { log: null });
+  });
+});

@@ -252,7 +252,7 @@ export class Trainer {
       learningRate: this.schedule(this.step - 1),
       stepsPerSecond: (this.step - since) / Math.max((performance.now() - started) / 1000, 1e-9),
     };
-    this.lossSums.assign(tf.zerosLike(this.lossSums));
+    tf.tidy(() => this.lossSums.assign(tf.zerosLike(this.lossSums)));
     this.windowSteps = 0;
     this.lastLoss = entry.loss;
     return entry;
