@@ -112,11 +112,12 @@ export const compareCommand: Command = {
     '',
     'Targets: gmm2d, gaussian and gmm:<file.json> have exact fields (src/fields): the error is the sampler\'s alone,',
     'and reference samples are exact. A dataset name has no fields: give --model (a run trained on it) and the',
-    'dataset becomes the reference. Every cell starts from the same base noise (--seed); ODE samplers ignore ε',
-    'and run once per NFE; dopri5 runs adaptively with the tolerance that uses about the requested NFE',
-    '(reported as "used"). The floor is the metric between two independent reference sets of n samples:',
-    'a sampler at the floor is as good as this n can tell. NLL: the model\'s −mean log ρ̂1(reference) by the ODE',
-    'likelihood (once per target), next to the exact −mean log ρ1 where the density is known.',
+    'dataset becomes the reference. Every cell starts from the same base noise (--seed) and is measured against',
+    'the same reference; SDE cells share one Brownian path. ODE samplers ignore ε and run once per NFE (an SDE',
+    'sampler at ε = 0 is its ODE limit); dopri5 runs adaptively with the tolerance that uses about the requested',
+    'NFE (reported as "used"). The floor is the metric between independent reference sets of n samples: a',
+    'sampler at the floor (within its ± SE) is as good as this n can tell. NLL: the model\'s −mean log ρ̂1 of the',
+    'reference by the ODE likelihood (once per target), next to the exact −mean log ρ1 where the density is known.',
   ].join('\n'),
   flags: {
     target: { help: 'gmm2d, gaussian, gmm:<file.json> (exact fields); with --model: a dataset name as the reference (default gmm2d, or the run\'s dataset)' },
@@ -130,6 +131,7 @@ export const compareCommand: Command = {
     n: { type: 'number', help: 'samples per cell (and per reference set)', default: 2000 },
     seed: { type: 'number', help: 'seed of the base noise (the same for every cell), references and SDE noise', default: 0 },
     repeats: { type: 'number', help: 'repeats with seeds derived from --seed; metrics as mean ± SE', default: 1 },
+    'floor-draws': { type: 'number', help: 'independent reference sets per repeat for the floor (default: ceil(5 / repeats))' },
     metrics: { help: `metrics: ${COMPARE_METRICS.join(', ')} (nll: once per target, where ρ0 has a density)`, default: COMPARE_METRICS.join(',') },
     shard: { help: 'k/n: run the k-th of n interleaved parts of the grid (join the parts with si merge)' },
     out: { help: 'write the report as JSON to this file (what si merge reads)' },
@@ -169,6 +171,7 @@ async function runCompare(argv: readonly string[], specs: Command['flags']): Pro
   const n = checkNumber(CMD, '--n', flags.n, { min: 2, integer: true });
   const seed = checkNumber(CMD, '--seed', flags.seed, { integer: true });
   const repeats = checkNumber(CMD, '--repeats', flags.repeats, { min: 1, integer: true });
+  const floorDraws = flags['floor-draws'] === undefined ? undefined : checkNumber(CMD, '--floor-draws', flags['floor-draws'], { min: 1, integer: true });
   const metrics = parseMetrics(String(flags.metrics));
   const shard = flags.shard === undefined ? undefined : parseShard(String(flags.shard), CMD, '--shard');
   const modelDir = flags.model as string | undefined;
@@ -231,6 +234,7 @@ async function runCompare(argv: readonly string[], specs: Command['flags']): Pro
       seed,
       repeats,
       metrics,
+      ...(floorDraws !== undefined ? { floorDraws } : {}),
       ...(shard ? { shard } : {}),
       onProgress: (p: CompareProgress) => {
         bar ??= new ProgressBar(p.total);

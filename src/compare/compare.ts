@@ -230,6 +230,7 @@ export async function compareSamplers(options: CompareOptions): Promise<CompareR
     n,
     seed,
     repeats,
+    floorDraws,
     metrics,
     ...(settings.sinkhorn ? { sinkhornEpsilon: settings.sinkhornEpsilon } : {}),
     ...(target.interpolant ? { interpolant: target.interpolant } : {}),

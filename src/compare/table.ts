@@ -67,7 +67,8 @@ export function formatCompareTable(report: CompareReport, options: CompareTableO
   const f = report.floor;
   if (f) {
     const parts = [...(f.slicedW2 !== undefined ? [`sliced W2 ${withSE(f.slicedW2, f.slicedW2SE)}`] : []), ...(f.sinkhorn !== undefined ? [`Sinkhorn ${withSE(f.sinkhorn, f.sinkhornSE)}`] : [])];
-    out.push(`floor (two independent reference sets of ${f.n}): ${parts.length ? parts.join(', ') : 'not available (reference too small)'}`);
+    const draws = config.repeats * (config.floorDraws ?? 1);
+    out.push(`floor (${draws} independent reference set${draws === 1 ? '' : 's'} of ${f.n} against the reference): ${parts.length ? parts.join(', ') : 'not available (reference too small)'}`);
   } else if (report.shard) {
     out.push('floor: computed by shard 1 (si merge joins it)');
   }

@@ -116,6 +116,8 @@ export interface CompareConfig {
   n: number;
   seed: number;
   repeats: number;
+  /** Independent reference sets per repeat behind the floor. */
+  floorDraws: number;
   metrics: CompareMetric[];
   /** Absolute Sinkhorn ε (cost units), fixed for the whole grid. */
   sinkhornEpsilon?: number;

@@ -57,7 +57,7 @@ describe('si compare', () => {
     expect(r.code).toBe(0);
     expect(r.out[0]).toMatch(/^target gmm2d \(exact fields/);
     expect(r.out[1]).toMatch(/^sampler +ε +NFE +used +seconds +sliced W2 +Sinkhorn$/);
-    expect(r.out.some((l) => /^floor \(two independent reference sets of 300\): sliced W2 [\d.]+ ± [\d.e-]+, Sinkhorn /.test(l))).toBe(true);
+    expect(r.out.some((l) => /^floor \(5 independent reference sets of 300 against the reference\): sliced W2 [\d.]+ ± [\d.e-]+, Sinkhorn /.test(l))).toBe(true);
     expect(r.out.some((l) => /^NLL: model [\d.]+ ± .*exact [\d.]+ ±/.test(l))).toBe(true);
 
     const json = lastJson(r.out);

@@ -97,7 +97,7 @@ describe('compare on exact fields (gmm2d): the acceptance grid', () => {
     expect(table[0]).toMatch(/^target gmm2d \(exact fields: pure sampler error; reference: exact samples of gmm2d\), n 1000, seed 0, 2 repeats \(mean ± SE\)/);
     expect(table[1]).toMatch(/^sampler +ε +NFE +used +seconds +sliced W2$/);
     expect(table.filter((l) => /^(euler|heun|rk4|dopri5|stochastic-heun)\b/.test(l))).toHaveLength(48);
-    expect(table.some((l) => l.startsWith('floor (two independent reference sets of 1000): sliced W2 '))).toBe(true);
+    expect(table.some((l) => l.startsWith('floor (16 independent reference sets of 1000 against the reference): sliced W2 '))).toBe(true);
     expect(table.some((l) => l.startsWith('NLL'))).toBe(false);
   });
 });
