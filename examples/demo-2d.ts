@@ -29,6 +29,8 @@ const { flags } = parseArgs('demo-2d', process.argv.slice(2), {
   n: { type: 'number', help: 'samples drawn for the picture and the metrics', default: 4000 },
   seed: { type: 'number', help: 'seed', default: 0 },
   lr: { type: 'number', help: 'peak learning rate', default: 2e-3 },
+  hidden: { type: 'number', help: 'hidden width of the MLP (3 layers)', default: 128 },
+  activation: { help: 'hidden activation (relu, swish, gelu, tanh, elu, softplus)', default: 'swish' },
   ema: { type: 'number', help: 'EMA decay of the weights used for sampling (0: off)', default: 0 },
   out: { help: 'output directory', default: 'out/demo' },
 });
@@ -46,7 +48,7 @@ const info = await initBackend(flags.backend as string | undefined, { log: json 
 const target = getDataset('checkerboard');
 const interpolant = makeInterpolant('one-sided-linear');
 const objective = quadraticObjective(interpolant, ['b']);
-const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, seed: flags.seed as number });
+const model = timeConditionedMlp({ dim: 2, hidden: flags.hidden as number, layers: 3, activation: flags.activation as 'swish', seed: flags.seed as number });
 const trainer = new Trainer({
   interpolant,
   objective,
@@ -60,7 +62,7 @@ const trainer = new Trainer({
   logEvery: 500,
   onLog: (e) => log(`step ${String(e.step).padStart(5)}  loss ${e.loss.toFixed(4)}  lr ${e.learningRate.toExponential(2)}  ${e.stepsPerSecond.toFixed(1)} steps/s`),
 });
-log(`training on ${info.name}: checkerboard, one-sided linear interpolant, objective b, MLP 3×128, ${flags.steps} steps × batch ${flags.batch}`);
+log(`training on ${info.name}: checkerboard, one-sided linear interpolant, objective b, MLP 3×${flags.hidden} (${flags.activation}), ${flags.steps} steps × batch ${flags.batch}`);
 const training = await trainer.train();
 
 // 2. Sample with the ODE (Heun, 100 NFE) and the SDE (Euler–Maruyama, 200 steps, ε(t) = 4·1·t(1−t)).

@@ -126,11 +126,18 @@ export function timeConditionedMlp(options: TimeConditionedMlpOptions): tfl.Laye
 
 /**
  * The heads of a multi-head model as fields, by name: `modelFields(model, ['b', 's'])` gives `{ b, s }`,
- * head k being columns `k·d … (k+1)·d − 1` of the output. Fields evaluated on the same `x`, `t` (and
- * label) tensors share one forward pass, so a loss over several heads runs the network once.
+ * head k being columns `k·d … (k+1)·d − 1` of the output. With `shareForwardPass` (for losses over several
+ * heads, as the Trainer uses it), heads evaluated on the same `x`, `t` (and label) tensor objects reuse one
+ * forward pass; leave it off when a field is differentiated with respect to its input (likelihoods), since a
+ * reused output is not on the gradient tape of a later `tf.grad`.
  * With `label`, a class-conditional model is evaluated at that class unless the caller passes labels.
  */
-export function modelFields<K extends string>(model: tfl.LayersModel, names: readonly K[], label?: number): Record<K, ConditionalField> {
+export function modelFields<K extends string>(
+  model: tfl.LayersModel,
+  names: readonly K[],
+  options: { label?: number; shareForwardPass?: boolean } = {},
+): Record<K, ConditionalField> {
+  const { label, shareForwardPass = false } = options;
   const conditional = model.inputs.length === 3;
   const width = model.outputs[0]!.shape[1] as number;
   if (!Array.isArray(names) || names.length === 0 || width % names.length !== 0) {
@@ -140,7 +147,7 @@ export function modelFields<K extends string>(model: tfl.LayersModel, names: rea
   const d = width / list.length;
   let cache: { x: tf.Tensor; t: tf.Tensor; label?: tf.Tensor; out: tf.Tensor2D } | undefined;
   const forward = (x: tf.Tensor2D, t: tf.Tensor1D, labels?: tf.Tensor1D): tf.Tensor2D => {
-    if (cache && cache.x === x && cache.t === t && cache.label === labels && !cache.out.isDisposed) return cache.out;
+    if (shareForwardPass && cache && cache.x === x && cache.t === t && cache.label === labels && !cache.out.isDisposed) return cache.out;
     const inputs: tf.Tensor[] = [x, tf.reshape(t, [-1, 1])];
     if (conditional) {
       if (labels === undefined && label === undefined) {

@@ -56,3 +56,9 @@ export { getDataset, listDatasets, registerDataset, arrayDataset, csvDataset } f
 export type { Dataset } from './data/index.js';
 export { slicedWasserstein2, sinkhorn, sinkhornDivergence, mmd, negativeLogLikelihood } from './metrics/index.js';
 export type { SlicedWassersteinOptions, SinkhornOptions, SinkhornResult, MmdOptions } from './metrics/index.js';
+
+// Sampler comparison
+export { compareSamplers, oracleTarget, modelTarget, datasetReference, arrayReference, mergeReports, readCompareReport, formatCompareTable, compareCsv, writeComparePlots, parseShard, SAMPLER_ALIASES } from './compare/index.js';
+export type { CompareOptions, CompareProgress, CompareTarget, CompareReport, CompareResult, CompareFloor, CompareConfig, CompareMetric, ReferenceSource, ShardSpec } from './compare/index.js';
+export { loadTrainedModel } from './train/trained-model.js';
+export type { TrainedModel, RunConfig } from './train/trained-model.js';

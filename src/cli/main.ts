@@ -69,7 +69,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     // Errors about what the user asked for: one line, exit 2. Anything else is a bug: stack trace, exit 1.
     if (err instanceof Error && USER_ERRORS.has(err.name)) {
-      console.error(`si ${command.name}: ${err.message.split('\n')[0]}`);
+      const line = err.message.split('\n')[0] as string;
+      console.error(line.startsWith(`si ${command.name}:`) ? line : `si ${command.name}: ${line}`);
       return 2;
     }
     if (err instanceof Error && err.message.startsWith('initBackend')) {

@@ -166,7 +166,7 @@ export class Trainer {
     this.optimizer = makeOptimizer(optimizerName, { learningRate });
     this.variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
     this.ema = emaDecay > 0 ? new ExponentialMovingAverage(model, { decay: emaDecay }) : undefined;
-    this.nets = modelFields(model, objective.fields as FieldName[]) as Record<FieldName, TrainableField>;
+    this.nets = modelFields(model, objective.fields as FieldName[], { shareForwardPass: true }) as Record<FieldName, TrainableField>;
     this.lossSums = tf.variable(tf.zeros([objective.fields.length + 1]), false);
     this.firstBad = tf.variable(tf.scalar(-1), false);
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { modelField, timeConditionedMlp } from '../../models/mlp.js';
+import { modelField, modelFields, timeConditionedMlp } from '../../models/mlp.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 
 async function roundTrip(model: tfl.LayersModel): Promise<tfl.LayersModel> {
@@ -65,5 +65,42 @@ describe('timeConditionedMlp', () => {
     const x = tf.ones([4, 2]) as tf.Tensor2D;
     const t = tf.fill([4], 0.5) as tf.Tensor1D;
     await expectNoLeaks(() => field(x, t));
+  });
+});
+
+describe('modelFields', () => {
+  it('slices one output per head, with shared or separate towers', () => {
+    for (const towers of ['shared', 'separate'] as const) {
+      const model = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, heads: 2, towers, seed: 4 });
+      const x = tf.randomNormal([5, 2], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const t = tf.fill([5], 0.3) as tf.Tensor1D;
+      const full = modelField(model)(x, t);
+      expect(full.shape).toEqual([5, 4]);
+      const { b, s } = modelFields(model, ['b', 's']);
+      expectAllClose(b(x, t), tf.slice(full, [0, 0], [-1, 2]), { rtol: 0, atol: 0 });
+      expectAllClose(s(x, t), tf.slice(full, [0, 2], [-1, 2]), { rtol: 0, atol: 0 });
+    }
+  });
+
+  it('shares one forward pass only when asked, and stays differentiable in x without it', () => {
+    const model = timeConditionedMlp({ dim: 2, hidden: 8, layers: 1, heads: 2, seed: 5 });
+    const x = tf.randomNormal([3, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const t = tf.fill([3], 0.5) as tf.Tensor1D;
+    const shared = modelFields(model, ['b', 's'], { shareForwardPass: true });
+    const before = tf.memory().numTensors;
+    shared.b(x, t);
+    const afterFirst = tf.memory().numTensors;
+    shared.s(x, t);
+    // the second head reuses the output: only its slice is new
+    expect(tf.memory().numTensors - afterFirst).toBeLessThan(afterFirst - before);
+    const plain = modelFields(model, ['b', 's']);
+    plain.b(x, t);
+    const g = tf.grad((xx: tf.Tensor) => tf.sum(plain.b(xx as tf.Tensor2D, t)))(x);
+    expect(Math.max(...Array.from(tf.abs(g).dataSync()))).toBeGreaterThan(0);
+  });
+
+  it('rejects a head count that does not divide the output', () => {
+    const model = timeConditionedMlp({ dim: 3, hidden: 4, layers: 1 });
+    expect(() => modelFields(model, ['b', 's'])).toThrow(/modelFields: argument 'names'/);
   });
 });
