@@ -4,7 +4,7 @@
  * vanishing at both ends), write target | ODE | SDE side by side to a PNG, and print the sliced W2 distance
  * of each to fresh target samples (with the floor: two independent target sets).
  *
- *   npm run demo -- [--steps 3000] [--batch 512] [--out out/demo] [--backend wasm] [--seed 0] [--json]
+ *   npm run demo -- [--steps 8000] [--batch 512] [--out out/demo] [--backend wasm] [--seed 0] [--json]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -24,18 +24,18 @@ import { scatterSvg } from '../src/plot/scatter.js';
 import { writePng } from '../src/plot/svg.js';
 
 const { flags } = parseArgs('demo-2d', process.argv.slice(2), {
-  steps: { type: 'number', help: 'training steps', default: 3000 },
+  steps: { type: 'number', help: 'training steps', default: 8000 },
   batch: { type: 'number', help: 'batch size', default: 512 },
   n: { type: 'number', help: 'samples drawn for the picture and the metrics', default: 4000 },
   seed: { type: 'number', help: 'seed', default: 0 },
   lr: { type: 'number', help: 'peak learning rate', default: 2e-3 },
   hidden: { type: 'number', help: 'hidden width of the MLP (3 layers)', default: 128 },
-  activation: { help: 'hidden activation (relu, swish, gelu, tanh, elu, softplus)', default: 'swish' },
+  activation: { help: 'hidden activation (relu, swish, gelu, tanh, elu, softplus)', default: 'relu' },
   ema: { type: 'number', help: 'EMA decay of the weights used for sampling (0: off)', default: 0 },
   out: { help: 'output directory', default: 'out/demo' },
 });
 if (flags.help) {
-  console.log('npm run demo -- [--steps 3000] [--batch 512] [--n 4000] [--out out/demo] [--backend NAME] [--seed 0] [--json]');
+  console.log('npm run demo -- [--steps 8000] [--activation relu] [--hidden 128] [--lr 2e-3] [--ema 0] [--batch 512] [--n 4000] [--out out/demo] [--backend NAME] [--seed 0] [--json]');
   process.exit(0);
 }
 const json = Boolean(flags.json);
