@@ -2,8 +2,9 @@
  * `si compare`: quality against NFE and time for a grid of samplers, NFE budgets and noise levels — on exact
  * oracle fields (pure sampler error) or a trained model — with the floor, a table, JSON, CSV and pictures.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { initBackend } from '../backend.js';
 import { compareSamplers } from '../compare/compare.js';
 import type { CompareProgress } from '../compare/compare.js';
@@ -33,19 +34,6 @@ import type { Command } from './commands.js';
 import { ProgressBar } from './progress.js';
 
 const CMD = 'si compare';
-
-/** Writes text atomically (temporary file, then rename), creating the directory. */
-export function writeTextAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
 
 /** Parses `--metrics sw2,sinkhorn,nll`. */
 export function parseMetrics(text: string): CompareMetric[] {
@@ -272,7 +260,7 @@ export async function emit(
   const files: { out?: string; csv?: string; png?: { path: string; width: number; height: number }[] } = {};
   if (flags.out !== undefined) {
     files.out = String(flags.out);
-    writeTextAtomic(files.out, `${JSON.stringify(report, null, 1)}\n`);
+    writeFileAtomic(files.out, `${JSON.stringify(report, null, 1)}\n`);
     console.log(`wrote ${files.out}`);
   }
   if (flags.csv !== undefined) {

@@ -1,8 +1,8 @@
 /**
  * Writing samples to `.csv` (with a header) or `.json`, atomically.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { extname } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { ArgumentError } from '../errors.js';
 
 /**
@@ -19,13 +19,5 @@ export function writeSamples(path: string, data: ArrayLike<number>, n: number, d
     ext === '.csv'
       ? `${columns.join(',')}\n${rows.map((r) => r.map((v) => String(v)).join(',')).join('\n')}\n`
       : `${JSON.stringify({ columns, data: rows })}\n`;
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(path, text);
 }

@@ -1,8 +1,7 @@
 /**
  * A comparison report as CSV: one row per cell, then one `floor` row.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { samplerLabel } from './table.js';
 import type { CompareReport } from './types.js';
 
@@ -39,13 +38,5 @@ export function compareCsv(report: CompareReport): string {
 
 /** Writes {@link compareCsv} to `path` atomically (temporary file, then rename), creating the directory. */
 export function writeCompareCsv(report: CompareReport, path: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, compareCsv(report));
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(path, compareCsv(report));
 }

@@ -1,9 +1,8 @@
 /**
  * Small SVG helpers shared by the plots, and PNG output through sharp.
  */
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** Escapes text for an SVG text node or attribute. */
 export function escapeXml(text: string): string {
@@ -23,14 +22,7 @@ export function niceNumber(v: number): string {
  * the directory if needed. Returns the image's width and height.
  */
 export async function writePng(svg: string, path: string): Promise<{ width: number; height: number }> {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    const info = await sharp(Buffer.from(svg)).png().toFile(tmp);
-    renameSync(tmp, path);
-    return { width: info.width, height: info.height };
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  const { data, info } = await sharp(Buffer.from(svg)).png().toBuffer({ resolveWithObject: true });
+  writeFileAtomic(path, data);
+  return { width: info.width, height: info.height };
 }

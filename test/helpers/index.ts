@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { initBackend } from '../../src/backend.js';
+import { collectTensors } from '../../src/solver/tensors.js';
 
 type Numeric = tf.Tensor | number | ArrayLike<number> | number[][];
 
@@ -82,18 +83,6 @@ export async function expectNoLeaks(
   }
 }
 
-function collectTensors(value: unknown, out: tf.Tensor[] = [], seen = new Set<unknown>()): tf.Tensor[] {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return out;
-  seen.add(value);
-  if (value instanceof tf.Tensor) {
-    out.push(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) collectTensors(v, out, seen);
-  } else if (Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collectTensors(v, out, seen);
-  }
-  return out;
-}
 
 /** Whether a backend can run on this machine: `cpu` and `wasm` always, `tensorflow` when tfjs-node is installed. */
 export function isBackendAvailable(backend: string): boolean {
