@@ -4,7 +4,7 @@
  * `[tMin, 1 − tMin]` where a coefficient in a denominator vanishes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, checkNumber } from '../errors.js';
+import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import type { Interpolant } from '../interpolants/types.js';
 import type { Field } from './types.js';
 
@@ -14,12 +14,17 @@ function clipTime(t: tf.Tensor1D, tMin: number): tf.Tensor1D {
 
 const col = (v: tf.Tensor1D) => tf.reshape(v, [-1, 1]);
 
+function checkFieldArg(fn: string, arg: string, value: unknown): void {
+  if (typeof value !== 'function') throw new ArgumentError(fn, arg, 'a field (x: Tensor2D, t: Tensor1D) => Tensor2D', describeValue(value));
+}
+
 /**
  * The score from the denoiser η_z = E[z | x_t]: `s = −η_z / γ` (two-sided), `s = −η_z / α` (one-sided,
  * where η_z = E[x0 | x_t]). The denominator vanishes at an end, so t is clipped into `[tMin, 1 − tMin]`.
  * @param tMin - @default 1e-3
  */
 export function scoreFromDenoiser(denoiser: Field, interpolant: Interpolant, tMin = 1e-3): Field {
+  checkFieldArg('scoreFromDenoiser', 'denoiser', denoiser);
   checkNumber('scoreFromDenoiser', 'tMin', tMin, { min: 0, max: 0.49 });
   if (!interpolant.oneSided && interpolant.gammaSchedule.isZero) {
     throw new ArgumentError('scoreFromDenoiser', 'interpolant', 'an interpolant with latent noise (γ ≢ 0) or a one-sided one', `'${interpolant.name}' with γ ≡ 0`);
@@ -34,6 +39,8 @@ export function scoreFromDenoiser(denoiser: Field, interpolant: Interpolant, tMi
 
 /** The velocity from v and the score: `b = v − γγ̇ s` (γγ̇ in closed form, finite on [0, 1]). */
 export function velocityFromVAndScore(v: Field, score: Field, interpolant: Interpolant): Field {
+  checkFieldArg('velocityFromVAndScore', 'v', v);
+  checkFieldArg('velocityFromVAndScore', 'score', score);
   return (x, t) =>
     tf.tidy(() => tf.sub(v(x, t), tf.mul(col(interpolant.coefficients(t).gammaDGamma), score(x, t))) as tf.Tensor2D);
 }
@@ -45,6 +52,7 @@ export function velocityFromVAndScore(v: Field, score: Field, interpolant: Inter
  * @param tMin - @default 1e-3
  */
 export function velocityFromDenoiser(denoiser: Field, interpolant: Interpolant, tMin = 1e-3): Field {
+  checkFieldArg('velocityFromDenoiser', 'denoiser', denoiser);
   checkNumber('velocityFromDenoiser', 'tMin', tMin, { min: 0, max: 0.49 });
   if (!interpolant.oneSided && !interpolant.mirror) {
     throw new ArgumentError('velocityFromDenoiser', 'interpolant', 'a one-sided or mirror interpolant (otherwise b also needs η_0 or η_1)', `'${interpolant.name}'`);
@@ -67,6 +75,7 @@ export function velocityFromDenoiser(denoiser: Field, interpolant: Interpolant, 
  * @param tMin - @default 1e-3
  */
 export function scoreFromVelocity(velocity: Field, interpolant: Interpolant, tMin = 1e-3): Field {
+  checkFieldArg('scoreFromVelocity', 'velocity', velocity);
   checkNumber('scoreFromVelocity', 'tMin', tMin, { min: 0, max: 0.49 });
   if (!interpolant.oneSided) {
     throw new ArgumentError('scoreFromVelocity', 'interpolant', 'a one-sided interpolant (two-sided ones need s or η_z learned)', `'${interpolant.name}'`);
@@ -83,6 +92,8 @@ export function scoreFromVelocity(velocity: Field, interpolant: Interpolant, tMi
 
 /** The drifts of the generative SDEs: forward `b + ε s`, backward `b − ε s`, at a fixed ε ≥ 0. */
 export function sdeDrifts(velocity: Field, score: Field, epsilon: number): { forward: Field; backward: Field } {
+  checkFieldArg('sdeDrifts', 'velocity', velocity);
+  checkFieldArg('sdeDrifts', 'score', score);
   const e = checkNumber('sdeDrifts', 'epsilon', epsilon, { min: 0 });
   return {
     forward: (x, t) => tf.tidy(() => tf.add(velocity(x, t), tf.mul(score(x, t), e)) as tf.Tensor2D),
