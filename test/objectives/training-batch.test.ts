@@ -15,7 +15,7 @@ describe('drawTrainingBatch', () => {
     const b = drawTrainingBatch({ interpolant: linear, target: checkerboard, size: 20000, tMin: 0.1, seeds: new SeedStream(1) });
     expectMomentsMatch(b.x0!, { mean: [0, 0], cov: [[1, 0], [0, 1]] }, { label: 'x0' });
     expectMomentsMatch(b.z!, { mean: [0, 0], cov: [[1, 0], [0, 1]] }, { label: 'z' });
-    const t = b.t.dataSync();
+    const t = Array.from(b.t.dataSync());
     expect(Math.min(...t)).toBeGreaterThanOrEqual(0.1);
     expect(Math.max(...t)).toBeLessThanOrEqual(0.9);
     expect(Math.abs(t.reduce((a, v) => a + v, 0) / t.length - 0.5)).toBeLessThan(3 * (0.8 / Math.sqrt(12)) / Math.sqrt(t.length));
