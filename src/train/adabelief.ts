@@ -3,19 +3,8 @@
  * NeurIPS 2020) as a `tf.Optimizer`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  checkAdamFamily,
-  checkLearningRate,
-  checkSlotShape,
-  checkWeightList,
-  decayed,
-  disposeSlots,
-  gradientEntries,
-  lookupVariable,
-  slotsFromWeights,
-  zeroSlot,
-} from './optimizer-state.js';
-import type { NamedTensor, ScheduledOptimizer, SlotVariable } from './optimizer-state.js';
+import { AdamFamilyOptimizer } from './adam-family.js';
+import type { AdamFamilyStep } from './adam-family.js';
 
 /** Options of {@link AdaBelief}. */
 export interface AdaBeliefOptions {
@@ -64,120 +53,27 @@ export interface AdaBeliefOptions {
  * const state = await opt.getWeights();       // [{ name: 'iter' }, …'/m', …'/s']
  * ```
  */
-export class AdaBelief extends tf.Optimizer implements ScheduledOptimizer {
+export class AdaBelief extends AdamFamilyOptimizer {
   /** Name in the tfjs serialisation registry. */
   static get className(): string {
     return 'AdaBelief';
   }
 
-  /** Step size α used by the next step. */
-  learningRate: number;
-  /** β1. */
-  readonly beta1: number;
-  /** β2. */
-  readonly beta2: number;
-  /** ε. */
-  readonly epsilon: number;
-  /** Decoupled weight decay λ. */
-  readonly weightDecay: number;
-
-  private firstMoments: SlotVariable[] = [];
-  private beliefs: SlotVariable[] = [];
-
   /** @param options - hyper-parameters; see {@link AdaBeliefOptions} for defaults. */
   constructor(options: AdaBeliefOptions = {}) {
-    super();
-    const h = checkAdamFamily('AdaBelief', options, { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-16, weightDecay: 0 });
-    this.learningRate = h.learningRate;
-    this.beta1 = h.beta1;
-    this.beta2 = h.beta2;
-    this.epsilon = h.epsilon;
-    this.weightDecay = h.weightDecay;
+    super('AdaBelief', ['m', 's'], options, { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-16, weightDecay: 0 });
   }
 
-  /** The learning rate the next step will use. */
-  getLearningRate(): number {
-    return this.learningRate;
-  }
-
-  /** Sets the learning rate for the following steps (a finite number ≥ 0). */
-  setLearningRate(learningRate: number): void {
-    this.learningRate = checkLearningRate('AdaBelief.setLearningRate', 'learningRate', learningRate);
-  }
-
-  /** One AdaBelief step for every variable named in `variableGradients` (null gradients are skipped). */
-  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const fn = 'AdaBelief.applyGradients';
-    const entries = gradientEntries(variableGradients);
-    const t = this.iterations + 1;
-    const biasCorrection1 = 1 - this.beta1 ** t;
-    const biasCorrection2 = 1 - this.beta2 ** t;
-    const { learningRate: lr, beta1, beta2, epsilon, weightDecay } = this;
-    tf.tidy(() => {
-      entries.forEach(({ name, gradient }, i) => {
-        const value = lookupVariable(fn, name);
-        this.firstMoments[i] ??= zeroSlot(name, 'm', value);
-        this.beliefs[i] ??= zeroSlot(name, 's', value);
-        if (gradient === null) return;
-        const m = this.firstMoments[i]!;
-        const s = this.beliefs[i]!;
-        checkSlotShape(fn, m, value);
-        const newM = tf.add(tf.mul(m.variable, beta1), tf.mul(gradient, 1 - beta1));
-        const residual = tf.sub(gradient, newM);
-        const newS = tf.add(tf.add(tf.mul(s.variable, beta2), tf.mul(tf.square(residual), 1 - beta2)), epsilon);
-        m.variable.assign(newM);
-        s.variable.assign(newS);
-        const denominator = tf.add(tf.sqrt(tf.div(newS, biasCorrection2)), epsilon);
-        const step = tf.mul(tf.div(newM, denominator), lr / biasCorrection1);
-        value.assign(tf.sub(decayed(value, lr, weightDecay), step));
-      });
-    });
-    this.incrementIterations();
-  }
-
-  /** Disposes the moment variables. */
-  override dispose(): void {
-    disposeSlots(this.firstMoments);
-    disposeSlots(this.beliefs);
-    this.firstMoments = [];
-    this.beliefs = [];
-  }
-
-  /**
-   * The complete state: `[iter, …m, …s]` (`iter` an int32 scalar owned by the caller, the others the
-   * optimiser's own variables: do not dispose them).
-   */
-  override async getWeights(): Promise<NamedTensor[]> {
-    const slots = [...this.firstMoments, ...this.beliefs];
-    return [await this.saveIterations(), ...slots.map((v) => ({ name: v.originalName, tensor: v.variable }))];
-  }
-
-  /** Restores a state saved by {@link AdaBelief.getWeights}; the tensors stay owned by the caller. */
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const rest = await this.extractIterations(checkWeightList('AdaBelief.setWeights', weightValues, 2));
-    const n = rest.length / 2;
-    this.dispose();
-    this.firstMoments = slotsFromWeights(rest.slice(0, n));
-    this.beliefs = slotsFromWeights(rest.slice(n));
-  }
-
-  /** Hyper-parameters (the current learning rate included). */
-  getConfig(): tf.serialization.ConfigDict {
-    return {
-      learningRate: this.learningRate,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      weightDecay: this.weightDecay,
-    };
-  }
-
-  /** Rebuilds from {@link AdaBelief.getConfig}. */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config);
+  /** m ← β1 m + (1 − β1) g; s ← β2 s + (1 − β2)(g − m)² + ε; Δ = α m̂ / (√ŝ + ε). */
+  protected step({ gradient, slots: [m, s], biasCorrection1, biasCorrection2 }: AdamFamilyStep): tf.Tensor {
+    const { learningRate: lr, beta1, beta2, epsilon } = this;
+    const newM = tf.add(tf.mul(m!.variable, beta1), tf.mul(gradient, 1 - beta1));
+    const residual = tf.sub(gradient, newM);
+    const newS = tf.add(tf.add(tf.mul(s!.variable, beta2), tf.mul(tf.square(residual), 1 - beta2)), epsilon);
+    m!.variable.assign(newM);
+    s!.variable.assign(newS);
+    const denominator = tf.add(tf.sqrt(tf.div(newS, biasCorrection2)), epsilon);
+    return tf.mul(tf.div(newM, denominator), lr / biasCorrection1);
   }
 }
 
