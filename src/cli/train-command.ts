@@ -2,13 +2,14 @@
  * `si train`: trains an interpolant model on a dataset and writes a checkpoint directory.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { timeConditionedMlp } from '../../models/mlp.js';
 import type { TimeConditionedMlpOptions } from '../../models/mlp.js';
 import { sampleOde } from '../../samplers/probability-flow.js';
 import { initBackend } from '../backend.js';
-import { getDataset } from '../data/registry.js';
+import { isCsvPath, loadDataset } from '../data/load-dataset.js';
+import type { Dataset } from '../data/types.js';
 import { ArgumentError, checkOneOf } from '../errors.js';
 import { FIELD_NAMES } from '../objectives/types.js';
 import type { FieldName } from '../objectives/types.js';
@@ -45,8 +46,8 @@ export const trainCommand: Command = {
     '         --hidden 128 --layers 3 --lr 2e-3 --out runs/checker [--gamma sqrt] [--optimizer adam] [--schedule linear]\n' +
     '         [--ema 0.999] [--seed 0] [--resume] [--png] [--json]',
   flags: {
-    dataset: { help: 'target dataset ρ1 (checkerboard, 8gaussians, moons, spirals, rings, gmm, gaussian, …)', default: 'checkerboard' },
-    base: { help: "base ρ0 for two-sided interpolants: 'gaussian' or a dataset (data-to-data bridge)", default: 'gaussian' },
+    dataset: { help: 'target ρ1: a dataset (checkerboard, 8gaussians, moons, spirals, rings, gmm, gaussian) or a .csv file', default: 'checkerboard' },
+    base: { help: "base ρ0 for two-sided interpolants: 'gaussian', a dataset or a .csv file (data-to-data bridge)", default: 'gaussian' },
     interpolant: { help: 'interpolant family (linear, trig, vp-trig, encoder-decoder, one-sided-linear, one-sided-trig, one-sided-vp, mirror)', default: 'one-sided-linear' },
     gamma: { help: 'γ option for two-sided and mirror interpolants (sqrt, quadratic, sin2, sigmoid, zero)' },
     objective: { help: "field(s) to learn: b, v, s, eta-z, eta-0, eta-1, mirror, or a list like 'b,s'", default: 'b' },
@@ -75,14 +76,14 @@ export const trainCommand: Command = {
     const steps = flags.steps as number;
     let trainer: Trainer;
     let config: RunConfig;
-    const build = (cfg: RunConfig, model: TrainerOptions['model']): TrainerOptions => {
+    const build = (cfg: RunConfig, model: TrainerOptions['model'], target: Dataset, base: Dataset | 'gaussian'): TrainerOptions => {
       const interpolant = runInterpolant(cfg);
       return {
         interpolant,
         objective: quadraticObjective(interpolant, cfg.fields, { tMin: cfg.tMin }),
         model,
-        target: getDataset(cfg.dataset),
-        base: cfg.base === 'gaussian' ? 'gaussian' : getDataset(cfg.base),
+        target,
+        base,
         steps,
         batchSize: cfg.training.batch as number,
         seed: cfg.training.seed as number,
@@ -102,13 +103,15 @@ export const trainCommand: Command = {
     if (flags.resume) {
       if (!existsSync(join(out, 'manifest.json'))) throw new ArgumentError('si train', '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
       info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
-      trainer = await Trainer.resume(out, ({ config: saved, model }) => {
+      trainer = await Trainer.resume(out, async ({ config: saved, model }) => {
         config = saved as unknown as RunConfig;
-        return build(config, model);
+        const base = config.base === 'gaussian' ? 'gaussian' : await loadDataset(config.base);
+        return build(config, model, await loadDataset(config.dataset), base);
       });
       config = config!;
     } else {
-      const target = getDataset(flags.dataset as string);
+      const target = await loadDataset(flags.dataset as string);
+      const base = flags.base === 'gaussian' ? 'gaussian' : await loadDataset(flags.base as string);
       const fields = parseObjective(flags.objective as string);
       const interpolant = runInterpolant({ interpolant: flags.interpolant as string, gamma: flags.gamma as RunConfig['gamma'] });
       const probe = quadraticObjective(interpolant, fields);
@@ -123,8 +126,9 @@ export const trainCommand: Command = {
       config = {
         format: 'si-run',
         version: 1,
-        dataset: target.name,
-        base: flags.base as string,
+        // CSV paths are stored absolute, so the run loads from any working directory.
+        dataset: isCsvPath(flags.dataset as string) ? resolve(flags.dataset as string) : (flags.dataset as string),
+        base: isCsvPath(flags.base as string) ? resolve(flags.base as string) : (flags.base as string),
         interpolant: interpolant.name,
         ...(flags.gamma ? { gamma: flags.gamma as RunConfig['gamma'] } : {}),
         fields,
@@ -135,7 +139,7 @@ export const trainCommand: Command = {
       };
       // Everything above is validated before a backend starts, so bad flags fail fast.
       info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
-      trainer = new Trainer(build(config, timeConditionedMlp(modelOptions)));
+      trainer = new Trainer(build(config, timeConditionedMlp(modelOptions), target, base));
     }
     const bar = new ProgressBar(steps);
     const startStep = trainer.step;

@@ -21,3 +21,4 @@ export { csvDataset, parseCsv } from './csv.js';
 export type { CsvOptions, CsvDatasetOptions, ParsedCsv } from './csv.js';
 export { getDataset, listDatasets, registerDataset, unregisterDataset, BUILTIN_DATASETS } from './registry.js';
 export type { BuiltinDatasetOptions, RegisterDatasetOptions } from './registry.js';
+export { loadDataset, isCsvPath } from './load-dataset.js';

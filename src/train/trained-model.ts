@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { modelFields } from '../../models/mlp.js';
 import type { TimeConditionedMlpOptions } from '../../models/mlp.js';
-import { getDataset } from '../data/registry.js';
+import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/types.js';
 import { scoreFromDenoiser, scoreFromVelocity, velocityFromDenoiser, velocityFromVAndScore } from '../fields/conversions.js';
 import type { Field } from '../fields/types.js';
@@ -21,9 +21,9 @@ import { CheckpointError, loadCheckpoint } from './checkpoint.js';
 export interface RunConfig {
   format: 'si-run';
   version: 1;
-  /** Registered dataset name of ρ1. */
+  /** ρ1: a registered dataset name or the path of a CSV file. */
   dataset: string;
-  /** ρ0: `'gaussian'` or a registered dataset name (data-to-data bridges). */
+  /** ρ0: `'gaussian'`, a registered dataset name or a CSV path (data-to-data bridges). */
   base: string;
   /** Registered interpolant name. */
   interpolant: string;
@@ -52,6 +52,8 @@ export interface TrainedModel {
   interpolant: Interpolant;
   /** ρ1 of the training run (for reference samples). */
   target: Dataset;
+  /** ρ0 of the training run: N(0, I), or the base dataset of a data-to-data bridge. */
+  base: Dataset | 'gaussian';
   model: tfl.LayersModel;
   /** Training steps done. */
   step: number;
@@ -101,7 +103,8 @@ export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?
     return {
       config,
       interpolant,
-      target: getDataset(config.dataset),
+      target: await loadDataset(config.dataset),
+      base: config.base === 'gaussian' || interpolant.oneSided ? 'gaussian' : interpolant.mirror ? 'gaussian' : await loadDataset(config.base),
       model: loaded.model,
       step: loaded.step,
       fields,
@@ -124,5 +127,5 @@ export function sampleRunBase(run: TrainedModel, n: number, seeds: SeedStream): 
     return tf.randomNormal([n, run.config.dim], 0, 1, 'float32', seeds.next()) as tf.Tensor2D;
   }
   if (run.interpolant.mirror) return run.target.sample(n, seeds);
-  return getDataset(run.config.base).sample(n, seeds);
+  return run.base === 'gaussian' ? (tf.randomNormal([n, run.config.dim], 0, 1, 'float32', seeds.next()) as tf.Tensor2D) : run.base.sample(n, seeds);
 }

@@ -176,10 +176,13 @@ export class Trainer {
    * options saved with it (override any with `overrides`, e.g. more `steps`). Continuing gives the same
    * losses as a run that was never interrupted.
    */
-  static async resume(dir: string, make: (saved: { config: Record<string, unknown>; model: tfl.LayersModel }) => TrainerOptions): Promise<Trainer> {
+  static async resume(
+    dir: string,
+    make: (saved: { config: Record<string, unknown>; model: tfl.LayersModel }) => TrainerOptions | Promise<TrainerOptions>,
+  ): Promise<Trainer> {
     const loaded = await loadCheckpoint(dir);
     try {
-      const trainer = new Trainer(make({ config: loaded.config, model: loaded.model }));
+      const trainer = new Trainer(await make({ config: loaded.config, model: loaded.model }));
       if (loaded.optimizerWeights) await trainer.optimizer.setWeights(loaded.optimizerWeights);
       if (trainer.ema && loaded.emaWeights) trainer.ema.setWeights(loaded.emaWeights, loaded.ema?.numUpdates);
       trainer.step = loaded.step;

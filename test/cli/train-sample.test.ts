@@ -57,6 +57,29 @@ describe('si train / si sample', () => {
     expect(data.data).toHaveLength(200);
   });
 
+  it('trains on a CSV file (a data-to-data bridge from another CSV) and samples the run from elsewhere', async () => {
+    const rows = (f: (i: number) => [number, number]) => ['a,b', ...Array.from({ length: 200 }, (_, i) => f(i).join(','))].join('\n');
+    writeFileSync(join(dir, 'target.csv'), rows((i) => [Math.cos(i), Math.sin(i) + 3]));
+    writeFileSync(join(dir, 'source.csv'), rows((i) => [(i % 20) / 10 - 1, Math.floor(i / 20) / 10 - 1]));
+    const runDir = join(dir, 'csv-run');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const t = await run(['train', ...tiny, '--steps', '20', '--dataset', 'target.csv', '--base', 'source.csv', '--interpolant', 'linear', '--out', runDir, '--json']);
+      expect(t.code).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    const config = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')).config as { dataset: string; base: string };
+    expect(config.dataset).toBe(join(dir, 'target.csv'));
+    expect(config.base).toBe(join(dir, 'source.csv'));
+    const s = await run(['sample', '--model', runDir, '--n', '50', '--nfe', '10', '--out', join(dir, 'csv-samples.csv'), '--png', '--json']);
+    expect(s.code).toBe(0);
+    const bad = await run(['train', '--out', join(dir, 'x'), '--dataset', join(dir, 'nope.csv')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err.filter((l) => !l.startsWith('si: backend'))[0]).toMatch(/csvDataset: argument 'path' must be a readable file/);
+  });
+
   it('a killed run resumes from its checkpoint to the same final loss as an uninterrupted one', async () => {
     const args = [...tiny, '--steps', '300', '--log-every', '50', '--checkpoint-every', '50', '--seed', '4'];
     const straight = await run(['train', ...args, '--out', join(dir, 'straight'), '--json']);
