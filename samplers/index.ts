@@ -11,7 +11,7 @@ export { eulerMaruyama } from './euler-maruyama.js';
 export { stochasticHeun } from './stochastic-heun.js';
 export { explicitRungeKutta } from './explicit-rk.js';
 export type { ButcherTableau, ExplicitRungeKuttaOptions, FsalState } from './explicit-rk.js';
-export { BUILT_IN_SCHEMES, getScheme, listSchemes, registerScheme, schemeNames, unregisterScheme } from './registry.js';
+export { BUILT_IN_SCHEMES, getScheme, listSchemes, registerScheme, schemeNames, stepsForNfe, unregisterScheme } from './registry.js';
 export type { RegisterSchemeOptions, SchemeInfo } from './registry.js';
 export { EPSILON_SCHEDULES, epsilonFunction, parseEpsilon } from './epsilon.js';
 export type { Epsilon, EpsilonFunction, NamedEpsilon } from './epsilon.js';

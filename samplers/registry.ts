@@ -137,3 +137,15 @@ export function listSchemes(): SchemeInfo[] {
     builtIn: builtIns.has(s.name),
   }));
 }
+
+/**
+ * Fixed steps that spend about `nfe` drift evaluations with a scheme of `stagesPerStep` evaluations per step:
+ * `max(1, round(nfe / stagesPerStep))`. Used by `si sample --nfe` and `si compare`.
+ * @example
+ * ```ts
+ * stepsForNfe(100, getScheme('heun').stagesPerStep); // 50
+ * ```
+ */
+export function stepsForNfe(nfe: number, stagesPerStep: number): number {
+  return Math.max(1, Math.round(nfe / stagesPerStep));
+}

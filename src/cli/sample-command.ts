@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { parseEpsilon } from '../../samplers/epsilon.js';
 import { sampleSde } from '../../samplers/generative-sde.js';
 import { sampleOde } from '../../samplers/probability-flow.js';
+import { stepsForNfe } from '../../samplers/registry.js';
 import { initBackend } from '../backend.js';
 import { ArgumentError, checkNumber } from '../errors.js';
 import { scatterSvg } from '../plot/scatter.js';
@@ -16,11 +17,6 @@ import { loadTrainedModel, sampleRunBase } from '../train/trained-model.js';
 import { parseArgs } from './args.js';
 import type { Command } from './commands.js';
 import { writeSamples } from './samples-file.js';
-
-/** Fixed steps for an NFE budget: `max(1, round(nfe / stagesPerStep))`. */
-export function stepsForNfe(nfe: number, stagesPerStep: number): number {
-  return Math.max(1, Math.round(nfe / stagesPerStep));
-}
 
 /** `si sample …`. */
 export const sampleCommand: Command = {

@@ -19,7 +19,7 @@ export type { CompareTableOptions } from './table.js';
 export { compareCsv, writeCompareCsv, COMPARE_CSV_COLUMNS } from './csv.js';
 export { writeComparePlots, seriesLabel, SCATTER_POINTS } from './plots.js';
 export type { ComparePlotSamples, WrittenPng } from './plots.js';
-export { runCell, fixedSteps } from './run-cell.js';
+export { runCell } from './run-cell.js';
 export type { CellRun } from './run-cell.js';
 export { derivedSeed, repeatSeeds } from './seeds.js';
 export { meanSE } from './statistics.js';

@@ -7,7 +7,7 @@ import { sampleSde } from '../../samplers/generative-sde.js';
 import { sampleOde } from '../../samplers/probability-flow.js';
 import type { Epsilon } from '../../samplers/epsilon.js';
 import type { GenerativeSteppingOptions } from '../../samplers/time-span.js';
-import { getScheme } from '../../samplers/registry.js';
+import { getScheme, stepsForNfe } from '../../samplers/registry.js';
 import { brownianPath } from '../solver/brownian-path.js';
 import type { Solution } from '../solver/types.js';
 import type { CompareTarget } from './target.js';
@@ -25,11 +25,6 @@ export interface CellRun {
   steps?: number;
   /** rtol = atol of an adaptive run. */
   tolerance?: number;
-}
-
-/** Fixed steps for an NFE budget: `max(1, round(nfe / stagesPerStep))` (as `si sample`). */
-export function fixedSteps(nfe: number, stagesPerStep: number): number {
-  return Math.max(1, Math.round(nfe / stagesPerStep));
 }
 
 /** Tolerance bounds of the NFE → tolerance search (float32 states cannot honour much below 1e-7). */
@@ -68,7 +63,7 @@ function take(sol: Solution): tf.Tensor2D {
 }
 
 /**
- * Samples one cell from `x0` (borrowed). Fixed mode takes {@link fixedSteps} steps. Adaptive mode runs with
+ * Samples one cell from `x0` (borrowed). Fixed mode takes `stepsForNfe` steps. Adaptive mode runs with
  * rtol = atol = `tolerance` when given; otherwise it searches the tolerance whose NFE is closest to the
  * budget: starting at {@link INITIAL_TOLERANCE}, each trial rescales it by `(nfeUsed / nfe)^(q+1)` (q the
  * error order: NFE ∝ tol^(−1/(q+1))), for up to {@link MAX_TOLERANCE_TRIALS} solves, stopping within 10% of the
@@ -84,7 +79,7 @@ export async function runCell(
 ): Promise<CellRun> {
   const scheme = getScheme(cell.sampler);
   if (cell.mode === 'fixed') {
-    const steps = fixedSteps(cell.nfe, scheme.stagesPerStep);
+    const steps = stepsForNfe(cell.nfe, scheme.stagesPerStep);
     const { sol, seconds } = await solve(target, cell, x0, noiseSeed, { steps });
     const nfeUsed = sol.stats.nfe;
     return { samples: take(sol), nfeUsed, seconds, steps };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { explicitRungeKutta } from '../../samplers/explicit-rk.js';
-import { BUILT_IN_SCHEMES, getScheme, listSchemes, registerScheme, schemeNames, unregisterScheme } from '../../samplers/registry.js';
+import { BUILT_IN_SCHEMES, getScheme, listSchemes, registerScheme, schemeNames, stepsForNfe, unregisterScheme } from '../../samplers/registry.js';
 import * as samplers from '../../samplers/index.js';
 import { ArgumentError } from '../../src/errors.js';
 import { integrate } from '../../src/solver/integrate.js';
@@ -78,5 +78,14 @@ describe('scheme registry', () => {
     expect(samplers.stochasticHeun).toBe(getScheme('stochastic-heun'));
     expect(typeof samplers.registerScheme).toBe('function');
     expect(typeof samplers.epsilonFunction).toBe('function');
+  });
+});
+
+describe('stepsForNfe', () => {
+  it('maps an NFE budget to fixed steps of a scheme', () => {
+    expect(stepsForNfe(100, getScheme('heun').stagesPerStep)).toBe(50);
+    expect(stepsForNfe(100, getScheme('rk4').stagesPerStep)).toBe(25);
+    expect(stepsForNfe(1, getScheme('rk4').stagesPerStep)).toBe(1);
+    expect(stepsForNfe(7, 2)).toBe(4);
   });
 });
