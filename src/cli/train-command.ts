@@ -56,6 +56,7 @@ export const trainCommand: Command = {
     hidden: { type: 'number', help: 'hidden width', default: 128 },
     layers: { type: 'number', help: 'hidden layers', default: 3 },
     activation: { help: 'hidden activation (relu, swish, gelu, tanh, elu, softplus)', default: 'swish' },
+    towers: { help: "with several fields: 'shared' (one trunk, a head per field) or 'separate' (one network per field)", default: 'shared' },
     lr: { type: 'number', help: 'peak learning rate', default: 2e-3 },
     optimizer: { help: `optimiser (${OPTIMIZER_NAMES.join(', ')})`, default: 'adam' },
     schedule: { help: `learning-rate schedule (${SCHEDULE_KINDS.join(', ')})`, default: 'linear' },
@@ -121,6 +122,7 @@ export const trainCommand: Command = {
         layers: flags.layers as number,
         activation: flags.activation as TimeConditionedMlpOptions['activation'],
         heads: fields.length,
+        towers: checkOneOf('si train', '--towers', flags.towers, ['shared', 'separate'] as const),
         seed: flags.seed as number,
       };
       config = {

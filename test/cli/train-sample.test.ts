@@ -75,6 +75,10 @@ describe('si train / si sample', () => {
     expect(config.base).toBe(join(dir, 'source.csv'));
     const s = await run(['sample', '--model', runDir, '--n', '50', '--nfe', '10', '--out', join(dir, 'csv-samples.csv'), '--png', '--json']);
     expect(s.code).toBe(0);
+    const two = await run(['train', ...tiny, '--steps', '5', '--interpolant', 'linear', '--objective', 'b,s', '--towers', 'separate', '--out', join(dir, 'towers'), '--json']);
+    expect(two.code).toBe(0);
+    const sde = await run(['sample', '--model', join(dir, 'towers'), '--n', '20', '--nfe', '10', '--eps', '0.5', '--out', join(dir, 'towers.csv')]);
+    expect(sde.code).toBe(0);
     const bad = await run(['train', '--out', join(dir, 'x'), '--dataset', join(dir, 'nope.csv')]);
     expect(bad.code).toBe(2);
     expect(bad.err.filter((l) => !l.startsWith('si: backend'))[0]).toMatch(/csvDataset: argument 'path' must be a readable file/);
@@ -118,6 +122,7 @@ describe('si train / si sample', () => {
       [['train', '--out', join(dir, 'x'), '--optimizer', 'lion'], /'options.optimizer' must be one of 'adam', 'adabelief', 'diffgrad', 'sgd'/],
       [['train', '--out', join(dir, 'x'), '--interpolant', 'linear', '--gamma', 'zero', '--objective', 's'], /γ ≡ 0, so there is no z to denoise/],
       [['train', '--steps', '5'], /'--out' must be a run directory/],
+      [['train', '--out', join(dir, 'x'), '--objective', 'b,s', '--interpolant', 'linear', '--towers', 'many'], /'--towers' must be one of 'shared', 'separate'/],
       [['train', '--out', join(dir, 'none'), '--resume'], /'--resume' must be a run directory with a checkpoint/],
       [['sample', '--model', join(dir, 'missing'), '--out', join(dir, 'a.csv')], /missing/],
       [['sample', '--model', dir, '--out', join(dir, 'a.txt')], /'--out' must be a path ending in .csv or .json/],
