@@ -2,7 +2,7 @@
  * The scheme registry: look schemes up by name (the CLI, configs, `integrate(term, 'rk4', …)`), list them,
  * and register your own. The built-in schemes are registered when this module loads.
  */
-import { ArgumentError, describeValue } from '../src/errors.js';
+import { ArgumentError, checkNumber, describeValue } from '../src/errors.js';
 import { checkSchemeObject } from '../src/solver/scheme-validation.js';
 import type { Scheme, SchemeKind } from '../src/solver/types.js';
 import { dopri5 } from './dopri5.js';
@@ -147,5 +147,7 @@ export function listSchemes(): SchemeInfo[] {
  * ```
  */
 export function stepsForNfe(nfe: number, stagesPerStep: number): number {
+  checkNumber('stepsForNfe', 'nfe', nfe, { min: 0, exclusiveMin: true });
+  checkNumber('stepsForNfe', 'stagesPerStep', stagesPerStep, { min: 1, integer: true });
   return Math.max(1, Math.round(nfe / stagesPerStep));
 }

@@ -52,7 +52,7 @@ export interface TrainedModel {
   interpolant: Interpolant;
   /** ρ1 of the training run (for reference samples). */
   target: Dataset;
-  /** ρ0 of the training run: N(0, I), or the base dataset of a data-to-data bridge. */
+  /** ρ0 of the training run: N(0, I), the base dataset of a data-to-data bridge, or ρ1 itself (mirror). */
   base: Dataset | 'gaussian';
   model: tfl.LayersModel;
   /** Training steps done. */
@@ -94,6 +94,7 @@ export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?
       weights.forEach((w, i) => w.write(loaded.emaWeights![i]!.tensor));
     }
     const interpolant = runInterpolant(config);
+    const target = await loadDataset(config.dataset);
     const fields = modelFields(loaded.model, config.fields) as Partial<Record<FieldName, Field>>;
     const { b, v, s } = fields;
     const etaZ = fields['eta-z'];
@@ -103,8 +104,8 @@ export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?
     return {
       config,
       interpolant,
-      target: await loadDataset(config.dataset),
-      base: config.base === 'gaussian' || interpolant.oneSided ? 'gaussian' : interpolant.mirror ? 'gaussian' : await loadDataset(config.base),
+      target,
+      base: interpolant.mirror ? target : config.base === 'gaussian' || interpolant.oneSided ? 'gaussian' : await loadDataset(config.base),
       model: loaded.model,
       step: loaded.step,
       fields,
@@ -121,11 +122,7 @@ export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?
   }
 }
 
-/** Draws `n` samples of the run's base ρ0: N(0, I), or the base dataset of a data-to-data bridge. */
+/** Draws `n` samples of the run's base ρ0 ({@link TrainedModel.base}). */
 export function sampleRunBase(run: TrainedModel, n: number, seeds: SeedStream): tf.Tensor2D {
-  if (run.config.base === 'gaussian' || run.interpolant.oneSided) {
-    return tf.randomNormal([n, run.config.dim], 0, 1, 'float32', seeds.next()) as tf.Tensor2D;
-  }
-  if (run.interpolant.mirror) return run.target.sample(n, seeds);
   return run.base === 'gaussian' ? (tf.randomNormal([n, run.config.dim], 0, 1, 'float32', seeds.next()) as tf.Tensor2D) : run.base.sample(n, seeds);
 }

@@ -84,6 +84,18 @@ describe('si train / si sample', () => {
     expect(bad.err.filter((l) => !l.startsWith('si: backend'))[0]).toMatch(/csvDataset: argument 'path' must be a readable file/);
   });
 
+  it('a mirror run starts its samplers from the data (ρ0 = ρ1) and samples through η_z', async () => {
+    const runDir = join(dir, 'mirror');
+    expect((await run(['train', ...tiny, '--steps', '3', '--interpolant', 'mirror', '--objective', 'mirror', '--out', runDir, '--json'])).code).toBe(0);
+    const { loadTrainedModel } = await import('../../src/train/trained-model.js');
+    const loaded = await loadTrainedModel(runDir);
+    expect(loaded.base).not.toBe('gaussian');
+    expect(loaded.base === 'gaussian' ? '' : loaded.base.name).toBe('checkerboard');
+    expect(typeof loaded.velocity).toBe('function');
+    loaded.dispose();
+    expect((await run(['sample', '--model', runDir, '--n', '20', '--nfe', '10', '--out', join(dir, 'mirror.csv')])).code).toBe(0);
+  });
+
   it('a killed run resumes from its checkpoint to the same final loss as an uninterrupted one', async () => {
     const args = [...tiny, '--steps', '300', '--log-every', '50', '--checkpoint-every', '50', '--seed', '4'];
     const straight = await run(['train', ...args, '--out', join(dir, 'straight'), '--json']);

@@ -87,5 +87,7 @@ describe('stepsForNfe', () => {
     expect(stepsForNfe(100, getScheme('rk4').stagesPerStep)).toBe(25);
     expect(stepsForNfe(1, getScheme('rk4').stagesPerStep)).toBe(1);
     expect(stepsForNfe(7, 2)).toBe(4);
+    expect(() => stepsForNfe(0, 2)).toThrow("stepsForNfe: argument 'nfe' must be a finite number > 0, got 0");
+    expect(() => stepsForNfe(10, 0)).toThrow(/'stagesPerStep' must be a finite integer >= 1/);
   });
 });
