@@ -139,7 +139,7 @@ export function modelTarget(run: TrainedModel, options: ModelTargetOptions = {})
   if (reference.dim !== run.config.dim) {
     throw new ArgumentError(fn, 'options.reference', `samples of dimension ${run.config.dim} (the model's)`, `${reference.description}, dimension ${reference.dim}`);
   }
-  const gaussianBase = (run.config.base === 'gaussian' || run.interpolant.oneSided) && !run.interpolant.mirror;
+  const gaussianBase = run.base === 'gaussian';
   return {
     name: options.name ?? 'model',
     kind: 'model',
