@@ -22,7 +22,7 @@ const { flags } = parseArgs('bridge-2d', process.argv.slice(2), {
 });
 const json = Boolean(flags.json);
 const log = (line: string) => void (json || console.log(line));
-const info = await initBackend(flags.backend as string | undefined, { log: json ? null : undefined });
+const info = await initBackend(flags.backend as string | undefined, { log: json ? null : undefined, threads: flags.threads as number | undefined });
 
 const source = getDataset('moons');
 const target = getDataset('8gaussians');

@@ -23,7 +23,7 @@ const { flags } = parseArgs('checkerboard-sde', process.argv.slice(2), {
 });
 const json = Boolean(flags.json);
 const log = (line: string) => void (json || console.log(line));
-const info = await initBackend(flags.backend as string | undefined, { log: json ? null : undefined });
+const info = await initBackend(flags.backend as string | undefined, { log: json ? null : undefined, threads: flags.threads as number | undefined });
 const epsilons = String(flags.eps).split(',').map((e) => ({ text: e.trim(), value: parseEpsilon(e) }));
 
 const target = getDataset('checkerboard');

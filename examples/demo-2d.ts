@@ -42,7 +42,7 @@ const json = Boolean(flags.json);
 const log = (line: string) => {
   if (!json) console.log(line);
 };
-const info = await initBackend(flags.backend as string | undefined, { log: json ? null : undefined });
+const info = await initBackend(flags.backend as string | undefined, { log: json ? null : undefined, threads: flags.threads as number | undefined });
 
 // 1. Train b for the one-sided linear interpolant x_t = (1 − t) z + t x1 on the checkerboard.
 const target = getDataset('checkerboard');

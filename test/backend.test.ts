@@ -49,7 +49,7 @@ describe('initBackend', () => {
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^si: backend wasm \(@tensorflow\/tfjs-node-gpu not installed, @tensorflow\/tfjs-node not installed\)$/);
+    expect(lines[0]).toMatch(/^si: backend wasm, 1 thread \(@tensorflow\/tfjs-node-gpu not installed, @tensorflow\/tfjs-node not installed\)$/);
     expect(info.skipped.map((s) => s.name)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
   });
 

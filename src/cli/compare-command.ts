@@ -198,7 +198,7 @@ async function runCompare(argv: readonly string[], specs: Command['flags']): Pro
     if (flags.reference !== undefined) target = { ...target, reference: readReferenceFile(String(flags.reference), target.dim) };
   }
 
-  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
+  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
   let run: TrainedModel | undefined;
   try {
     if (modelDir !== undefined) {

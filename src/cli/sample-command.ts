@@ -47,7 +47,7 @@ export const sampleCommand: Command = {
     const eps = parseEpsilon(String(flags.eps), '--eps');
     const noisy = !(eps === 0 || (typeof eps === 'object' && eps.scale === 0));
     const scheme = resolveScheme('si sample', (flags.sampler as string | undefined) ?? (noisy ? 'euler-maruyama' : 'heun'), '--sampler');
-    await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
+    await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
     const run = await loadTrainedModel(modelDir, { useEma: !flags['no-ema'] });
     const seeds = new SeedStream(seed);
     const started = performance.now();

@@ -103,7 +103,7 @@ export const trainCommand: Command = {
     let info;
     if (flags.resume) {
       if (!existsSync(join(out, 'manifest.json'))) throw new ArgumentError('si train', '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
-      info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
+      info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
       trainer = await Trainer.resume(out, async ({ config: saved, model }) => {
         config = saved as unknown as RunConfig;
         const base = config.base === 'gaussian' ? 'gaussian' : await loadDataset(config.base);
@@ -140,7 +140,7 @@ export const trainCommand: Command = {
         training: { batch: flags.batch, lr: flags.lr, optimizer: flags.optimizer, schedule: flags.schedule, warmup: flags.warmup, ema: flags.ema, clip: flags.clip, seed: flags.seed },
       };
       // Everything above is validated before a backend starts, so bad flags fail fast.
-      info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined });
+      info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
       trainer = new Trainer(build(config, timeConditionedMlp(modelOptions), target, base));
     }
     const bar = new ProgressBar(steps);

@@ -57,5 +57,7 @@ export const tensorOps: Ops<tf.Tensor> = {
 export function asBatch(value: tf.Tensor, t: tf.Tensor1D): tf.Tensor1D {
   if (value === t) return tf.clone(t);
   const v = value.dtype === 'float32' ? value : tf.cast(value, 'float32');
-  return (v.shape.length === 1 && v.shape[0] === t.shape[0] ? v : tf.broadcastTo(v, t.shape)) as tf.Tensor1D;
+  if (v.shape.length === 1 && v.shape[0] === t.shape[0]) return v as tf.Tensor1D;
+  // Adding to zeros broadcasts in one binary kernel; tf.broadcastTo's Tile costs ~4× more on wasm.
+  return tf.add(tf.zerosLike(t), tf.reshape(v, v.size === 1 ? [] : v.shape)) as tf.Tensor1D;
 }

@@ -20,6 +20,7 @@ import { createWasmConv2DBackpropInputKernel } from './wasm-conv2d-backprop-inpu
 import { createWasmDepthwiseConv2DBackpropFilterKernel } from './wasm-depthwise-conv2d-backprop-filter.js';
 import { createWasmDepthwiseConv2DBackpropInputKernel } from './wasm-depthwise-conv2d-backprop-input.js';
 import { createWasmFusedMatMulKernel } from './wasm-fused-matmul.js';
+import { createWasmCastKernel, createWasmIdentityKernel } from './wasm-identity.js';
 import { createWasmSumKernel } from './wasm-sum.js';
 import { createWasmUnsortedSegmentSumKernel } from './wasm-unsorted-segment-sum.js';
 
@@ -61,6 +62,18 @@ export const WASM_KERNEL_FIXES: readonly WasmKernelFix[] = [
     kind: 'override',
     reason: 'reducing a leading axis (bias gradients) transposes the input with a slow strided copy first',
     create: needsOriginal('Sum', createWasmSumKernel),
+  },
+  {
+    kernelName: 'Identity',
+    kind: 'override',
+    reason: 'copies the whole buffer; backpropagation passes every gradient through it',
+    create: needsOriginal('Identity', createWasmIdentityKernel),
+  },
+  {
+    kernelName: 'Cast',
+    kind: 'override',
+    reason: 'copies the whole buffer when the dtype does not change (every Multiply gradient casts), and casts to bool by keeping the low byte',
+    create: needsOriginal('Cast', createWasmCastKernel),
   },
   {
     kernelName: 'Conv2DBackpropInput',

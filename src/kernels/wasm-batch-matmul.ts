@@ -231,6 +231,10 @@ export function wasmBatchMatMul(
     // Already the XNNPACK path of the original kernel.
     return runWasmKernel(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
   }
+  if (transposeA && batchA === 1 && batchB === 1) {
+    const viaTransposedResult = transposeB || g.k * g.n + g.m * g.n < g.k * g.m;
+    if (viaTransposedResult) return transposedResultProduct(backend, a, b, transposeB, g);
+  }
   if (batchB > 1 && g.m * g.k * g.n < SMALL_BATCHED_PRODUCT && (batchA === batchB || batchA === 1)) {
     // Many tiny matrices: one XNNPACK call per matrix costs more than the original's loop.
     return runWasmKernel(backend, 'BatchMatMul', { a, b }, { transposeA, transposeB });
@@ -240,6 +244,36 @@ export function wasmBatchMatMul(
   disposeInfos(backend, a3, b3);
   out.shape = g.outShape;
   return out;
+}
+
+/**
+ * `Aᵀ·B` (or `Aᵀ·Bᵀ`) of single matrices as the transpose of `Bᵀ·A` (or `B·A`), which moves fewer
+ * elements when `A` is the big operand: with `A: [k, m]`, `B: [k, n]` the direct route transposes
+ * `k·m` elements, this one `k·n + m·n` (just `m·n` when `B` is already transposed). Weight gradients
+ * of narrow layers (`Xᵀ·dY` with few output columns) are the case that gains.
+ */
+function transposedResultProduct(
+  backend: WasmBackendLike,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeB: boolean,
+  g: MatMulGeometry,
+): TensorInfo {
+  const a2 = reshapeInfo(backend, a, [1, g.k, g.m]);
+  // Bᵀ as a contiguous [n, k]: already so when transposeB, else transposed here.
+  let bT: TensorInfo;
+  if (transposeB) {
+    bT = reshapeInfo(backend, b, [1, g.n, g.k]);
+  } else {
+    const b3 = reshapeInfo(backend, b, [1, g.k, g.n]);
+    bT = transposeInner(backend, b3);
+    disposeInfos(backend, b3);
+  }
+  const cT = runWasmKernel(backend, 'BatchMatMul', { a: bT, b: a2 }, { transposeA: false, transposeB: false });
+  const c = transposeInner(backend, cT);
+  disposeInfos(backend, a2, bT, cT);
+  c.shape = g.outShape;
+  return c;
 }
 
 /**

@@ -19,7 +19,7 @@ describe('parseArgs', () => {
 
   it('rejects unknown flags, listing the known ones', () => {
     expect(() => parseArgs('si x', ['--stpes', '3'], specs)).toThrow(
-      "si x: argument '--stpes' must be one of --backend, --json, --help, --steps, --out, --png, got an unknown flag",
+      "si x: argument '--stpes' must be one of --backend, --threads, --json, --help, --steps, --out, --png, got an unknown flag",
     );
   });
 

@@ -25,6 +25,9 @@ describe('wasm BatchMatMul override', () => {
       [7, 13, 5],
       [67, 130, 33],
       [128, 64, 96],
+      // Narrow weight gradients (Xᵀ·dY with few columns) go through the transposed result.
+      [128, 96, 2],
+      [19, 96, 128],
     ] as const) {
       it(`matches cpu for ${m}×${k}·${k}×${n}, transposeA=${tA}, transposeB=${tB}`, async () => {
         await expectWasmMatchesCpu(`${m}x${k}x${n} tA=${tA} tB=${tB}`, () =>

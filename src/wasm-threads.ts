@@ -1,0 +1,152 @@
+/**
+ * Multithreaded wasm in Node: registers the threaded-SIMD build of `@tensorflow/tfjs-backend-wasm` as the
+ * `wasm` backend, so XNNPACK's matrix products and convolutions run on several cores.
+ *
+ * Why this file exists: tfjs-backend-wasm 4.x never picks its threaded build under Node (flag
+ * `WASM_HAS_MULTITHREAD_SUPPORT` is hard-wired to false there, tfjs issue 3830), because its loader hands
+ * Emscripten the pthread worker script as a blob URL, which Node's `worker_threads` cannot start. The
+ * worker script itself supports Node. This loader writes that script to a file once (in the OS temp
+ * directory, named by the tfjs version and a hash of the script), points Emscripten at it and at the
+ * threaded build's JavaScript on disk, and builds the same `BackendWasm` that tfjs would.
+ *
+ * Two more details:
+ * - The backend's C side caps the pool at half the logical cores it is told about (it assumes two
+ *   hardware threads per core) and at 8. The loader reports `2 × threads` cores to the module, so the
+ *   count asked for is the count used.
+ * - Emscripten starts 8 pool workers up front; the XNNPACK pool takes `threads − 1` of them. The others
+ *   are terminated, and the pool's own workers are unreferenced so they never keep a process alive.
+ *
+ * Results are bit-for-bit those of the single-threaded build: the pool splits a product's output tiles
+ * between threads, and each output element is still accumulated in the same order by one thread.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { writeFileAtomic } from './atomic-write.js';
+
+/** Largest pool the backend supports (Emscripten pre-creates 8 workers; the C side caps at 8). */
+export const MAX_WASM_THREADS = 8;
+
+/** The parts of an Emscripten worker the loader touches. */
+interface PoolWorker {
+  unref(): void;
+  terminate(): unknown;
+}
+
+/** The parts of the threaded Emscripten module the loader touches. */
+interface ThreadedModule {
+  cwrap(name: string, returns: string | null, args: string[]): (...args: number[]) => number;
+  PThread: { unusedWorkers: PoolWorker[]; runningWorkers: PoolWorker[] };
+  tfjs?: Record<string, unknown>;
+}
+
+interface EngineRegistry {
+  registry: Record<string, unknown>;
+  registryFactory: Record<string, { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number } | undefined>;
+}
+
+/** tfjs-backend-wasm's own factory, kept when the threaded one replaces it. */
+let stockFactory: EngineRegistry['registryFactory'][string];
+
+type ModuleFactory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
+
+interface WasmPackage {
+  BackendWasm: new (module: unknown) => tf.KernelBackend;
+  setThreadsCount(n: number): void;
+  getThreadsCount(): number;
+}
+
+/** Where the package's files live, and the worker script written out for Node. */
+function locatePackage(): { factoryPath: string; wasmPath: string; workerPath: string } {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const factoryPath = join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+  const wasmPath = join(root, 'dist', 'tfjs-backend-wasm-threaded-simd.wasm');
+  const { wasmWorkerContents } = require(join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents: string;
+  };
+  // The script is kept in a template literal whose `\n` escapes became newlines; tfjs re-escapes them
+  // the same way before making its blob.
+  const script = wasmWorkerContents.replace(/\n/g, '\\n');
+  const version = (require(join(root, 'package.json')) as { version: string }).version;
+  const hash = createHash('sha256').update(script).digest('hex').slice(0, 12);
+  const workerPath = join(tmpdir(), `si-tfjs-wasm-${version}-${hash}.worker.cjs`);
+  if (!existsSync(workerPath) || readFileSync(workerPath, 'utf8') !== script) writeFileAtomic(workerPath, script);
+  return { factoryPath, wasmPath, workerPath };
+}
+
+/**
+ * Replaces the registered `wasm` backend factory with one that loads the threaded build with a pool of
+ * `threads` threads (the calling thread counts as one). Call before the wasm backend is first
+ * initialised; when it is already running, nothing changes and `false` is returned.
+ *
+ * Throws when the threaded build cannot be located or its worker script cannot be written; the caller
+ * decides whether to fall back to the single-threaded build.
+ */
+export async function registerThreadedWasm(threads: number): Promise<boolean> {
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+    throw new RangeError(`registerThreadedWasm: threads must be an integer in [1, ${MAX_WASM_THREADS}], got ${threads}`);
+  }
+  const wasmPackage = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
+  const engine = tf.engine() as unknown as EngineRegistry;
+  if (engine.registry.wasm !== undefined) return false;
+  stockFactory ??= engine.registryFactory.wasm;
+  const { factoryPath, wasmPath, workerPath } = locatePackage();
+  const require = createRequire(import.meta.url);
+  const factory = require(factoryPath) as ModuleFactory;
+  const priority = 2; // tfjs-backend-wasm's own
+  tf.removeBackend('wasm');
+  tf.registerBackend(
+    'wasm',
+    async () => {
+      const module = await factory({
+        locateFile: (file: string) => (file.endsWith('.worker.js') ? workerPath : file.endsWith('.wasm') ? wasmPath : file),
+        // What each pool worker loads: a path, which its Node branch reads with fs.
+        mainScriptUrlOrBlob: factoryPath,
+        instantiateWasm: (info: { env: Record<string, unknown> }, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) => {
+          info.env.emscripten_num_logical_cores = () => 2 * threads;
+          // Synchronous, so a failure rejects the module's ready promise (Emscripten catches a throw here).
+          const compiled = new WebAssembly.Module(readFileSync(wasmPath));
+          const instance = new WebAssembly.Instance(compiled, info as unknown as WebAssembly.Imports);
+          receive(instance, compiled);
+          return instance.exports;
+        },
+      });
+      module.tfjs = {
+        init: module.cwrap('init', null, []),
+        initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+        getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+        registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+        disposeData: module.cwrap('dispose_data', null, ['number']),
+        dispose: module.cwrap('dispose', null, []),
+      };
+      wasmPackage.setThreadsCount(threads);
+      const backend = new wasmPackage.BackendWasm(module);
+      for (const worker of module.PThread.unusedWorkers) void worker.terminate();
+      module.PThread.unusedWorkers.length = 0;
+      for (const worker of module.PThread.runningWorkers) worker.unref();
+      return backend;
+    },
+    priority,
+  );
+  return true;
+}
+
+/**
+ * Puts tfjs-backend-wasm's own (single-threaded) factory back as the `wasm` backend, disposing a wasm
+ * backend that is running. Used when the threaded build fails to start, and by tests.
+ */
+export function restoreStockWasm(): void {
+  if (stockFactory === undefined) return;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', stockFactory.factory, stockFactory.priority);
+}
+
+/** The XNNPACK pool size of the running wasm backend (1 for the single-threaded build). */
+export async function wasmThreadCount(): Promise<number> {
+  const wasmPackage = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
+  return Math.max(1, wasmPackage.getThreadsCount());
+}
