@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { createWasmBatchMatMulKernel } from './wasm-batch-matmul.js';
+import { createWasmConcatKernel } from './wasm-concat.js';
 import { forgetOriginalKernel, rememberOriginalKernel } from './wasm-common.js';
 import { createWasmConv2DBackpropFilterKernel } from './wasm-conv2d-backprop-filter.js';
 import { createWasmConv2DBackpropInputKernel } from './wasm-conv2d-backprop-input.js';
@@ -22,6 +23,7 @@ import { createWasmDepthwiseConv2DBackpropInputKernel } from './wasm-depthwise-c
 import { createWasmFusedMatMulKernel } from './wasm-fused-matmul.js';
 import { createWasmCastKernel, createWasmIdentityKernel } from './wasm-identity.js';
 import { createWasmSumKernel } from './wasm-sum.js';
+import { createWasmCosKernel, createWasmSinKernel } from './wasm-trig.js';
 import { createWasmUnsortedSegmentSumKernel } from './wasm-unsorted-segment-sum.js';
 
 /** One kernel fix: which kernel, whether it replaces or adds, and how to build it. */
@@ -74,6 +76,24 @@ export const WASM_KERNEL_FIXES: readonly WasmKernelFix[] = [
     kind: 'override',
     reason: 'copies the whole buffer when the dtype does not change (every Multiply gradient casts), and casts to bool by keeping the low byte',
     create: needsOriginal('Cast', createWasmCastKernel),
+  },
+  {
+    kernelName: 'Concat',
+    kind: 'override',
+    reason: 'copies every short run with TypedArray.set; joining feature columns pays that per row',
+    create: needsOriginal('Concat', createWasmConcatKernel),
+  },
+  {
+    kernelName: 'Sin',
+    kind: 'override',
+    reason: 'a scalar libm call per element, 3× slower than Math.sin (time embeddings call it every step)',
+    create: needsOriginal('Sin', createWasmSinKernel),
+  },
+  {
+    kernelName: 'Cos',
+    kind: 'override',
+    reason: 'as Sin',
+    create: needsOriginal('Cos', createWasmCosKernel),
   },
   {
     kernelName: 'Conv2DBackpropInput',
