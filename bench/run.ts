@@ -83,7 +83,9 @@ async function main(): Promise<void> {
     results[bench.name] = result;
     for (const table of result.tables) console.log(`\n## ${table.title}\n${formatTable(table.rows)}`);
     for (const note of result.notes) console.log(`- ${note}`);
-    ctx.progress(`${bench.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s (tensors alive: ${tf.memory().numTensors})`);
+    // A benchmark that only runs PyTorch never starts a tfjs backend; there are no tensors to count then.
+    const alive = Object.keys((tf.engine() as unknown as { registry: object }).registry).length > 0 ? String(tf.memory().numTensors) : 'no backend started';
+    ctx.progress(`${bench.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s (tensors alive: ${alive})`);
   }
   const out = {
     date: started.toISOString(),

@@ -43,7 +43,7 @@ export const samplingBenchmark: Benchmark = {
     const notes: string[] = [];
     const torch: Record<string, unknown>[] = [];
     for (const threads of [1, 2]) {
-      const r = runTorchRecipe(['sampling', '--threads', String(threads), '--n', String(n), '--steps', String(steps), '--repeats', String(repeats)]);
+      const r = runTorchRecipe(threads, ['sampling', '--n', String(n), '--steps', String(steps), '--repeats', String(repeats)]);
       if (!r.ok) {
         notes.push(r.reason);
         break;
