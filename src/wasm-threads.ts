@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from './atomic-write.js';
+import { checkNumber } from './errors.js';
 
 /** Largest pool the backend supports (Emscripten pre-creates 8 workers; the C side caps at 8). */
 export const MAX_WASM_THREADS = 8;
@@ -87,9 +88,7 @@ function locatePackage(): { factoryPath: string; wasmPath: string; workerPath: s
  * decides whether to fall back to the single-threaded build.
  */
 export async function registerThreadedWasm(threads: number): Promise<boolean> {
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
-    throw new RangeError(`registerThreadedWasm: threads must be an integer in [1, ${MAX_WASM_THREADS}], got ${threads}`);
-  }
+  checkNumber('registerThreadedWasm', 'threads', threads, { min: 1, max: MAX_WASM_THREADS, integer: true });
   const wasmPackage = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
   const engine = tf.engine() as unknown as EngineRegistry;
   if (engine.registry.wasm !== undefined) return false;

@@ -4,7 +4,8 @@
  * Flags are `--name value`, `--name=value`, or bare `--name` for booleans. Unknown flags are an error that
  * lists the known ones.
  */
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, checkNumber } from '../errors.js';
+import { MAX_WASM_THREADS } from '../wasm-threads.js';
 
 /** How one flag is read. */
 export interface FlagSpec {
@@ -78,6 +79,9 @@ export function parseArgs(command: string, argv: readonly string[], specs: Recor
     } else {
       flags[name] = raw;
     }
+  }
+  if (flags.threads !== undefined && !('threads' in specs)) {
+    checkNumber(command, '--threads', flags.threads, { min: 1, max: MAX_WASM_THREADS, integer: true });
   }
   return { flags, positional };
 }

@@ -17,6 +17,12 @@ describe('parseArgs', () => {
     expect(parseArgs('si x', ['--steps', '-3'], specs).flags.steps).toBe(-3);
   });
 
+  it('checks --threads, which every command accepts, before any backend starts', () => {
+    expect(parseArgs('si x', ['--threads', '2'], specs).flags.threads).toBe(2);
+    expect(() => parseArgs('si x', ['--threads', '9'], specs)).toThrow("si x: argument '--threads' must be a finite integer >= 1 <= 8, got 9");
+    expect(() => parseArgs('si x', ['--threads=1.5'], specs)).toThrow(/argument '--threads' must be a finite integer/);
+  });
+
   it('rejects unknown flags, listing the known ones', () => {
     expect(() => parseArgs('si x', ['--stpes', '3'], specs)).toThrow(
       "si x: argument '--stpes' must be one of --backend, --threads, --json, --help, --steps, --out, --png, got an unknown flag",
