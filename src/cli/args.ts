@@ -26,7 +26,7 @@ export interface ParsedArgs {
 /** Flags every command accepts. */
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   backend: { help: 'tfjs backend: auto, tensorflow, wasm or cpu (default: SI_BACKEND, else auto)' },
-  threads: { type: 'number', help: 'wasm threads, 1 to 8 (default: SI_THREADS, else 1); more helps wide layers only' },
+  threads: { type: 'number', help: 'wasm threads, 1 to 8 (default: SI_THREADS, else 1); more helps large products: many points, wide layers' },
   json: { type: 'boolean', help: 'print one JSON object with the key results as the last line of stdout' },
   help: { type: 'boolean', help: 'show this help' },
 };
