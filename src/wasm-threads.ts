@@ -136,7 +136,7 @@ export async function registerThreadedWasm(threads: number): Promise<boolean> {
 
 /**
  * Puts tfjs-backend-wasm's own (single-threaded) factory back as the `wasm` backend, disposing a wasm
- * backend that is running. Used when the threaded build fails to start, and by tests.
+ * backend that is running. `initBackend` uses it when the threaded build fails to start.
  */
 export function restoreStockWasm(): void {
   if (stockFactory === undefined) return;
