@@ -29,6 +29,14 @@ export interface WasmBackendLike {
   incRef(dataId: DataId): void;
 }
 
+/** The window attributes every conv2d gradient kernel shares (tfjs's own names and types). */
+export interface ConvWindowAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 /** Originals of the wasm kernels this library overrides, captured when the override was registered. */
 const overriddenOriginals = new Map<string, KernelConfig>();
 

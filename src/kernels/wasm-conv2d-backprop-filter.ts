@@ -14,16 +14,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { cropInfo, disposeInfos, runWasmKernel, type WasmBackendLike, zerosInfo } from './wasm-common.js';
+import { cropInfo, disposeInfos, runWasmKernel, type ConvWindowAttrs, type WasmBackendLike, zerosInfo } from './wasm-common.js';
 
 /** Attributes of the `Conv2DBackpropFilter` kernel (`dilations` is not set by tfjs 4.22; honoured if present). */
-export interface Conv2DBackpropFilterAttrs {
+export interface Conv2DBackpropFilterAttrs extends ConvWindowAttrs {
   filterShape: [number, number, number, number];
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  dilations?: number | [number, number];
 }
 
 /**

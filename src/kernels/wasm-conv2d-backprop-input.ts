@@ -16,15 +16,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { cropInfo, disposeInfos, reshapeInfo, runWasmKernel, type WasmBackendLike } from './wasm-common.js';
+import { cropInfo, disposeInfos, reshapeInfo, runWasmKernel, type ConvWindowAttrs, type WasmBackendLike } from './wasm-common.js';
 
 /** Attributes of the `Conv2DBackpropInput` kernel. */
-export interface Conv2DBackpropInputAttrs {
+export interface Conv2DBackpropInputAttrs extends ConvWindowAttrs {
   inputShape: [number, number, number, number];
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
 /**

@@ -11,15 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmBackendLike } from './wasm-common.js';
+import type { ConvWindowAttrs, WasmBackendLike } from './wasm-common.js';
 
 /** Attributes of the `DepthwiseConv2dNativeBackpropFilter` kernel. */
-export interface DepthwiseConv2DBackpropFilterAttrs {
+export interface DepthwiseConv2DBackpropFilterAttrs extends ConvWindowAttrs {
   filterShape: [number, number, number, number];
-  strides: number | [number, number];
-  dilations?: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
 /**

@@ -12,15 +12,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { interleaveAndPad } from './wasm-conv2d-backprop-input.js';
-import { cropInfo, disposeInfos, reshapeInfo, runWasmKernel, type WasmBackendLike } from './wasm-common.js';
+import { cropInfo, disposeInfos, reshapeInfo, runWasmKernel, type ConvWindowAttrs, type WasmBackendLike } from './wasm-common.js';
 
 /** Attributes of the `DepthwiseConv2dNativeBackpropInput` kernel. */
-export interface DepthwiseConv2DBackpropInputAttrs {
+export interface DepthwiseConv2DBackpropInputAttrs extends ConvWindowAttrs {
   inputShape: [number, number, number, number];
-  strides: number | [number, number];
-  dilations?: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
 /**
