@@ -2,7 +2,7 @@
  * The contract check run before integrating: the scheme resolves, and the scheme, the term, the step
  * control and the noise fit together. Messages say what was expected and what came.
  */
-import { getScheme } from '../../samplers/registry.js';
+import { getScheme } from './schemes/registry.js';
 import { argumentMismatch } from './errors.js';
 import { checkSchemeObject } from './scheme-validation.js';
 import type { NoiseProcess, Scheme, Term } from './types.js';
