@@ -10,6 +10,7 @@ import { rings, type RingsOptions } from './rings.js';
 import { spirals, type SpiralsOptions } from './spirals.js';
 import type { Dataset, DatasetFactory } from './types.js';
 import { checkOptions } from './validate.js';
+import { createRegistry, type RegisterOptions } from '../registry.js';
 
 /** The options each built-in dataset accepts, by registry name. */
 export interface BuiltinDatasetOptions {
@@ -40,13 +41,22 @@ const builtins: Record<(typeof BUILTIN_DATASETS)[number], DatasetFactory> = {
   gaussian: (o) => gaussian(o as GaussianOptions),
 };
 
-const registry = new Map<string, DatasetFactory>(Object.entries(builtins));
+const registry = createRegistry<DatasetFactory>({
+  kind: 'dataset',
+  builtins,
+  namePattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+  nameText: 'a name of letters, digits, -, _ or . (starting with a letter or digit)',
+  isValue: (v) => typeof v === 'function',
+  valueText: 'a function (options) => Dataset',
+  valueArg: 'factory',
+});
 
 /**
  * Builds a dataset by name. Built-ins: `checkerboard`, `8gaussians`, `moons`, `spirals`, `rings`, `gmm`
  * (requires `{ means }`), `gaussian`; plus whatever {@link registerDataset} added.
  *
- * @throws ArgumentError for an unknown name (the message lists the valid names) or bad options
+ * @throws ArgumentError for an unknown name (the message lists the valid names and suggests close ones) or bad
+ *   options
  * @example
  * ```ts
  * const data = getDataset('moons', { noise: 0.05 });
@@ -56,29 +66,31 @@ const registry = new Map<string, DatasetFactory>(Object.entries(builtins));
 export function getDataset<K extends keyof BuiltinDatasetOptions>(name: K, options?: BuiltinDatasetOptions[K]): Dataset;
 export function getDataset(name: string, options?: object): Dataset;
 export function getDataset(name: string, options?: object): Dataset {
-  const factory = typeof name === 'string' ? registry.get(name) : undefined;
-  if (factory === undefined) {
-    throw new ArgumentError('getDataset', 'name', `one of ${listDatasets().map((n) => `'${n}'`).join(', ')}`, describeValue(name));
+  if (typeof name === 'string' && !registry.has(name)) {
+    // the sorted list of names, as listDatasets gives it
+    const hints = registry.suggest(name);
+    const hint = hints.length > 0 ? ` (did you mean ${hints.map((h) => `'${h}'`).join(' or ')}?)` : '';
+    throw new ArgumentError('getDataset', 'name', `one of ${listDatasets().map((n) => `'${n}'`).join(', ')}`, `${describeValue(name)}${hint}`);
   }
-  return factory(options as Record<string, unknown> | undefined);
+  return registry.get(name)(options as Record<string, unknown> | undefined);
 }
 
 /** The registered dataset names, sorted. */
 export function listDatasets(): string[] {
-  return [...registry.keys()].sort();
+  return registry.names().sort();
 }
 
 /** Options of {@link registerDataset}. */
-export interface RegisterDatasetOptions {
-  /** Replace an existing registration of the same name (built-ins included). @default false */
+export interface RegisterDatasetOptions extends RegisterOptions {
+  /** @deprecated use `replace` (the library's one registry policy). Same meaning. */
   overwrite?: boolean;
 }
 
 /**
  * Adds a dataset factory under `name` (letters, digits, `-`, `_`, `.`); `getDataset(name, options)` then calls
- * `factory(options)`.
+ * `factory(options)`. A built-in or registered name is refused unless `{ replace: true }`.
  *
- * @throws ArgumentError if the name is taken (unless `overwrite`) or invalid, or the factory is not a function
+ * @throws ArgumentError if the name is taken (without `replace`) or invalid, or the factory is not a function
  * @example
  * ```ts
  * registerDataset('unit-square', () => arrayDataset([[0, 0], [0, 1], [1, 0], [1, 1]], { name: 'unit-square' }));
@@ -86,20 +98,14 @@ export interface RegisterDatasetOptions {
  * ```
  */
 export function registerDataset(name: string, factory: DatasetFactory, options?: RegisterDatasetOptions): void {
-  const fn = 'registerDataset';
-  const opts = checkOptions(fn, options, ['overwrite']);
-  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-    throw new ArgumentError(fn, 'name', 'a name of letters, digits, -, _ or . (starting with a letter or digit)', describeValue(name));
-  }
-  if (typeof factory !== 'function') throw new ArgumentError(fn, 'factory', 'a function (options) => Dataset', describeValue(factory));
-  if (registry.has(name) && opts.overwrite !== true) {
-    throw new ArgumentError(fn, 'name', 'a name not yet registered (pass { overwrite: true } to replace it)', describeValue(name));
-  }
-  registry.set(name, factory);
+  const opts = checkOptions('registerDataset', options, ['replace', 'overwrite']);
+  const replace = opts.replace ?? opts.overwrite;
+  registry.register(name, factory, replace === undefined ? undefined : { replace });
 }
 
 /**
- * Removes a registered dataset (built-ins included); returns whether it was there. Mainly for tests.
+ * Removes a registered dataset; returns whether anything changed. Built-ins stay (unregistering a replaced
+ * built-in restores it). Mainly for tests.
  *
  * @example
  * ```ts
@@ -107,5 +113,5 @@ export function registerDataset(name: string, factory: DatasetFactory, options?:
  * ```
  */
 export function unregisterDataset(name: string): boolean {
-  return registry.delete(name);
+  return registry.unregister(name);
 }
