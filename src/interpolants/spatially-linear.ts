@@ -7,7 +7,8 @@ import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import type { GammaSchedule, GammaValues, SingularEnds } from './gamma.js';
 import { asBatch, numberOps, tensorOps, type Ops } from './ops.js';
 import type { Interpolant, InterpolantCoefficients, InterpolantSample } from './types.js';
-import { checkTensor1D, checkTensor2D } from './validate.js';
+import { checkBatchTensor, formatShape, scaleRows } from '../shapes.js';
+import { checkTensor1D } from './validate.js';
 
 /** The α, β part of the coefficients (γ comes from the {@link GammaSchedule}). */
 export type AlphaBetaCoefficients<T> = Pick<
@@ -44,7 +45,7 @@ export interface SpatiallyLinearConfig {
  * @example
  * ```ts
  * const I = makeInterpolant('trig', { gamma: 'quadratic' });
- * const { xt, dxt, dInterp } = I.sample(x0, x1, t, z); // [batch, d] each
+ * const { xt, dxt, dInterp } = I.sample(x0, x1, t, z); // each [batch, ...event], the shape of x1
  * ```
  */
 export class SpatiallyLinearInterpolant implements Interpolant {
@@ -87,37 +88,38 @@ export class SpatiallyLinearInterpolant implements Interpolant {
 
   /**
    * `x_t = α x0 + β x1 + γ z`, `dxt = α̇ x0 + β̇ x1 + γ̇ z`, `interp = α x0 + β x1`, `dInterp = α̇ x0 + β̇ x1`.
-   * Terms whose coefficient is identically zero (α for mirror, γ for one-sided / zero γ) are skipped, so
+   * Tensors are batch-first `[batch, ...event]` (points `[batch, d]`, images `[batch, h, w, c]`); the
+   * coefficients multiply each row. Terms whose coefficient is identically zero (α for mirror, γ for one-sided / zero γ) are skipped, so
    * they never produce `0·∞`.
    */
-  sample(x0: tf.Tensor2D | null, x1: tf.Tensor2D, t: tf.Tensor1D, z?: tf.Tensor2D): InterpolantSample {
+  sample<X extends tf.Tensor = tf.Tensor2D>(x0: X | null, x1: X, t: tf.Tensor1D, z?: X): InterpolantSample<X> {
     const fn = `interpolant('${this.name}').sample`;
-    checkTensor2D(fn, 'x1', x1);
-    const [batch, d] = x1.shape;
-    if (!this.mirror || x0 !== null) checkTensor2D(fn, 'x0', x0, batch, d);
+    checkBatchTensor(fn, 'x1', x1);
+    const shape = x1.shape;
+    const batch = shape[0]!;
+    if (!this.mirror || x0 !== null) checkBatchTensor(fn, 'x0', x0, shape);
     checkTensor1D(fn, 't', t, batch);
     const noisy = !this.gammaSchedule.isZero;
     if (z === undefined) {
       if (noisy) {
-        throw new ArgumentError(fn, 'z', `a float32 tensor of shape [${batch}, ${d}] (γ is not identically zero)`, 'undefined');
+        throw new ArgumentError(fn, 'z', `a float32 tensor of shape ${formatShape(shape)} (γ is not identically zero)`, 'undefined');
       }
     } else {
-      checkTensor2D(fn, 'z', z, batch, d);
+      checkBatchTensor(fn, 'z', z, shape);
     }
     return tf.tidy(() => {
       const c = this.config.coefficients(t);
-      const col = (v: tf.Tensor1D) => tf.reshape(v, [batch, 1]);
-      let interp: tf.Tensor2D = tf.mul(col(c.beta), x1);
-      let dInterp: tf.Tensor2D = tf.mul(col(c.dBeta), x1);
+      let interp = scaleRows(c.beta, x1);
+      let dInterp = scaleRows(c.dBeta, x1);
       if (!this.mirror) {
-        interp = tf.add(interp, tf.mul(col(c.alpha), x0 as tf.Tensor2D));
-        dInterp = tf.add(dInterp, tf.mul(col(c.dAlpha), x0 as tf.Tensor2D));
+        interp = tf.add(interp, scaleRows(c.alpha, x0 as X));
+        dInterp = tf.add(dInterp, scaleRows(c.dAlpha, x0 as X));
       }
-      let xt: tf.Tensor2D;
-      let dxt: tf.Tensor2D;
+      let xt: X;
+      let dxt: X;
       if (noisy && z !== undefined) {
-        xt = tf.add(interp, tf.mul(col(c.gamma), z));
-        dxt = tf.add(dInterp, tf.mul(col(c.dGamma), z));
+        xt = tf.add(interp, scaleRows(c.gamma, z));
+        dxt = tf.add(dInterp, scaleRows(c.dGamma, z));
       } else {
         xt = tf.clone(interp);
         dxt = tf.clone(dInterp);

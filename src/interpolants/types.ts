@@ -33,16 +33,19 @@ export interface InterpolantCoefficients<T> {
   betaDBeta: T;
 }
 
-/** What {@link Interpolant.sample} returns; every tensor is `[batch, d]` and owned by the caller. */
-export interface InterpolantSample {
+/**
+ * What {@link Interpolant.sample} returns; every tensor has the shape of x1 (`[batch, ...event]`, e.g.
+ * `[batch, d]` or `[batch, h, w, c]`) and is owned by the caller.
+ */
+export interface InterpolantSample<X extends tf.Tensor = tf.Tensor2D> {
   /** `x_t = I(t, x0, x1) + γ(t) z`. */
-  xt: tf.Tensor2D;
+  xt: X;
   /** `∂_t I + γ̇ z`: the regression target of the velocity b. */
-  dxt: tf.Tensor2D;
+  dxt: X;
   /** `I(t, x0, x1) = α x0 + β x1` (for antithetic pairs: `x∓ = 2I − x±`). */
-  interp: tf.Tensor2D;
+  interp: X;
   /** `∂_t I = α̇ x0 + β̇ x1`: the regression target of v. */
-  dInterp: tf.Tensor2D;
+  dInterp: X;
 }
 
 /**
@@ -56,7 +59,7 @@ export interface InterpolantSample {
  * ```ts
  * const I = makeInterpolant('linear', { gamma: 'sqrt' });
  * const c = I.coefficientsAt(0.5); // { alpha: 0.5, beta: 0.5, gamma: 0.5, … }
- * const { xt, dxt } = I.sample(x0, x1, t, z); // [batch, d] each
+ * const { xt, dxt } = I.sample(x0, x1, t, z); // [batch, ...event] each, the shape of x1
  * ```
  */
 export interface Interpolant {
@@ -79,12 +82,13 @@ export interface Interpolant {
   /** float32 coefficients on a `[batch]` time tensor; every entry `[batch]`, owned by the caller. */
   coefficients(t: tf.Tensor1D): InterpolantCoefficients<tf.Tensor1D>;
   /**
-   * Samples the interpolant at per-sample times.
+   * Samples the interpolant at per-sample times, on batch-first tensors of any event shape (each row is
+   * multiplied by its own coefficients).
    *
-   * @param x0 - `[batch, d]` samples of ρ0 (of N(0, I) for one-sided families); `null` allowed for mirror
-   * @param x1 - `[batch, d]` samples of ρ1
+   * @param x0 - `[batch, ...event]` samples of ρ0 (of N(0, I) for one-sided families); `null` allowed for mirror
+   * @param x1 - `[batch, ...event]` samples of ρ1
    * @param t - `[batch]` times in [0, 1] (clip at {@link Interpolant.singularEnds} when using `dxt`)
-   * @param z - `[batch, d]` standard normal noise; may be omitted only when γ ≡ 0
+   * @param z - `[batch, ...event]` standard normal noise; may be omitted only when γ ≡ 0
    */
-  sample(x0: tf.Tensor2D | null, x1: tf.Tensor2D, t: tf.Tensor1D, z?: tf.Tensor2D): InterpolantSample;
+  sample<X extends tf.Tensor = tf.Tensor2D>(x0: X | null, x1: X, t: tf.Tensor1D, z?: X): InterpolantSample<X>;
 }

@@ -11,6 +11,9 @@
  * | eta-0 | x0 | x0 |
  * | eta-1 | x1 | x1 |
  *
+ * Batches are `[batch, ...event]` (points or images): each term is summed over the event axes per row and
+ * averaged over rows, so an image batch gives the loss of its flattened `[batch, h·w·c]` twin exactly.
+ *
  * With antithetic sampling, the loss averages the pair `x± = I ± γ z` (one-sided: `±α x0 + β x1`) with the
  * matching sign of the noise in the target, which keeps the variance of the γ⁻¹ and γ̇ z terms finite at
  * the ends of [0, 1].
@@ -18,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import type { Interpolant } from '../interpolants/types.js';
+import { divideRows, formatShape, sumEvent } from '../shapes.js';
 import { FIELD_NAMES } from './types.js';
 import type { FieldName, Objective, ObjectiveLoss, TrainableField, TrainingBatch } from './types.js';
 
@@ -106,7 +110,7 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
   for (const f of fields) weights[f] = checkNumber(fn, `options.weights.${f}`, options.weights?.[f] ?? 1, { min: 0 });
 
   /** Per-field loss terms for one sign of the noise; returns per-sample-mean scalars. */
-  const terms = (nets: Partial<Record<FieldName, TrainableField>>, batch: TrainingBatch, sign: 1 | -1): Partial<Record<FieldName, tf.Scalar>> => {
+  const terms = (nets: Partial<Record<FieldName, TrainableField>>, batch: TrainingBatch<tf.Tensor>, sign: 1 | -1): Partial<Record<FieldName, tf.Scalar>> => {
     const { x1, t, label } = batch;
     let x0 = batch.x0;
     let z = batch.z;
@@ -114,17 +118,16 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
       if (interpolant.oneSided) x0 = x0 && tf.neg(x0);
       else z = z && tf.neg(z);
     }
-    const sample = interpolant.sample(x0, x1, t, z);
+    const sample = interpolant.sample<tf.Tensor>(x0, x1, t, z);
     const c = interpolant.coefficients(t);
-    const col = (v: tf.Tensor1D) => tf.reshape(v, [-1, 1]);
-    const noise = interpolant.oneSided ? (x0 as tf.Tensor2D) : z;
+    const noise = interpolant.oneSided ? (x0 as tf.Tensor) : z;
     const out: Partial<Record<FieldName, tf.Scalar>> = {};
     for (const f of fields) {
       const net = nets[f];
       if (typeof net !== 'function') {
-        throw new ArgumentError('Objective.loss', `fields.${f}`, 'a trainable field (x, t, label?) => Tensor2D', describeValue(net));
+        throw new ArgumentError('Objective.loss', `fields.${f}`, 'a trainable field (x, t, label?) => tensor of the shape of x', describeValue(net));
       }
-      let target: tf.Tensor2D;
+      let target: tf.Tensor;
       switch (f) {
         case 'b':
           target = sample.dxt;
@@ -133,19 +136,21 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
           target = sample.dInterp;
           break;
         case 's':
-          target = tf.neg(tf.div(noise as tf.Tensor2D, col(interpolant.oneSided ? c.alpha : c.gamma))) as tf.Tensor2D;
+          target = tf.neg(divideRows(noise as tf.Tensor, interpolant.oneSided ? c.alpha : c.gamma));
           break;
         case 'eta-z':
-          target = noise as tf.Tensor2D;
+          target = noise as tf.Tensor;
           break;
         case 'eta-0':
-          target = x0 as tf.Tensor2D;
+          target = x0 as tf.Tensor;
           break;
         default:
           target = x1;
       }
-      const pred = net(sample.xt, t, label);
-      out[f] = tf.mean(tf.sum(tf.sub(tf.mul(tf.square(pred), 0.5), tf.mul(target, pred)), 1)) as tf.Scalar;
+      // TrainableField is typed on [batch, d] for compatibility; it is called on the batch's own shape.
+      const pred: tf.Tensor = net(sample.xt as tf.Tensor2D, t, label);
+      // per-row Σ over the event (every axis but the batch), then the mean over rows
+      out[f] = tf.mean(sumEvent(tf.sub(tf.mul(tf.square(pred), 0.5), tf.mul(target, pred)))) as tf.Scalar;
     }
     return out;
   };
@@ -172,15 +177,16 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
   };
 }
 
-function checkBatch(interpolant: Interpolant, batch: TrainingBatch, noisy: boolean): void {
+function checkBatch(interpolant: Interpolant, batch: TrainingBatch<tf.Tensor>, noisy: boolean): void {
   const fn = 'Objective.loss';
-  if (typeof batch !== 'object' || batch === null || !(batch.x1 instanceof tf.Tensor) || batch.x1.rank !== 2) {
-    throw new ArgumentError(fn, 'batch.x1', 'a Tensor2D [batch, d]', describeValue(batch?.x1));
+  if (typeof batch !== 'object' || batch === null || !(batch.x1 instanceof tf.Tensor) || batch.x1.rank < 2) {
+    throw new ArgumentError(fn, 'batch.x1', 'a tensor [batch, ...event] (e.g. [batch, d] or [batch, h, w, c])', describeValue(batch?.x1));
   }
-  const [n, d] = batch.x1.shape;
-  const same = (v: unknown) => v instanceof tf.Tensor && v.rank === 2 && v.shape[0] === n && v.shape[1] === d;
-  if (!interpolant.mirror && !same(batch.x0)) throw new ArgumentError(fn, 'batch.x0', `a Tensor2D [${n}, ${d}]`, describeValue(batch.x0));
-  if (noisy && !interpolant.oneSided && !same(batch.z)) throw new ArgumentError(fn, 'batch.z', `a Tensor2D [${n}, ${d}] of N(0, I) noise`, describeValue(batch.z));
+  const shape = batch.x1.shape;
+  const n = shape[0]!;
+  const same = (v: unknown) => v instanceof tf.Tensor && v.rank === shape.length && (v.shape as number[]).every((s: number, i: number) => s === shape[i]);
+  if (!interpolant.mirror && !same(batch.x0)) throw new ArgumentError(fn, 'batch.x0', `a tensor ${formatShape(shape)} (the shape of x1)`, describeValue(batch.x0));
+  if (noisy && !interpolant.oneSided && !same(batch.z)) throw new ArgumentError(fn, 'batch.z', `a tensor ${formatShape(shape)} of N(0, I) noise`, describeValue(batch.z));
   if (!(batch.t instanceof tf.Tensor) || batch.t.rank !== 1 || batch.t.shape[0] !== n) {
     throw new ArgumentError(fn, 'batch.t', `a Tensor1D [${n}]`, describeValue(batch.t));
   }

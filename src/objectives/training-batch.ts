@@ -6,7 +6,14 @@ import type { Dataset } from '../data/types.js';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import type { Interpolant } from '../interpolants/types.js';
 import type { SeedStream } from '../random.js';
+import { formatShape } from '../shapes.js';
 import type { TrainingBatch } from './types.js';
+
+/** A dataset's event shape: its `eventShape` when it declares one, else `[dim]`. */
+function datasetEventShape(data: Dataset): readonly number[] {
+  const declared = (data as { eventShape?: readonly number[] }).eventShape;
+  return Array.isArray(declared) ? declared : [data.dim];
+}
 
 /** Options of {@link drawTrainingBatch}. */
 export interface DrawTrainingBatchOptions {
@@ -30,14 +37,17 @@ export interface DrawTrainingBatchOptions {
 
 /**
  * Draws `{ x0, x1, t, z }` for one step: x1 ~ ρ1, x0 ~ ρ0 (N(0, I) for one-sided; null for mirror),
- * z ~ N(0, I), t ~ U[tMin, 1 − tMin]. The caller owns the tensors (`tf.dispose(Object.values(batch))`).
+ * z ~ N(0, I), t ~ U[tMin, 1 − tMin]. x0, x1 and z are `[size, ...event]`, the event shape being the
+ * dataset's `eventShape` (`[dim]` when it declares none); the Gaussian draws take the same numbers as for
+ * the flattened `[size, n]` shape. The type parameter names the tensors' type (`[batch, d]` by default;
+ * `drawTrainingBatch<tf.Tensor4D>(…)` for images). The caller owns the tensors (`tf.dispose(Object.values(batch))`).
  *
  * @example
  * ```ts
  * const batch = drawTrainingBatch({ interpolant, target: getDataset('checkerboard'), size: 512, tMin: 1e-3, seeds });
  * ```
  */
-export function drawTrainingBatch(options: DrawTrainingBatchOptions): TrainingBatch {
+export function drawTrainingBatch<X extends tf.Tensor = tf.Tensor2D>(options: DrawTrainingBatchOptions): TrainingBatch<X> {
   const fn = 'drawTrainingBatch';
   const { interpolant, target, seeds } = options;
   const size = checkNumber(fn, 'options.size', options.size, { min: 1, integer: true });
@@ -46,16 +56,20 @@ export function drawTrainingBatch(options: DrawTrainingBatchOptions): TrainingBa
   if (base !== 'gaussian' && (typeof base !== 'object' || base === null || typeof base.sample !== 'function')) {
     throw new ArgumentError(fn, 'options.base', "a Dataset or 'gaussian'", describeValue(base));
   }
-  if (base !== 'gaussian' && base.dim !== target.dim) {
-    throw new ArgumentError(fn, 'options.base', `a dataset of dimension ${target.dim} (the target's)`, `dimension ${base.dim}`);
+  const event = datasetEventShape(target);
+  if (base !== 'gaussian') {
+    const baseEvent = datasetEventShape(base);
+    if (baseEvent.length !== event.length || baseEvent.some((s, i) => s !== event[i])) {
+      throw new ArgumentError(fn, 'options.base', `a dataset of event shape ${formatShape(event)} (the target's)`, `event shape ${formatShape(baseEvent)}`);
+    }
   }
   if (base !== 'gaussian' && interpolant.oneSided) {
     throw new ArgumentError(fn, 'options.base', `'gaussian' for the one-sided interpolant '${interpolant.name}' (x0 plays the noise)`, `dataset '${base.name}'`);
   }
-  const d = target.dim;
-  const x1 = target.sample(size, seeds);
-  const x0 = interpolant.mirror ? null : base === 'gaussian' ? (tf.randomNormal([size, d], 0, 1, 'float32', seeds.next()) as tf.Tensor2D) : base.sample(size, seeds);
-  const z = tf.randomNormal([size, d], 0, 1, 'float32', seeds.next()) as tf.Tensor2D;
+  const shape = [size, ...event];
+  const x1: tf.Tensor = target.sample(size, seeds);
+  const x0: tf.Tensor | null = interpolant.mirror ? null : base === 'gaussian' ? tf.randomNormal(shape, 0, 1, 'float32', seeds.next()) : base.sample(size, seeds);
+  const z = tf.randomNormal(shape, 0, 1, 'float32', seeds.next());
   const t = tf.randomUniform([size], tMin, 1 - tMin, 'float32', seeds.next()) as tf.Tensor1D;
-  return { x0, x1, t, z };
+  return { x0, x1, t, z } as TrainingBatch<X>;
 }

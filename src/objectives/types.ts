@@ -2,32 +2,33 @@
  * Types of the quadratic interpolant objectives.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { FieldName } from '../fields/names.js';
 
-/** The fields an objective can learn (MATH.md §1.2). */
-export const FIELD_NAMES = ['b', 'v', 's', 'eta-z', 'eta-0', 'eta-1'] as const;
-
-/**
- * A learnable field: `b` velocity, `v` = E[∂_t I | x], `s` score, `eta-z` = E[z | x], `eta-0` = E[x0 | x],
- * `eta-1` = E[x1 | x].
- */
-export type FieldName = (typeof FIELD_NAMES)[number];
+// The field vocabulary lives with the fields (src/fields/names.ts); objectives re-export it.
+export { FIELD_NAMES } from '../fields/names.js';
+export type { FieldName } from '../fields/names.js';
 
 /**
- * A trainable field: a network evaluated on `x: [batch, d]`, `t: [batch]` and, for class-conditional
- * models, `label: [batch]` (class indices; the null class for classifier-free guidance).
+ * A trainable field: a network evaluated on `x: [batch, ...event]` (typed `[batch, d]` for compatibility;
+ * objectives call it with the batch's own shape and expect that shape back), `t: [batch]` and, for
+ * class-conditional models, `label: [batch]` (class indices; the null class for classifier-free guidance).
  */
 export type TrainableField = (x: tf.Tensor2D, t: tf.Tensor1D, label?: tf.Tensor1D) => tf.Tensor2D;
 
-/** One batch of the interpolant's randomness. All tensors are borrowed. */
-export interface TrainingBatch {
-  /** Samples of ρ0 `[batch, d]` (of N(0, I) for one-sided interpolants; `null` for mirror). */
-  x0: tf.Tensor2D | null;
-  /** Samples of ρ1 `[batch, d]`. */
-  x1: tf.Tensor2D;
+/**
+ * One batch of the interpolant's randomness, batch-first: x0, x1 and z share one shape `[batch, ...event]`
+ * (`[batch, d]` for points, `[batch, h, w, c]` for images; the type parameter defaults to `[batch, d]`).
+ * All tensors are borrowed.
+ */
+export interface TrainingBatch<X extends tf.Tensor = tf.Tensor2D> {
+  /** Samples of ρ0 `[batch, ...event]` (of N(0, I) for one-sided interpolants; `null` for mirror). */
+  x0: X | null;
+  /** Samples of ρ1 `[batch, ...event]`. */
+  x1: X;
   /** Times `[batch]` in `[tMin, 1 − tMin]`. */
   t: tf.Tensor1D;
-  /** Standard normal noise `[batch, d]` (unused when γ ≡ 0). */
-  z?: tf.Tensor2D;
+  /** Standard normal noise `[batch, ...event]` (unused when γ ≡ 0). */
+  z?: X;
   /** Class labels `[batch]` for conditional models. */
   label?: tf.Tensor1D;
 }
@@ -49,6 +50,6 @@ export interface Objective {
   readonly tMin: number;
   /** Whether the loss averages the antithetic pair `x± = I ± γ z`. */
   readonly antithetic: boolean;
-  /** The loss on one batch. */
-  loss(fields: Partial<Record<FieldName, TrainableField>>, batch: TrainingBatch): ObjectiveLoss;
+  /** The loss on one batch of any event shape (`[batch, d]` points, `[batch, h, w, c]` images, …). */
+  loss(fields: Partial<Record<FieldName, TrainableField>>, batch: TrainingBatch<tf.Tensor>): ObjectiveLoss;
 }

@@ -128,6 +128,6 @@ describe('quadraticObjective', () => {
     expect(() => quadraticObjective(makeInterpolant('linear', { gamma: 'quadratic' }), ['b'], { tMin: 0 })).not.toThrow();
     const objective = quadraticObjective(linear, ['b']);
     expect(() => objective.loss({}, fixedTimeBatch(4, 0.5, 1))).toThrow(/'fields.b' must be a trainable field/);
-    expect(() => objective.loss({ b: (x) => x }, { x0: null, x1: tf.ones([4, 1]) as tf.Tensor2D, t: tf.ones([4]) as tf.Tensor1D })).toThrow(/'batch.x0' must be a Tensor2D \[4, 1\]/);
+    expect(() => objective.loss({ b: (x) => x }, { x0: null, x1: tf.ones([4, 1]) as tf.Tensor2D, t: tf.ones([4]) as tf.Tensor1D })).toThrow(/'batch.x0' must be a tensor \[4, 1\] \(the shape of x1\)/);
   });
 });

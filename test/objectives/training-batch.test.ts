@@ -13,8 +13,8 @@ const checkerboard = getDataset('checkerboard');
 describe('drawTrainingBatch', () => {
   it('draws x0 ~ N(0, I), z ~ N(0, I), t ~ U[tMin, 1 − tMin] and x1 from the target', () => {
     const b = drawTrainingBatch({ interpolant: linear, target: checkerboard, size: 20000, tMin: 0.1, seeds: new SeedStream(1) });
-    expectMomentsMatch(b.x0!, { mean: [0, 0], cov: [[1, 0], [0, 1]] }, { label: 'x0' });
-    expectMomentsMatch(b.z!, { mean: [0, 0], cov: [[1, 0], [0, 1]] }, { label: 'z' });
+    expectMomentsMatch(b.x0 as tf.Tensor2D, { mean: [0, 0], cov: [[1, 0], [0, 1]] }, { label: 'x0' });
+    expectMomentsMatch(b.z as tf.Tensor2D, { mean: [0, 0], cov: [[1, 0], [0, 1]] }, { label: 'z' });
     const t = Array.from(b.t.dataSync());
     expect(Math.min(...t)).toBeGreaterThanOrEqual(0.1);
     expect(Math.max(...t)).toBeLessThanOrEqual(0.9);
@@ -45,7 +45,7 @@ describe('drawTrainingBatch', () => {
     expect(() => drawTrainingBatch({ interpolant: linear, target: checkerboard, size: 0, tMin: 0, seeds })).toThrow(/drawTrainingBatch: argument 'options.size'/);
     expect(() => drawTrainingBatch({ interpolant: linear, target: checkerboard, size: 4, tMin: 0.6, seeds })).toThrow(/'options.tMin'/);
     expect(() => drawTrainingBatch({ interpolant: linear, target: checkerboard, base: getDataset('gmm', { means: [[0, 0, 0]] }), size: 4, tMin: 0, seeds })).toThrow(
-      /'options.base' must be a dataset of dimension 2 \(the target's\), got dimension 3/,
+      /'options.base' must be a dataset of event shape \[2\] \(the target's\), got event shape \[3\]/,
     );
     expect(() => drawTrainingBatch({ interpolant: makeInterpolant('one-sided-linear'), target: checkerboard, base: getDataset('moons'), size: 4, tMin: 0, seeds })).toThrow(
       /'options.base' must be 'gaussian' for the one-sided interpolant/,
