@@ -80,7 +80,7 @@ export function resolveMarkovFbm(fn: string, options: MarkovFbmOptions): MarkovF
 export function checkSpeedStep(fn: string, setup: MarkovFbmSetup, t0: number, t1: number): void {
   const h = Math.abs(t1 - t0);
   const product = setup.gammaMax * h;
-  if (product > setup.maxSpeedStep) {
+  if (product > setup.maxSpeedStep * (1 + 1e-9)) {
     throw new ArgumentError(
       fn,
       'step size',
