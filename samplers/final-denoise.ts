@@ -37,16 +37,16 @@ export function checkFinalDenoise(fn: string, value: unknown): FinalDenoise {
 }
 
 /**
- * Applies the final denoising step at time `t` (the last time reached by the sampler) to `x: [batch, d]`.
- * Returns a new tensor owned by the caller.
+ * Applies the final denoising step at time `t` (the last time reached by the sampler) to
+ * `x: [batch, ...event]`. Returns a new tensor of the same shape, owned by the caller.
  */
-export function applyFinalDenoise(step: FinalDenoise, t: number, x: tf.Tensor2D): tf.Tensor2D {
+export function applyFinalDenoise<T extends tf.Tensor = tf.Tensor2D>(step: FinalDenoise, t: number, x: T): T {
   return tf.tidy(() => {
     const eta = atTime(step.denoiser, t, x);
     if (step.kind === 'x1') return eta;
     const { alpha, beta } = step.interpolant.coefficientsAt(t);
     const end = step.interpolant.coefficientsAt(1);
     const ratio = end.beta / beta;
-    return tf.add(tf.mul(x, ratio), tf.mul(eta, end.alpha - alpha * ratio));
+    return tf.add(tf.mul(x, ratio), tf.mul(eta, end.alpha - alpha * ratio)) as T;
   });
 }

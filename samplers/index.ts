@@ -15,9 +15,9 @@ export { BUILT_IN_SCHEMES, getScheme, listSchemes, registerScheme, schemeNames, 
 export type { RegisterSchemeOptions, SchemeInfo } from '../src/solver/schemes/registry.js';
 export { EPSILON_SCHEDULES, epsilonFunction, parseEpsilon } from './epsilon.js';
 export type { Epsilon, EpsilonFunction, NamedEpsilon } from './epsilon.js';
-export { sampleOde } from './probability-flow.js';
+export { sampleOde, sampleOdeSync } from './probability-flow.js';
 export type { OdeSamplerOptions } from './probability-flow.js';
-export { sampleSde } from './generative-sde.js';
+export { sampleSde, sampleSdeSync } from './generative-sde.js';
 export type { SdeSamplerOptions } from './generative-sde.js';
 export { logLikelihood, DIVERGENCE_METHODS, HUTCHINSON_PROBES } from './likelihood.js';
 export type { LikelihoodOptions, LikelihoodResult } from './likelihood.js';

@@ -36,9 +36,12 @@ export function timeBatch(t: number, batch: number): tf.Tensor1D {
   return tf.fill([batch], t) as tf.Tensor1D;
 }
 
-/** Evaluates a field at a scalar time on the whole batch (inside the solver's tidy). */
-export function atTime(field: Field, t: number, x: tf.Tensor2D): tf.Tensor2D {
-  return field(x, timeBatch(t, x.shape[0]));
+/**
+ * Evaluates a field at a scalar time on the whole batch (inside the solver's tidy). The state may have any
+ * rank `[batch, ...event]`; the field receives it as it is (the `Field` type still names the rank-2 case).
+ */
+export function atTime<T extends tf.Tensor = tf.Tensor2D>(field: Field, t: number, x: T): T {
+  return field(x as unknown as tf.Tensor2D, timeBatch(t, x.shape[0]!)) as unknown as T;
 }
 
 /** The solver drift `(t, y) ↦ field(y, t)`. */

@@ -12,10 +12,11 @@
  * on a uniform grid with a power-of-two number of steps are nodes of the tree (exact Brownian values).
  *
  * The state caches the last root-to-leaf chain and the last two values, so sequential queries cost about
- * two normal draws of `[batch, dim]` each for dyadic grids (up to depth − log2(steps) for other grids).
+ * two normal draws of the increment's shape each for dyadic grids (up to depth − log2(steps) for other grids).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
+import { hashSeed as hashWords } from './seed-hash.js';
 import type { NoiseInit, NoiseProcess } from './types.js';
 
 /** Options of {@link brownianPath}. */
@@ -37,14 +38,17 @@ export interface BrownianPathOptions {
 interface PathNode {
   readonly level: number;
   readonly index: number;
-  readonly wl: tf.Tensor2D;
-  readonly wr: tf.Tensor2D;
+  readonly wl: tf.Tensor;
+  readonly wr: tf.Tensor;
 }
 
 /** State of {@link brownianPath}: span, seed, and a cache of tensors along the last queried chain. */
 export interface BrownianPathState {
   readonly batch: number;
+  /** Entries per row of an increment. */
   readonly dim: number;
+  /** Shape of every value and increment, `[batch, ...noiseShape]`. */
+  readonly shape: readonly number[];
   /** Span start. */
   readonly a: number;
   /** Span end. */
@@ -58,28 +62,16 @@ export interface BrownianPathState {
   /** Root-to-leaf chain of the last query (the root covers [a, b]). */
   readonly path: readonly PathNode[];
   /** The last two evaluated times (as positions) and values. */
-  readonly memo: readonly { readonly s: number; readonly w: tf.Tensor2D }[];
+  readonly memo: readonly { readonly s: number; readonly w: tf.Tensor }[];
 }
 
 /** A {@link NoiseProcess} that also evaluates the path itself. */
 export interface BrownianPath extends NoiseProcess<BrownianPathState> {
-  /** `W(t) − W(a)`: `[batch, dim]`, and the new state. Call inside `tf.tidy`. */
-  evaluate(state: BrownianPathState, t: number): { w: tf.Tensor2D; state: BrownianPathState };
+  /** `W(t) − W(a)`: the increment's shape `[batch, ...noiseShape]`, and the new state. Call inside `tf.tidy`. */
+  evaluate(state: BrownianPathState, t: number): { w: tf.Tensor; state: BrownianPathState };
 }
 
 const EPS = 1e-12;
-
-function fmix32(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-function hashWords(...words: number[]): number {
-  let h = 0x811c9dc5;
-  for (const w of words) h = fmix32((h ^ Math.imul(w >>> 0, 0x9e3779b1)) + 0x6a09e667);
-  return h;
-}
 
 const bits = new Float64Array(1);
 const bitWords = new Uint32Array(bits.buffer);
@@ -88,8 +80,8 @@ function nodeSeed(seed: number, level: number, index: number): number {
   return hashWords(seed, level + 1, index % 4294967296, Math.floor(index / 4294967296));
 }
 
-function normal(batch: number, dim: number, seed: number): tf.Tensor2D {
-  return tf.randomNormal([batch, dim], 0, 1, 'float32', seed) as tf.Tensor2D;
+function normal(shape: readonly number[], seed: number): tf.Tensor {
+  return tf.randomNormal([...shape], 0, 1, 'float32', seed);
 }
 
 /**
@@ -122,13 +114,13 @@ export function brownianPath(options: BrownianPathOptions = {}): BrownianPath {
     fixedSpan = [a, b];
   }
 
-  const midpoint = (state: BrownianPathState, node: PathNode): tf.Tensor2D => {
+  const midpoint = (state: BrownianPathState, node: PathNode): tf.Tensor => {
     const width = (state.b - state.a) * Math.pow(2, -node.level);
-    const z = normal(state.batch, state.dim, nodeSeed(state.seed, node.level, node.index));
-    return tf.add(tf.mul(tf.add(node.wl, node.wr), 0.5), tf.mul(z, Math.sqrt(width / 4))) as tf.Tensor2D;
+    const z = normal(state.shape, nodeSeed(state.seed, node.level, node.index));
+    return tf.add(tf.mul(tf.add(node.wl, node.wr), 0.5), tf.mul(z, Math.sqrt(width / 4)));
   };
 
-  const evaluate = (state: BrownianPathState, t: number): { w: tf.Tensor2D; state: BrownianPathState } => {
+  const evaluate = (state: BrownianPathState, t: number): { w: tf.Tensor; state: BrownianPathState } => {
     const T = state.b - state.a;
     let s = (t - state.a) / T;
     if (!(s >= -EPS && s <= 1 + EPS)) {
@@ -145,7 +137,7 @@ export function brownianPath(options: BrownianPathOptions = {}): BrownianPath {
     while (i > 0 && !contains(state.path[i]!)) i--;
     const path = state.path.slice(0, i + 1);
     let node = path[i]!;
-    let w: tf.Tensor2D;
+    let w: tf.Tensor;
     for (;;) {
       const scale = Math.pow(2, -node.level);
       const l = node.index * scale;
@@ -164,7 +156,7 @@ export function brownianPath(options: BrownianPathOptions = {}): BrownianPath {
         const seed = hashWords(nodeSeed(state.seed, node.level, node.index), bitWords[0]!, bitWords[1]!);
         const frac = (s - l) / scale;
         const sd = Math.sqrt((T * (s - l) * (r - s)) / scale);
-        w = tf.add(tf.add(node.wl, tf.mul(tf.sub(node.wr, node.wl), frac)), tf.mul(normal(state.batch, state.dim, seed), sd)) as tf.Tensor2D;
+        w = tf.add(tf.add(node.wl, tf.mul(tf.sub(node.wr, node.wl), frac)), tf.mul(normal(state.shape, seed), sd));
         break;
       }
       const wm = midpoint(state, node);
@@ -187,17 +179,17 @@ export function brownianPath(options: BrownianPathOptions = {}): BrownianPath {
   return {
     name: 'brownian-path',
     queryable: true,
-    init({ batch, dim, t0, t1, seeds }: NoiseInit): BrownianPathState {
+    init({ batch, dim, shape = [batch, dim], t0, t1, seeds }: NoiseInit): BrownianPathState {
       const [a, b] = fixedSpan ?? [Math.min(t0, t1), Math.max(t0, t1)];
       const seed = seeds.next();
-      const wr = tf.mul(normal(batch, dim, hashWords(seed, 0xffffffff)), Math.sqrt(b - a)) as tf.Tensor2D;
-      const root: PathNode = { level: 0, index: 0, wl: tf.zeros([batch, dim]) as tf.Tensor2D, wr };
-      return { batch, dim, a, b, seed, depth, forward: t1 >= t0, path: [root], memo: [] };
+      const wr = tf.mul(normal(shape, hashWords(seed, 0xffffffff)), Math.sqrt(b - a));
+      const root: PathNode = { level: 0, index: 0, wl: tf.zeros([...shape]), wr };
+      return { batch, dim, shape, a, b, seed, depth, forward: t1 >= t0, path: [root], memo: [] };
     },
     increment(state: BrownianPathState, t0: number, t1: number) {
       const first = evaluate(state, t0);
       const second = evaluate(first.state, t1);
-      return { dW: tf.sub(second.w, first.w) as tf.Tensor2D, state: second.state };
+      return { dW: tf.sub(second.w, first.w), state: second.state };
     },
     evaluate,
     tensors(state: BrownianPathState): tf.Tensor[] {

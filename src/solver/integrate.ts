@@ -28,8 +28,9 @@ function abortError(plan: Plan, last: SolverProgress | undefined): AbortError {
 }
 
 /**
- * Integrates `dY = drift(t, Y) dt + diffusion(t, Y) ⊙ dW` from `t0` to `t1` starting at `y0`: the one
- * solver loop every sampler in the library runs.
+ * Integrates `dY = drift(t, Y) dt + g(t, Y)·dW` from `t0` to `t1` starting at `y0`: the one solver loop
+ * every sampler in the library runs. The state is `[batch, ...event]` of any rank ≥ 2; the noise is
+ * diagonal (`term.diffusion`, `g ⊙ dW`) or general (`term.diffusionProd` with `term.noiseShape`).
  *
  * - Fixed steps: `options.steps` (uniform grid) or `options.grid` (user grid; see {@link uniformGrid}).
  * - Adaptive steps: `options.adaptive` with an error-estimating scheme (`'dopri5'`, `'heun'`, `'midpoint'`,
@@ -38,16 +39,18 @@ function abortError(plan: Plan, last: SolverProgress | undefined): AbortError {
  * - `saveAt` returns intermediate states; `progress` reports each accepted step; `signal` cancels.
  *
  * Checks before computing anything: every argument (ArgumentError naming it) and that the scheme fits
- * the term (an ODE scheme refuses a diffusion, an SDE scheme requires one). Reads back only at
+ * the term (what the scheme requires — no diffusion, a diffusion, an energy, a calculus — against what the
+ * term offers; see `compatibilityProblem`). Reads back only at
  * boundaries: `y0` and the final state once each (finiteness; `checkFinite: false` skips) and, adaptive,
  * one scalar error norm per step.
  *
  * @param term - drift, optional diffusion and noise
  * @param scheme - a {@link Scheme} or a registered name (`'euler'`, `'heun'`, `'midpoint'`, `'rk4'`,
  *   `'dopri5'`, `'euler-maruyama'`, `'stochastic-heun'`, or your own from `registerScheme`)
- * @param y0 - initial state, a float32 `[batch, n]` tensor (borrowed: not disposed)
+ * @param y0 - initial state, a float32 `[batch, ...event]` tensor (borrowed: not disposed)
  * @param options - see {@link IntegrateOptions}
- * @returns the final state, saved states and statistics; the caller owns its tensors (`dispose()`).
+ * @returns the final state (the shape and type of `y0`), saved states and statistics (`stats.scheme`: the
+ *   scheme's summed step summaries); the caller owns its tensors (`dispose()`).
  * @throws ArgumentError for bad arguments or an incompatible scheme; SolverError when adaptive steps
  *   underflow `minStep`, exceed `maxSteps`, or the state becomes non-finite; AbortError when aborted.
  * @example
@@ -58,12 +61,12 @@ function abortError(plan: Plan, last: SolverProgress | undefined): AbortError {
  * sol.dispose();
  * ```
  */
-export async function integrate(
+export async function integrate<T extends tf.Tensor = tf.Tensor>(
   term: Term,
   scheme: Scheme | string,
-  y0: tf.Tensor2D,
+  y0: T,
   options: IntegrateOptions = {},
-): Promise<Solution> {
+): Promise<Solution<T>> {
   const plan = preparePlan('integrate', term, scheme, y0, options);
   const { signal, progress } = plan;
   if (signal?.aborted) throw abortError(plan, undefined);
@@ -89,7 +92,7 @@ export async function integrate(
       if (signal?.aborted) throw abortError(plan, last);
       r = loop.next();
     }
-    return r.value;
+    return r.value as unknown as Solution<T>;
   } catch (error) {
     loop.return(undefined as unknown as Solution);
     throw error;
@@ -116,7 +119,7 @@ export async function integrate(
  * });
  * ```
  */
-export function integrateSync(term: Term, scheme: Scheme | string, y0: tf.Tensor2D, options: IntegrateOptions = {}): Solution {
+export function integrateSync<T extends tf.Tensor = tf.Tensor>(term: Term, scheme: Scheme | string, y0: T, options: IntegrateOptions = {}): Solution<T> {
   const plan = preparePlan('integrateSync', term, scheme, y0, options);
   const { signal, progress } = plan;
   if (signal?.aborted) throw abortError(plan, undefined);
@@ -137,7 +140,7 @@ export function integrateSync(term: Term, scheme: Scheme | string, y0: tf.Tensor
       if (signal?.aborted) throw abortError(plan, last);
       r = loop.next();
     }
-    return r.value;
+    return r.value as unknown as Solution<T>;
   } catch (error) {
     loop.return(undefined as unknown as Solution);
     throw error;

@@ -20,8 +20,9 @@ import {
   initialTrialStep,
   scaledErrorNorm,
 } from './step-control.js';
-import { collectTensors, tensorIdWatermark } from './tensors.js';
-import type { Solution, SolverProgress } from './types.js';
+import { stepRandom } from './seed-hash.js';
+import { collectTensors, eventSize, tensorIdWatermark } from './tensors.js';
+import type { Solution, SolverProgress, StepContext } from './types.js';
 
 /** What the loop asks of its driver. */
 export type LoopRequest =
@@ -32,12 +33,14 @@ export type LoopRequest =
 export type ReadResult = ArrayLike<number>;
 
 /** The step loop as a generator. */
-export type SolveLoop = Generator<LoopRequest, Solution, ReadResult | undefined>;
+export type SolveLoop = Generator<LoopRequest, Solution<tf.Tensor>, ReadResult | undefined>;
 
 interface Carry {
-  y: tf.Tensor2D;
+  y: tf.Tensor;
   schemeState: unknown;
   noiseState: unknown;
+  /** Running sums of the scheme's step summaries (accepted steps). */
+  sums: Record<string, tf.Tensor>;
 }
 
 interface Attempt {
@@ -55,8 +58,14 @@ export function* solveLoop(plan: Plan): SolveLoop {
   const span = Math.abs(t1 - t0);
   let accepted = 0;
   let rejected = 0;
-  const ys: tf.Tensor2D[] = [];
-  let carry: Carry = { y: plan.y0, schemeState: undefined, noiseState: undefined };
+  const ys: tf.Tensor[] = [];
+  let carry: Carry = { y: plan.y0, schemeState: undefined, noiseState: undefined, sums: {} };
+  let schemeSeed: number | undefined;
+  let attempts = 0;
+  const batch = plan.y0.shape[0]!;
+  const eventShape = plan.y0.shape.slice(1);
+  const noRandom = () =>
+    new ArgumentError(fn, 'scheme', `a scheme that declares requires.randomness before drawing from ctx.random`, `scheme '${scheme.name}' drawing without it`);
   let finished = false;
 
   const carried = (c: Carry): Set<tf.Tensor> => {
@@ -65,6 +74,7 @@ export function* solveLoop(plan: Plan): SolveLoop {
       for (const t of scheme.tensors ? scheme.tensors(c.schemeState) : collectTensors(c.schemeState)) set.add(t);
     }
     if (noise !== undefined && c.noiseState !== undefined) for (const t of noise.tensors(c.noiseState)) set.add(t);
+    for (const t of Object.values(c.sums)) set.add(t);
     return set;
   };
   /** Disposes what `from` holds and `to` does not (only tensors this solve created). */
@@ -89,49 +99,73 @@ export function* solveLoop(plan: Plan): SolveLoop {
     acceptedSteps: accepted,
     rejectedSteps: rejected,
   });
-  const save = (y: tf.Tensor2D) => ys.push(tf.clone(y));
+  const save = (y: tf.Tensor) => ys.push(tf.clone(y));
 
   const attempt = (from: Carry, ta: number, tb: number, wantError: boolean): Attempt => {
     let out: Attempt | undefined;
+    const step = attempts++;
     tf.tidy(() => {
-      let dW: tf.Tensor2D | undefined;
+      let dW: tf.Tensor | undefined;
       let noiseState = from.noiseState;
       if (noise !== undefined) {
         const inc = noise.increment(from.noiseState, ta, tb);
-        dW = inc.dW;
+        dW = checkIncrement(inc?.dW);
         noiseState = inc.state;
       }
-      const r = scheme.step(term, ta, tb, from.y, dW, from.schemeState);
+      const ctx: StepContext = { dW, step, batch, eventShape, random: stepRandom(schemeSeed, step, noRandom) };
+      const r = scheme.step(term, ta, tb, from.y, dW, from.schemeState, ctx);
       const y1 = r?.y1;
-      if (!(y1 instanceof tf.Tensor) || y1.rank !== 2 || y1.shape[0] !== from.y.shape[0] || y1.shape[1] !== from.y.shape[1]) {
+      if (!(y1 instanceof tf.Tensor) || !sameShape(y1.shape, from.y.shape)) {
         throw new ArgumentError(fn, 'scheme', `a scheme whose step returns { y1 } of shape [${from.y.shape.join(', ')}]`, `scheme '${scheme.name}' returning something else`);
       }
       let norm: tf.Scalar | undefined;
       if (wantError) {
-        if (!(r.error instanceof tf.Tensor)) {
-          throw new ArgumentError(fn, 'scheme', `an adaptive scheme whose step returns an error estimate`, `scheme '${scheme.name}' returning none`);
+        if (!(r.error instanceof tf.Tensor) || !sameShape(r.error.shape, from.y.shape)) {
+          throw new ArgumentError(fn, 'scheme', `an adaptive scheme whose step returns an error estimate of shape [${from.y.shape.join(', ')}]`, `scheme '${scheme.name}' returning none or another shape`);
         }
         norm = scaledErrorNorm(r.error, from.y, y1, plan.adaptive!);
       }
-      out = { carry: { y: y1, schemeState: r.state, noiseState }, norm };
+      let sums = from.sums;
+      if (r.summary !== undefined) {
+        sums = { ...from.sums };
+        for (const [key, value] of Object.entries(r.summary)) {
+          if (!(value instanceof tf.Tensor)) {
+            throw new ArgumentError(fn, 'scheme', 'a scheme whose step summary maps names to tensors', `scheme '${scheme.name}' reporting ${key} = ${String(value)}`);
+          }
+          const previous = from.sums[key];
+          sums[key] = previous === undefined ? tf.clone(value) : tf.add(previous, value);
+        }
+      }
+      out = { carry: { y: y1, schemeState: r.state, noiseState, sums }, norm };
       return [...carried(out.carry), ...(norm === undefined ? [] : [norm])];
     });
     return out!;
+  };
+  /** The increment as `[batch, ...noiseShape]` (a process may return the flat `[batch, dim]`). */
+  const checkIncrement = (dW: unknown): tf.Tensor => {
+    const shape = plan.noiseShape!;
+    if (dW instanceof tf.Tensor && sameShape(dW.shape, shape)) return dW;
+    if (dW instanceof tf.Tensor && dW.shape[0] === shape[0] && eventSize(dW.shape) === eventSize(shape)) return tf.reshape(dW, shape);
+    throw new ArgumentError(fn, 'noise', `a noise process whose increments have shape [${shape.join(', ')}]`, `'${noise!.name}' returning ${dW instanceof tf.Tensor ? `shape [${dW.shape.join(', ')}]` : String(dW)}`);
   };
 
   try {
     if (plan.checkFinite) {
       const [v] = yield* readNumbers(nonFiniteProbe(plan.y0));
       if (!Number.isFinite(v)) {
-        throw new ArgumentError(fn, 'y0', 'a float32 Tensor2D [batch, n] with finite values', `a tensor of shape [${plan.y0.shape.join(', ')}] containing NaN or Infinity`);
+        throw new ArgumentError(fn, 'y0', 'a float32 tensor [batch, ...event] with finite values', `a tensor of shape [${plan.y0.shape.join(', ')}] containing NaN or Infinity`);
       }
     }
     if (noise !== undefined) {
       tf.tidy(() => {
-        carry = { ...carry, noiseState: noise.init({ batch: plan.y0.shape[0], dim: plan.y0.shape[1], t0, t1, seeds: plan.seeds! }) };
+        const shape = plan.noiseShape!;
+        carry = { ...carry, noiseState: noise.init({ batch, dim: eventSize(shape), shape, t0, t1, seeds: plan.seeds! }) };
         return [...carried(carry)].filter(owned);
       });
     }
+    // The scheme's draws take the next seed, after the noise's: solves whose scheme draws nothing consume
+    // exactly what they always did.
+    if (plan.schemeRandomness) schemeSeed = plan.seeds!.next();
     if (plan.fixed !== undefined) {
       const { times, saveIndex } = plan.fixed;
       if (saveIndex[0] === 0) save(carry.y);
@@ -159,7 +193,7 @@ export function* solveLoop(plan: Plan): SolveLoop {
           const h0 = Math.min(initialTrialStep(d0!, d1!), span);
           const [d2] = yield* readNumbers(
             tf.tidy(() => {
-              const f1 = term.drift(t0 + sign * h0, tf.add(y0, tf.mul(f0, sign * h0)) as tf.Tensor2D);
+              const f1 = term.drift(t0 + sign * h0, tf.add(y0, tf.mul(f0, sign * h0)));
               return initialStepCurvature(y0, f0, f1, h0, o);
             }),
           );
@@ -228,15 +262,27 @@ export function* solveLoop(plan: Plan): SolveLoop {
       }
     }
 
-    const y = owned(carry.y) ? carry.y : (tf.clone(carry.y) as tf.Tensor2D);
-    release({ ...carry, y }, { y, schemeState: undefined, noiseState: undefined });
+    const y = owned(carry.y) ? carry.y : tf.clone(carry.y);
+    let schemeStats: Record<string, number | number[]> | undefined;
+    const sumKeys = Object.keys(carry.sums);
+    if (sumKeys.length > 0) {
+      schemeStats = {};
+      for (const key of sumKeys) {
+        const total = carry.sums[key]!;
+        const values = yield* readNumbers(tf.clone(total));
+        schemeStats[key] = total.rank === 0 ? values[0]! : values;
+      }
+    }
+    release({ ...carry, y }, { y, schemeState: undefined, noiseState: undefined, sums: {} });
     finished = true;
     const stats = {
       nfe: counters.drift,
       nfeDiffusion: counters.diffusion,
+      nfeEnergy: counters.energy,
       acceptedSteps: accepted,
       rejectedSteps: rejected,
       seconds: (performance.now() - started) / 1000,
+      ...(schemeStats === undefined ? {} : { scheme: schemeStats }),
     };
     return {
       y,
@@ -269,4 +315,8 @@ export function* solveLoop(plan: Plan): SolveLoop {
         'loosen rtol/atol, lower options.adaptive.minStep, or check the term',
     );
   }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

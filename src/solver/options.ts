@@ -6,13 +6,13 @@ import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import { SeedStream } from '../random.js';
 import { brownianMotion } from './brownian.js';
 import { brownianPath } from './brownian-path.js';
-import { assertCompatible, resolveScheme } from './compatibility.js';
+import { assertCompatible, resolveScheme, schemeRequirements } from './compatibility.js';
 import { checkNoiseProcess } from './scheme-validation.js';
 import { resolveAdaptiveOptions } from './step-control.js';
 import type { AdaptiveOptions, ResolvedAdaptiveOptions } from './step-control.js';
 import { checkFieldOutput } from './tensors.js';
 import { checkMonotone, mergeSaveTimes, readTimes } from './time-grid.js';
-import type { DiffusionField, NoiseProcess, Scheme, SolverProgress, StateField, Term } from './types.js';
+import type { DiffusionField, DiffusionProduct, EnergyField, NoiseProcess, Scheme, SolverProgress, StateField, Term } from './types.js';
 
 /**
  * Options of `integrate` / `integrateSync`. Give exactly one of `steps`, `grid` or `adaptive`.
@@ -56,8 +56,9 @@ export interface IntegrateOptions {
    */
   saveAt?: ArrayLike<number>;
   /**
-   * Seed (integer) or seed stream for the noise; required when the term has a diffusion, ignored for
-   * ODEs. Same seed, same noise, same result.
+   * Seed (integer) or seed stream for the noise and the scheme's draws; required when the term has a
+   * diffusion or the scheme draws random numbers (`requires.randomness`), ignored otherwise. Same seed, same
+   * noise, same result. One seed is taken from the stream for the noise, then one for the scheme's draws.
    */
   seed?: number | SeedStream;
   /**
@@ -87,7 +88,9 @@ const KNOWN_OPTIONS = new Set(['t0', 't1', 'steps', 'grid', 'adaptive', 'saveAt'
 /** Counters of field evaluations, shared between the wrapped term and the loop. */
 export interface EvaluationCounters {
   drift: number;
+  /** `diffusion` and `diffusionProd` calls. */
   diffusion: number;
+  energy: number;
 }
 
 /** A validated solve, ready for the step loop. */
@@ -98,7 +101,11 @@ export interface Plan {
   term: Term;
   counters: EvaluationCounters;
   scheme: Scheme;
-  y0: tf.Tensor2D;
+  y0: tf.Tensor;
+  /** Shape of every noise increment, `[batch, ...noiseShape]` (terms with noise only). */
+  noiseShape?: number[];
+  /** Whether the scheme draws from `ctx.random` (a seed is then taken for it). */
+  schemeRandomness: boolean;
   t0: number;
   t1: number;
   /** Fixed steps: the merged grid and the grid index of every save time. */
@@ -107,7 +114,7 @@ export interface Plan {
   adaptive?: ResolvedAdaptiveOptions;
   /** Save-at times in integration order. */
   saveAt: number[];
-  /** Noise process and seeds (terms with diffusion only). */
+  /** Noise process (terms with noise only) and seeds (with noise or a scheme that draws). */
   noise?: NoiseProcess;
   seeds?: SeedStream;
   progress?: (progress: SolverProgress) => void;
@@ -118,43 +125,87 @@ export interface Plan {
 function checkTerm(fn: string, term: unknown): Term {
   const t = term as Partial<Term> | null;
   if (typeof t !== 'object' || t === null || typeof t.drift !== 'function') {
-    throw new ArgumentError(fn, 'term', 'an object { drift, diffusion?, noise? } with a drift function', describeValue(term));
+    throw new ArgumentError(fn, 'term', 'an object { drift, diffusion?, diffusionProd?, noise? } with a drift function', describeValue(term));
   }
-  if (t.diffusion !== undefined && typeof t.diffusion !== 'function') {
-    throw new ArgumentError(fn, 'term.diffusion', 'a function (t, y) => tensor, or undefined for an ODE', describeValue(t.diffusion));
+  for (const key of ['diffusion', 'diffusionProd', 'energy'] as const) {
+    if (t[key] !== undefined && typeof t[key] !== 'function') {
+      throw new ArgumentError(fn, `term.${key}`, 'a function, or undefined', describeValue(t[key]));
+    }
+  }
+  if (t.calculus !== undefined && t.calculus !== 'ito' && t.calculus !== 'stratonovich') {
+    throw new ArgumentError(fn, 'term.calculus', "'ito' or 'stratonovich'", describeValue(t.calculus));
+  }
+  if (t.additiveNoise !== undefined && typeof t.additiveNoise !== 'boolean') {
+    throw new ArgumentError(fn, 'term.additiveNoise', 'a boolean', describeValue(t.additiveNoise));
+  }
+  if (t.noiseShape !== undefined) {
+    const ns = t.noiseShape as unknown;
+    if (!Array.isArray(ns) || !ns.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new ArgumentError(fn, 'term.noiseShape', 'an array of positive integers (the event shape of dW)', describeValue(ns));
+    }
+    if (t.diffusionProd === undefined) {
+      throw new ArgumentError(fn, 'term.noiseShape', 'only with term.diffusionProd (a diagonal diffusion has the state\'s noise shape)', describeValue(ns));
+    }
   }
   if (t.noise !== undefined) checkNoiseProcess(fn, 'term.noise', t.noise);
   return t as Term;
 }
 
-/** Checks `y0`: a float32 Tensor2D (finiteness is checked by the loop with one read-back). */
-export function checkState(fn: string, y0: unknown, arg = 'y0'): tf.Tensor2D {
-  const ok = y0 instanceof tf.Tensor && y0.rank === 2 && y0.dtype === 'float32' && !y0.isDisposed && y0.shape[0]! > 0 && y0.shape[1]! > 0;
+/** Checks `y0`: a float32 tensor `[batch, ...event]` of rank ≥ 2 (finiteness is checked by the loop with one read-back). */
+export function checkState(fn: string, y0: unknown, arg = 'y0'): tf.Tensor {
+  const ok = y0 instanceof tf.Tensor && y0.rank >= 2 && y0.dtype === 'float32' && !y0.isDisposed && y0.shape.every((d: number) => d > 0);
   if (!ok) {
     const got = y0 instanceof tf.Tensor && y0.isDisposed ? 'a disposed tensor' : describeValue(y0);
-    throw new ArgumentError(fn, arg, 'a float32 Tensor2D [batch, n] with batch, n >= 1 and finite values', got);
+    throw new ArgumentError(fn, arg, 'a float32 tensor [batch, ...event] of rank >= 2 with every size >= 1 and finite values', got);
   }
-  return y0 as tf.Tensor2D;
+  return y0;
 }
 
-function wrapTerm(fn: string, term: Term, shape: [number, number], counters: EvaluationCounters): Term {
+function wrapTerm(fn: string, term: Term, shape: readonly number[], noiseShape: readonly number[] | undefined, counters: EvaluationCounters): Term {
   const drift: StateField = (t, y) => {
     counters.drift++;
     const out = term.drift(t, y);
     checkFieldOutput(fn, 'term.drift', out, shape, true);
     return out;
   };
+  const wrapped: Term = { drift, noise: term.noise };
   const userDiffusion = term.diffusion;
-  const diffusion: DiffusionField | undefined =
-    userDiffusion === undefined
-      ? undefined
-      : (t, y) => {
-          counters.diffusion++;
-          const out = userDiffusion.call(term, t, y);
-          checkFieldOutput(fn, 'term.diffusion', out, shape, false);
-          return out;
-        };
-  return diffusion === undefined ? { drift, noise: term.noise } : { drift, diffusion, noise: term.noise };
+  if (userDiffusion !== undefined) {
+    const diffusion: DiffusionField = (t, y) => {
+      counters.diffusion++;
+      const out = userDiffusion.call(term, t, y);
+      checkFieldOutput(fn, 'term.diffusion', out, shape, false);
+      return out;
+    };
+    wrapped.diffusion = diffusion;
+  }
+  const userProd = term.diffusionProd;
+  if (userProd !== undefined) {
+    const diffusionProd: DiffusionProduct = (t, y, dW) => {
+      counters.diffusion++;
+      const out = userProd.call(term, t, y, dW);
+      checkFieldOutput(fn, 'term.diffusionProd', out, shape, true);
+      return out;
+    };
+    wrapped.diffusionProd = diffusionProd;
+  } else if (wrapped.diffusion !== undefined) {
+    const diagonal = wrapped.diffusion;
+    wrapped.diffusionProd = (t, y, dW) => tf.mul(diagonal(t, y), dW);
+  }
+  if (noiseShape !== undefined) wrapped.noiseShape = noiseShape.slice(1);
+  if (term.calculus !== undefined) wrapped.calculus = term.calculus;
+  if (term.additiveNoise !== undefined) wrapped.additiveNoise = term.additiveNoise;
+  const userEnergy = term.energy;
+  if (userEnergy !== undefined) {
+    const energy: EnergyField = (t, y) => {
+      counters.energy++;
+      const out = userEnergy.call(term, t, y);
+      checkFieldOutput(fn, 'term.energy', out, [shape[0]!], true, 'one energy per row of y');
+      return out;
+    };
+    wrapped.energy = energy;
+  }
+  return wrapped;
 }
 
 /**
@@ -226,15 +277,20 @@ export function preparePlan(fn: string, term: unknown, scheme: unknown, y0: unkn
 
   const adaptive = adaptiveGiven ? resolveAdaptiveOptions(fn, o.adaptive as true | AdaptiveOptions, span) : undefined;
 
+  const needs = schemeRequirements(resolved);
+  const hasNoise = userTerm.diffusion !== undefined || userTerm.diffusionProd !== undefined;
   let noise: NoiseProcess | undefined;
   let seeds: SeedStream | undefined;
-  if (userTerm.diffusion !== undefined) {
+  if (hasNoise) {
     if (o.noise !== undefined) noise = checkNoiseProcess(fn, 'options.noise', o.noise);
     noise ??= userTerm.noise ?? (adaptive !== undefined ? brownianPath() : brownianMotion());
+  }
+  if (hasNoise || needs.randomness) {
     if (o.seed instanceof SeedStream) {
       seeds = o.seed;
     } else if (o.seed === undefined) {
-      throw new ArgumentError(fn, 'options.seed', 'an integer or a SeedStream (the term has a diffusion; all noise is drawn from the seed)', 'undefined');
+      const why = hasNoise ? 'the term has a diffusion' : `scheme '${resolved.name}' draws random numbers`;
+      throw new ArgumentError(fn, 'options.seed', `an integer or a SeedStream (${why}; all noise is drawn from the seed)`, 'undefined');
     } else {
       seeds = new SeedStream(checkNumber(fn, 'options.seed', o.seed, { integer: true }));
     }
@@ -253,14 +309,29 @@ export function preparePlan(fn: string, term: unknown, scheme: unknown, y0: unkn
 
   assertCompatible(fn, userTerm, resolved, { adaptive: adaptive !== undefined, noise });
 
-  const counters: EvaluationCounters = { drift: 0, diffusion: 0 };
-  const shape: [number, number] = [y.shape[0], y.shape[1]];
+  const counters: EvaluationCounters = { drift: 0, diffusion: 0, energy: 0 };
+  const shape = y.shape;
+  let noiseShape: number[] | undefined;
+  if (hasNoise) {
+    const event = userTerm.noiseShape ?? shape.slice(1);
+    if (userTerm.diffusion !== undefined && (event.length !== shape.length - 1 || event.some((d, i) => d !== shape[i + 1]))) {
+      throw new ArgumentError(
+        fn,
+        'term.noiseShape',
+        `the state's event shape [${shape.slice(1).join(', ')}] when the term has a diagonal diffusion (g ⊙ dW needs dW shaped like y)`,
+        `[${event.join(', ')}]`,
+      );
+    }
+    noiseShape = [shape[0]!, ...event];
+  }
   return {
     fn,
-    term: wrapTerm(fn, userTerm, shape, counters),
+    term: wrapTerm(fn, userTerm, shape, noiseShape, counters),
     counters,
     scheme: resolved,
     y0: y,
+    noiseShape,
+    schemeRandomness: needs.randomness,
     t0,
     t1,
     fixed: grid === undefined ? undefined : mergeSaveTimes(grid, saveAt),

@@ -20,6 +20,17 @@ export function checkSchemeObject(fn: string, arg: string, value: unknown): Sche
   if (typeof s.description !== 'string') problems.push('a description');
   if (typeof s.step !== 'function') problems.push('a step function');
   if (s.tensors !== undefined && typeof s.tensors !== 'function') problems.push('tensors as a function');
+  if (s.requires !== undefined) {
+    const r = s.requires as Partial<Record<string, unknown>> | null;
+    if (typeof r !== 'object' || r === null) problems.push('requires as an object');
+    else {
+      if (r.diffusion !== undefined && !['none', 'required', 'optional'].includes(r.diffusion as string)) problems.push("requires.diffusion 'none', 'required' or 'optional'");
+      if (r.calculus !== undefined && r.calculus !== 'ito' && r.calculus !== 'stratonovich') problems.push("requires.calculus 'ito' or 'stratonovich'");
+      for (const k of ['diagonalDiffusion', 'energy', 'randomness']) {
+        if (r[k] !== undefined && typeof r[k] !== 'boolean') problems.push(`requires.${k} as a boolean`);
+      }
+    }
+  }
   if (problems.length > 0) {
     throw new ArgumentError(fn, arg, `a Scheme with ${problems.join(', ')}`, `an object without them (name ${describeValue(s.name)})`);
   }

@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, checkOneOf, describeValue } from '../errors.js';
+import { flattenEvent } from './tensors.js';
 
 /** Norms of the scaled error. */
 export const ERROR_NORMS = ['rms', 'max'] as const;
@@ -82,8 +83,8 @@ export interface AdaptiveOptions {
    */
   beta2?: number;
   /**
-   * How the `[batch, n]` scaled error becomes one number: `'rms'` over all entries (the batch is one big
-   * system), or `'max'` over rows of each row's RMS (every sample meets the tolerance).
+   * How the `[batch, ...event]` scaled error becomes one number: `'rms'` over all entries (the batch is one
+   * big system), or `'max'` over rows of each row's RMS over its event (every sample meets the tolerance).
    * @default 'rms'
    */
   norm?: (typeof ERROR_NORMS)[number];
@@ -142,17 +143,20 @@ export function resolveAdaptiveOptions(fn: string, value: true | AdaptiveOptions
 
 /**
  * The scaled error norm as a scalar tensor (NaN when anything is non-finite). Call inside `tf.tidy`.
+ * States of any rank are viewed as `[batch, eventSize]` first, so an image-shaped state gives exactly the
+ * norm of its flattened twin.
  *
- * @param error - local error estimate `[batch, n]`
- * @param y0 - state at the start of the step `[batch, n]`
- * @param y1 - state at the end of the step `[batch, n]`
+ * @param error - local error estimate `[batch, ...event]`
+ * @param y0 - state at the start of the step `[batch, ...event]`
+ * @param y1 - state at the end of the step `[batch, ...event]`
  */
 export function scaledErrorNorm(
-  error: tf.Tensor2D,
-  y0: tf.Tensor2D,
-  y1: tf.Tensor2D,
+  errorAnyRank: tf.Tensor,
+  y0AnyRank: tf.Tensor,
+  y1AnyRank: tf.Tensor,
   { rtol, atol, norm }: Pick<ResolvedAdaptiveOptions, 'rtol' | 'atol' | 'norm'>,
 ): tf.Scalar {
+  const [error, y0, y1] = [flattenEvent(errorAnyRank), flattenEvent(y0AnyRank), flattenEvent(y1AnyRank)];
   const scale = tf.add(tf.mul(tf.maximum(tf.abs(y0), tf.abs(y1)), rtol), atol);
   const squared = tf.square(tf.div(error, scale));
   // y1·0 turns an infinite or NaN state into NaN in the norm even when the error estimate is finite.
@@ -212,10 +216,11 @@ export class PIController {
  * boundary. Call inside `tf.tidy`.
  */
 export function initialStepNorms(
-  y0: tf.Tensor2D,
-  f0: tf.Tensor2D,
+  y0AnyRank: tf.Tensor,
+  f0AnyRank: tf.Tensor,
   { rtol, atol }: Pick<ResolvedAdaptiveOptions, 'rtol' | 'atol'>,
 ): tf.Tensor1D {
+  const [y0, f0] = [flattenEvent(y0AnyRank), flattenEvent(f0AnyRank)];
   const scale = tf.add(tf.mul(tf.abs(y0), rtol), atol);
   const rms = (x: tf.Tensor) => tf.sqrt(tf.mean(tf.square(tf.div(x, scale))));
   return tf.stack([rms(y0), rms(f0)]) as tf.Tensor1D;
@@ -223,12 +228,13 @@ export function initialStepNorms(
 
 /** `‖(f1 − f0)/h0‖` scaled like {@link initialStepNorms}. Call inside `tf.tidy`. */
 export function initialStepCurvature(
-  y0: tf.Tensor2D,
-  f0: tf.Tensor2D,
-  f1: tf.Tensor2D,
+  y0AnyRank: tf.Tensor,
+  f0AnyRank: tf.Tensor,
+  f1AnyRank: tf.Tensor,
   h0: number,
   { rtol, atol }: Pick<ResolvedAdaptiveOptions, 'rtol' | 'atol'>,
 ): tf.Scalar {
+  const [y0, f0, f1] = [flattenEvent(y0AnyRank), flattenEvent(f0AnyRank), flattenEvent(f1AnyRank)];
   const scale = tf.add(tf.mul(tf.abs(y0), rtol), atol);
   return tf.div(tf.sqrt(tf.mean(tf.square(tf.div(tf.sub(f1, f0), scale)))), Math.abs(h0));
 }

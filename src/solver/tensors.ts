@@ -41,18 +41,30 @@ function broadcastsTo(shape: readonly number[], target: readonly number[]): bool
 }
 
 /**
- * Checks what a drift (`exact`) or diffusion (broadcastable) returned: a float32 tensor of shape
- * `[batch, n]`, or broadcastable to it.
+ * Checks what a field returned: a float32 tensor of exactly `shape` (`exact`), or broadcastable to it.
+ * `what` describes the expected shape for the message (default: "the shape of y").
  */
-export function checkFieldOutput(fn: string, arg: string, out: unknown, shape: readonly [number, number], exact: boolean): void {
+export function checkFieldOutput(fn: string, arg: string, out: unknown, shape: readonly number[], exact: boolean, what = 'the shape of y'): void {
   const ok =
     out instanceof tf.Tensor &&
     out.dtype === 'float32' &&
-    (exact ? out.rank === 2 && out.shape[0] === shape[0] && out.shape[1] === shape[1] : broadcastsTo(out.shape, shape));
+    (exact ? out.rank === shape.length && out.shape.every((d: number, i: number) => d === shape[i]) : broadcastsTo(out.shape, shape));
   if (!ok) {
     const expected = exact
-      ? `a function returning a float32 tensor of shape [${shape.join(', ')}] (the shape of y)`
-      : `a function returning a float32 tensor broadcastable to [${shape.join(', ')}] (the shape of y)`;
+      ? `a function returning a float32 tensor of shape [${shape.join(', ')}] (${what})`
+      : `a function returning a float32 tensor broadcastable to [${shape.join(', ')}] (${what})`;
     throw new ArgumentError(fn, arg, expected, `a function that returned ${describeValue(out)}`);
   }
+}
+
+/** The number of entries of one sample: the product of `shape` without its first (batch) axis. */
+export function eventSize(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 1; i < shape.length; i++) n *= shape[i]!;
+  return n;
+}
+
+/** `[batch, ...event]` viewed as `[batch, eventSize]` (a reshape, no copy; rank-2 tensors are returned as they are). */
+export function flattenEvent(x: tf.Tensor): tf.Tensor2D {
+  return (x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, eventSize(x.shape)])) as tf.Tensor2D;
 }

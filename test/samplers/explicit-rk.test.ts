@@ -4,6 +4,7 @@ import { dopri5 } from '../../samplers/dopri5.js';
 import { explicitRungeKutta } from '../../samplers/explicit-rk.js';
 import { rk4 } from '../../samplers/rk4.js';
 import { expectAllClose } from '../helpers/index.js';
+import { plainContext } from '../solver/problems.js';
 
 describe('explicitRungeKutta', () => {
   it('rejects malformed tableaus, naming the scheme', () => {
@@ -19,7 +20,7 @@ describe('explicitRungeKutta', () => {
   it('one RK4 step of y′ = y matches the Taylor polynomial to fourth order', () => {
     const y = tf.tensor2d([[1]]);
     const h = 0.1;
-    const out = tf.tidy(() => rk4.step({ drift: (_t, v) => v }, 0, h, y, undefined, undefined).y1);
+    const out = tf.tidy(() => rk4.step({ drift: (_t, v) => v }, 0, h, y, undefined, undefined, plainContext(y)).y1);
     expectAllClose(out, [[1 + h + h ** 2 / 2 + h ** 3 / 6 + h ** 4 / 24]], { atol: 1e-7, rtol: 0 });
     tf.dispose([y, out]);
   });
@@ -28,7 +29,7 @@ describe('explicitRungeKutta', () => {
     const y = tf.tensor2d([[1]]);
     const term = { drift: (_t: number, v: tf.Tensor2D) => v };
     const r = tf.tidy(() => {
-      const s = dopri5.step(term, 0, 0.1, y, undefined, undefined);
+      const s = dopri5.step(term, 0, 0.1, y, undefined, undefined, plainContext(y));
       return { y1: s.y1, k: s.state!.k, error: s.error! };
     });
     expectAllClose(r.y1, [[Math.exp(0.1)]], { atol: 1e-6, rtol: 0 });

@@ -2,7 +2,7 @@
  * Test problems with exact solutions, shared by the solver and scheme tests.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Term } from '../../src/solver/types.js';
+import type { StepContext, Term } from '../../src/solver/types.js';
 
 /** Rotation with decay: y' = A y, A = [[−λ, −ω], [ω, −λ]] (rows of y are the batch). */
 export function rotationDecay(lambda = 0.5, omega = 2) {
@@ -96,4 +96,12 @@ export function moments(values: ArrayLike<number>) {
     seMean: Math.sqrt(variance / n),
     seVariance: Math.sqrt((m4 - (variance * variance * (n - 3)) / (n - 1)) / n),
   };
+}
+
+/** A step context for calling a scheme's `step` directly (no noise, no draws). */
+export function plainContext(y: tf.Tensor, dW?: tf.Tensor): StepContext {
+  const fail = () => {
+    throw new Error('this test context has no random source');
+  };
+  return { dW, step: 0, batch: y.shape[0]!, eventShape: y.shape.slice(1), random: { uniform: fail, normal: fail } };
 }

@@ -47,19 +47,19 @@ export interface ExplicitRungeKuttaOptions {
 
 /** Scheme state of FSAL tableaus: the derivative at the end of the last accepted step. */
 export interface FsalState {
-  /** f(t1, y1) of the previous step: `[batch, n]`. */
-  k: tf.Tensor2D;
+  /** f(t1, y1) of the previous step: the state's shape. */
+  k: tf.Tensor;
 }
 
 /** `base + h Σ coeffs_j · ks_j`, skipping zero coefficients (`base` omitted: just the sum). */
-function combine(base: tf.Tensor2D | undefined, h: number, coeffs: readonly number[], ks: readonly tf.Tensor2D[]): tf.Tensor2D {
-  const terms: tf.Tensor2D[] = [];
+function combine(base: tf.Tensor | undefined, h: number, coeffs: readonly number[], ks: readonly tf.Tensor[]): tf.Tensor {
+  const terms: tf.Tensor[] = [];
   coeffs.forEach((c, j) => {
-    if (c !== 0) terms.push(tf.mul(ks[j]!, h * c) as tf.Tensor2D);
+    if (c !== 0) terms.push(tf.mul(ks[j]!, h * c));
   });
-  if (terms.length === 0) return base ?? (tf.zerosLike(ks[0]!) as tf.Tensor2D);
-  const sum = terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor2D);
-  return base === undefined ? sum : (tf.add(base, sum) as tf.Tensor2D);
+  if (terms.length === 0) return base ?? (tf.zerosLike(ks[0]!));
+  const sum = terms.length === 1 ? terms[0]! : (tf.addN(terms));
+  return base === undefined ? sum : (tf.add(base, sum));
 }
 
 const close = (x: number, y: number) => Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(y));
@@ -109,15 +109,16 @@ export function explicitRungeKutta(options: ExplicitRungeKuttaOptions): Scheme<F
   return {
     name,
     kind: 'ode',
+    requires: { diffusion: 'none' },
     order,
     errorOrder: bHat === undefined ? undefined : (options.errorOrder ?? order - 1),
     stagesPerStep: fsal ? s - 1 : s,
     adaptive: bHat !== undefined,
     description,
-    step(term: Term, t0: number, t1: number, y: tf.Tensor2D, _dW: tf.Tensor2D | undefined, state: FsalState | undefined): StepResult<FsalState> {
+    step(term: Term, t0: number, t1: number, y: tf.Tensor, _dW: tf.Tensor | undefined, state: FsalState | undefined): StepResult<FsalState> {
       const h = t1 - t0;
-      const ks: tf.Tensor2D[] = [fsal && state !== undefined ? state.k : term.drift(t0, y)];
-      let y1: tf.Tensor2D | undefined;
+      const ks: tf.Tensor[] = [fsal && state !== undefined ? state.k : term.drift(t0, y)];
+      let y1: tf.Tensor | undefined;
       for (let i = 1; i < s; i++) {
         const yi = combine(y, h, a[i]!, ks);
         const last = fsal && i === s - 1;
