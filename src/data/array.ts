@@ -94,6 +94,7 @@ export function arrayDataset(
   return {
     name,
     dim,
+    eventShape: [dim],
     size: rows,
     description: `${name}: ${rows} rows of dimension ${dim}, sampled with replacement`,
     sample(n: number, seeds) {

@@ -36,9 +36,24 @@ export function checkerboard(options?: CheckerboardOptions): Dataset {
   const opts = checkOptions(fn, options, ['scale']);
   const scale = checkNumber(fn, 'options.scale', opts.scale ?? 2, { min: 0, exclusiveMin: true });
   const logInside = -Math.log(8 * scale * scale);
+  const logDensity = (x: tf.Tensor2D): tf.Tensor1D => {
+    checkPoints(`${fn}.logDensity`, 'x', x, 2);
+    return tf.tidy(() => {
+      const q = tf.div(x, scale); // coordinates in units of squares, support inside [−2, 2]²
+      const inBox = tf.all(tf.lessEqual(tf.abs(q), 2), 1);
+      const cell = tf.minimum(tf.floor(q), 1); // the cell index i, j ∈ {−2, …, 1} (the edge 2 joins cell 1)
+      const sum = tf.sum(cell, 1);
+      const even = tf.equal(tf.sub(sum, tf.mul(2, tf.floor(tf.div(sum, 2)))), 0);
+      // closed squares: a point on an interior grid line borders cells of both parities, so it is inside
+      const onInnerLine = tf.any(tf.logicalAnd(tf.equal(q, tf.floor(q)), tf.less(tf.abs(q), 2)), 1);
+      const inside = tf.logicalAnd(inBox, tf.logicalOr(even, onInnerLine));
+      return tf.where(inside, tf.fill([x.shape[0]], logInside), tf.fill([x.shape[0]], -Infinity)) as tf.Tensor1D;
+    });
+  };
   return {
     name: 'checkerboard',
     dim: 2,
+    eventShape: [2],
     description: `checkerboard: 8 squares of side ${scale} on [${-2 * scale}, ${2 * scale}]², uniform density 1/${8 * scale * scale}`,
     sample(n: number, seeds) {
       checkCount(`${fn}.sample`, 'n', n);
@@ -54,19 +69,7 @@ export function checkerboard(options?: CheckerboardOptions): Dataset {
         return tf.mul(tf.stack([x1, x2], 1), scale) as tf.Tensor2D;
       });
     },
-    logDensity(x: tf.Tensor2D) {
-      checkPoints(`${fn}.logDensity`, 'x', x, 2);
-      return tf.tidy(() => {
-        const q = tf.div(x, scale); // coordinates in units of squares, support inside [−2, 2]²
-        const inBox = tf.all(tf.lessEqual(tf.abs(q), 2), 1);
-        const cell = tf.minimum(tf.floor(q), 1); // the cell index i, j ∈ {−2, …, 1} (the edge 2 joins cell 1)
-        const sum = tf.sum(cell, 1);
-        const even = tf.equal(tf.sub(sum, tf.mul(2, tf.floor(tf.div(sum, 2)))), 0);
-        // closed squares: a point on an interior grid line borders cells of both parities, so it is inside
-        const onInnerLine = tf.any(tf.logicalAnd(tf.equal(q, tf.floor(q)), tf.less(tf.abs(q), 2)), 1);
-        const inside = tf.logicalAnd(inBox, tf.logicalOr(even, onInnerLine));
-        return tf.where(inside, tf.fill([x.shape[0]], logInside), tf.fill([x.shape[0]], -Infinity)) as tf.Tensor1D;
-      });
-    },
+    logDensity,
+    logProb: logDensity,
   };
 }

@@ -32,6 +32,7 @@ export interface GaussianMixtureDataset extends Dataset {
   /** Covariances Σ_k as full d × d matrices, K × d × d. */
   readonly covariances: readonly (readonly (readonly number[])[])[];
   logDensity(x: tf.Tensor2D): tf.Tensor1D;
+  logProb(x: tf.Tensor2D): tf.Tensor1D;
 }
 
 /** Cholesky factor (lower) of a symmetric positive-definite matrix in float64, or null if not SPD. */
@@ -174,9 +175,23 @@ export function buildMixture(fn: string, name: string, options: GaussianMixtureO
   weights.reduce((s, w) => (cumulative.push(s + w), s + w), 0);
   const halfLog2Pi = 0.5 * d * Math.log(2 * Math.PI);
 
+  const logDensity = (x: tf.Tensor2D): tf.Tensor1D => {
+    checkPoints(`${name}.logDensity`, 'x', x, d);
+    return tf.tidy(() => {
+      const terms = components.map((c) => {
+        const diff = tf.sub(x, tf.tensor2d([c.mean], [1, d], 'float32'));
+        const y = c.sigma !== null ? tf.div(diff, c.sigma) : tf.matMul(diff, tf.tensor2d(transpose(c.invChol), [d, d], 'float32'));
+        const maha = tf.sum(tf.square(y), 1);
+        return tf.sub(c.logWeight - halfLog2Pi - 0.5 * c.logDet, tf.mul(0.5, maha));
+      });
+      if (terms.length === 1) return terms[0] as tf.Tensor1D;
+      return tf.logSumExp(tf.stack(terms, 1), 1) as tf.Tensor1D;
+    });
+  };
   return {
     name,
     dim: d,
+    eventShape: [d],
     description:
       description ?? `gaussian mixture: ${K} component${K === 1 ? '' : 's'} in ${d} dimension${d === 1 ? '' : 's'}`,
     weights,
@@ -210,19 +225,8 @@ export function buildMixture(fn: string, name: string, options: GaussianMixtureO
         return x!;
       });
     },
-    logDensity(x: tf.Tensor2D) {
-      checkPoints(`${name}.logDensity`, 'x', x, d);
-      return tf.tidy(() => {
-        const terms = components.map((c) => {
-          const diff = tf.sub(x, tf.tensor2d([c.mean], [1, d], 'float32'));
-          const y = c.sigma !== null ? tf.div(diff, c.sigma) : tf.matMul(diff, tf.tensor2d(transpose(c.invChol), [d, d], 'float32'));
-          const maha = tf.sum(tf.square(y), 1);
-          return tf.sub(c.logWeight - halfLog2Pi - 0.5 * c.logDet, tf.mul(0.5, maha));
-        });
-        if (terms.length === 1) return terms[0] as tf.Tensor1D;
-        return tf.logSumExp(tf.stack(terms, 1), 1) as tf.Tensor1D;
-      });
-    },
+    logDensity,
+    logProb: logDensity,
   };
 }
 

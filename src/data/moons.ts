@@ -35,6 +35,7 @@ export function moons(options?: MoonsOptions): Dataset {
   return {
     name: 'moons',
     dim: 2,
+    eventShape: [2],
     description: `moons: two half circles, noise ${noise}, scale ${scale}`,
     sample(n: number, seeds) {
       checkCount(`${fn}.sample`, 'n', n);

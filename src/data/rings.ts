@@ -19,6 +19,7 @@ export interface RingsOptions {
 /** A rings dataset (always has a log density). */
 export interface RingsDataset extends Dataset {
   logDensity(x: tf.Tensor2D): tf.Tensor1D;
+  logProb(x: tf.Tensor2D): tf.Tensor1D;
 }
 
 /**
@@ -54,9 +55,22 @@ export function rings(options?: RingsOptions): RingsDataset {
   const cumulative: number[] = [];
   weights.reduce((s, w) => (cumulative.push(s + w), s + w), 0);
   const logNorm = -Math.log(noise) - 0.5 * Math.log(2 * Math.PI) - Math.log(2 * Math.PI);
+  const logDensity = (x: tf.Tensor2D): tf.Tensor1D => {
+    checkPoints(`${fn}.logDensity`, 'x', x, 2);
+    return tf.tidy(() => {
+      const rho = tf.sqrt(tf.sum(tf.square(x), 1, true)); // [batch, 1]
+      const centres = tf.tensor2d([[...radii, ...radii.map((r) => -r)]], [1, 2 * K], 'float32');
+      const logW = tf.tensor2d([[...weights, ...weights].map((w) => Math.log(w))], [1, 2 * K], 'float32');
+      const z = tf.div(tf.sub(rho, centres), noise);
+      const terms = tf.sub(logW, tf.mul(0.5, tf.square(z)));
+      const lse = tf.reshape(tf.logSumExp(terms, 1), [-1]);
+      return tf.sub(tf.add(lse, logNorm), tf.log(tf.reshape(rho, [-1]))) as tf.Tensor1D;
+    });
+  };
   return {
     name: 'rings',
     dim: 2,
+    eventShape: [2],
     description: `rings: radii [${radii.join(', ')}], radial noise ${noise}`,
     sample(n: number, seeds) {
       checkCount(`${fn}.sample`, 'n', n);
@@ -76,17 +90,7 @@ export function rings(options?: RingsOptions): RingsDataset {
         return tf.stack([tf.mul(radius, tf.cos(phi)), tf.mul(radius, tf.sin(phi))], 1) as tf.Tensor2D;
       });
     },
-    logDensity(x: tf.Tensor2D) {
-      checkPoints(`${fn}.logDensity`, 'x', x, 2);
-      return tf.tidy(() => {
-        const rho = tf.sqrt(tf.sum(tf.square(x), 1, true)); // [batch, 1]
-        const centres = tf.tensor2d([[...radii, ...radii.map((r) => -r)]], [1, 2 * K], 'float32');
-        const logW = tf.tensor2d([[...weights, ...weights].map((w) => Math.log(w))], [1, 2 * K], 'float32');
-        const z = tf.div(tf.sub(rho, centres), noise);
-        const terms = tf.sub(logW, tf.mul(0.5, tf.square(z)));
-        const lse = tf.reshape(tf.logSumExp(terms, 1), [-1]);
-        return tf.sub(tf.add(lse, logNorm), tf.log(tf.reshape(rho, [-1]))) as tf.Tensor1D;
-      });
-    },
+    logDensity,
+    logProb: logDensity,
   };
 }

@@ -36,6 +36,7 @@ export function spirals(options?: SpiralsOptions): Dataset {
   return {
     name: 'spirals',
     dim: 2,
+    eventShape: [2],
     description: `spirals: two arms of ${turns} turns, radius ${radius}, noise ${noise}`,
     sample(n: number, seeds) {
       checkCount(`${fn}.sample`, 'n', n);
