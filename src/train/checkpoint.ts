@@ -1,100 +1,55 @@
 /**
- * Atomic training checkpoints on the local filesystem (`node:fs`; no tfjs-node): the model (topology and
- * weights, via tfjs-layers' save/load handlers), the optimiser state, the EMA weights, the run's config and
- * step, and a JSON manifest describing every saved tensor.
+ * Checkpoints of training runs on the local filesystem (`node:fs`; no tfjs-node): any number of networks
+ * (tfjs-layers models, topology and weights), free variables, the optimiser state, the EMA weights, the
+ * task's state, the run's config and step, and a JSON manifest describing every saved tensor.
  *
- * Layout of a checkpoint directory (format version 1):
- * ```
- * manifest.json        format, version, step, config, extra, files (bytes, sha256), tensor lists
- * model.json           tfjs model.json: modelTopology + weightsManifest (loadable by tfjs's own loaders)
- * model.weights.bin    the model's weights as tfjs encodes them (float32, little-endian)
- * optimizer.bin        optional: optimizer.getWeights(), concatenated (float32; the 'iter' counter int32)
- * ema.bin              optional: the EMA's averaged weights (float32)
- * ```
+ * The checkpoint lives in a run folder (see `run-folder.ts` for the layout): its files go into a fresh
+ * generation subfolder, then `manifest.json` is replaced atomically — the commit point — and only then is the
+ * previous generation removed. Nothing else in the folder is touched. Readers retry when a writer commits
+ * while they read, so they never report a checkpoint that is being replaced as corrupted.
+ *
+ * Version-1 checkpoints (one model, files at the top of the directory) are still read, and saving over one
+ * replaces exactly its files.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  CheckpointError,
+  checkEntryName,
+  decodeTensors,
+  encodeTensors,
+  MANIFEST_FILE,
+  normaliseManifest,
+  READABLE_CHECKPOINT_VERSIONS,
+  sha256,
+  sizeOfShape,
+  toJsonObject,
+} from './checkpoint-format.js';
+import type { CheckpointManifest, CheckpointModuleEntry, CheckpointTensorEntry, JsonValue } from './checkpoint-format.js';
 import { ExponentialMovingAverage } from './ema.js';
+import { decodeModule, encodeModule, weightSpecsMatch } from './module-io.js';
+import type { ModuleJson } from './module-io.js';
 import type { NamedTensor } from './optimizer-state.js';
+import {
+  CHECKPOINT_SUBFOLDER,
+  cleanStaleCheckpointFiles,
+  commitManifest,
+  generationName,
+  leftoverBackup,
+  statOrNull,
+  syncDirectory,
+  writeFileDurable,
+} from './run-folder.js';
 
-/** The `format` field of every manifest. */
-export const CHECKPOINT_FORMAT = 'stochastic-interpolants/checkpoint';
-/** The manifest version this library writes and reads. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, CheckpointError, READABLE_CHECKPOINT_VERSIONS } from './checkpoint-format.js';
+export type { CheckpointManifest, CheckpointModuleEntry, CheckpointTensorEntry, JsonValue } from './checkpoint-format.js';
 
-const MANIFEST = 'manifest.json';
-const MODEL_JSON = 'model.json';
-const MODEL_BIN = 'model.weights.bin';
-const OPTIMIZER_BIN = 'optimizer.bin';
-const EMA_BIN = 'ema.bin';
-
-/** A checkpoint on disk is missing, not a checkpoint, corrupted, or of an unsupported version. */
-export class CheckpointError extends Error {
-  /** The file or directory at fault. */
-  readonly path: string;
-
-  /**
-   * @param fn - the function that failed (`loadCheckpoint`)
-   * @param filePath - the file or directory at fault
-   * @param problem - what is wrong, a sentence naming the path
-   */
-  constructor(fn: string, filePath: string, problem: string) {
-    super(`${fn}: ${problem}`);
-    this.name = 'CheckpointError';
-    this.path = filePath;
-  }
-}
-
-/** One tensor in a checkpoint's binary file. */
-export interface CheckpointTensorEntry {
-  /** Name (model weight name, optimiser slot name such as `hidden_0/kernel/m`, `iter`, or `…/ema`). */
-  name: string;
-  /** Shape. */
-  shape: number[];
-  /** Element type: float32, or int32 (the optimiser's iteration counter). */
-  dtype: 'float32' | 'int32';
-  /** Byte offset in the file. */
-  offset: number;
-  /** Byte length (4 × number of elements). */
-  byteLength: number;
-}
-
-/** The `manifest.json` of a checkpoint. */
-export interface CheckpointManifest {
-  /** Always {@link CHECKPOINT_FORMAT}. */
-  format: string;
-  /** {@link CHECKPOINT_FORMAT_VERSION} when written by this version of the library. */
-  formatVersion: number;
-  /** Training step the checkpoint was taken at. */
-  step: number;
-  /** The run's configuration, as given to {@link saveCheckpoint}. */
-  config: Record<string, unknown>;
-  /** Anything else the caller stored (metrics, RNG state, …), or null. */
-  extra: Record<string, unknown> | null;
-  /** ISO time of writing. */
-  createdAt: string;
-  /** Every file but the manifest, with its size and SHA-256 (hex). */
-  files: Record<string, { byteLength: number; sha256: string }>;
-  /** The model: file names and the weights it holds. */
-  model: { name: string; topologyFile: string; weightsFile: string; tensors: CheckpointTensorEntry[] };
-  /** The optimiser: class, config, iteration count and state tensors; null when none was saved. */
-  optimizer: {
-    className: string;
-    config: Record<string, unknown>;
-    iterations: number;
-    file: string;
-    tensors: CheckpointTensorEntry[];
-  } | null;
-  /** The EMA: decay settings, update count and averaged weights; null when none was saved. */
-  ema: { decay: number; warmup: boolean; numUpdates: number; file: string; tensors: CheckpointTensorEntry[] } | null;
-}
-
-/** What {@link saveCheckpoint} writes. */
+/** What {@link saveCheckpoint} writes: one model (saved as the module `model`). */
 export interface CheckpointContents {
   /** The model (topology and weights are saved). */
   model: tfl.LayersModel;
@@ -110,20 +65,52 @@ export interface CheckpointContents {
   extra?: Record<string, unknown>;
 }
 
-/** Options of {@link saveCheckpoint}. */
+/** What {@link writeCheckpoint} writes: every part of a training run's state. */
+export interface CheckpointState {
+  /** The networks by name (names of letters, digits, `_`, `-`); topology and weights are saved. */
+  modules: Record<string, tfl.LayersModel>;
+  /** Free variables by name (float32 or int32), e.g. a Hurst logit or a log-normaliser. */
+  variables?: Record<string, tf.Tensor>;
+  /** An optimiser whose `getWeights()` gives its complete state (every optimiser from `makeOptimizer`). */
+  optimizer?: tf.Optimizer;
+  /**
+   * An EMA; it is taken to track the modules' trainable weights (modules in key order) and then the free
+   * variables (key order), as the `Trainer` builds it — that mapping is stored, so a loader can put the
+   * averages into the right places.
+   */
+  ema?: ExponentialMovingAverage;
+  /** The task's own state as JSON (numbers, arrays, strings). */
+  taskState?: Record<string, JsonValue>;
+  /** The task's name (`'interpolant'`, …). */
+  task?: string;
+  /** The trainer's settings, for the record and for resuming. */
+  trainer?: Record<string, unknown>;
+  /** The run's configuration (a JSON-serialisable object). */
+  config: Record<string, unknown>;
+  /** The training step (an integer ≥ 0). */
+  step: number;
+  /** Anything else JSON-serialisable to keep with the checkpoint. */
+  extra?: Record<string, unknown>;
+}
+
+/** Options of {@link saveCheckpoint} and {@link writeCheckpoint}. */
 export interface SaveCheckpointOptions {
   /**
    * Writes one file completely and durably (the default opens it exclusively, writes, fsyncs and closes).
    * Replace it to write through another layer or to inject faults in tests; throwing from it aborts the
-   * save, removes the temporary directory and leaves any previous checkpoint untouched.
+   * save, removes what it wrote and leaves any previous checkpoint untouched.
    */
   writeFile?: (filePath: string, data: Uint8Array) => Promise<void>;
 }
 
 /** What {@link loadCheckpoint} returns. Tensors are owned by the caller: `dispose()` releases them. */
 export interface LoadedCheckpoint {
-  /** The model, rebuilt from topology and weights (owned by the caller). */
+  /** The module `model` (or the first module when there is none of that name), owned by the caller. */
   model: tfl.LayersModel;
+  /** Every network by name, rebuilt from topology and weights (owned by the caller; `model` is among them). */
+  modules: Record<string, tfl.LayersModel>;
+  /** The free variables' values by name (released by `dispose()`). */
+  variables: Record<string, tf.Tensor>;
   /** `optimizer.getWeights()` as saved: pass to `setWeights` of a freshly made optimiser; null if none. */
   optimizerWeights: NamedTensor[] | null;
   /** The optimiser's registered class name (e.g. `'AdaBelief'`) and config, or null. */
@@ -132,135 +119,229 @@ export interface LoadedCheckpoint {
   emaWeights: NamedTensor[] | null;
   /** The EMA's settings and update count, or null. */
   ema: { decay: number; warmup: boolean; numUpdates: number } | null;
+  /** The task's saved state, or null. */
+  taskState: Record<string, JsonValue> | null;
+  /** The task that wrote it, or null. */
+  task: string | null;
+  /** The trainer's settings when a `Trainer` wrote it, or null. */
+  trainer: Record<string, unknown> | null;
   /** The run's configuration. */
   config: Record<string, unknown>;
   /** The training step. */
   step: number;
   /** The extra data saved, or null. */
   extra: Record<string, unknown> | null;
-  /** The whole manifest. */
+  /** The whole manifest (a version-1 manifest in the version-2 shape). */
   manifest: CheckpointManifest;
-  /** Disposes the optimiser and EMA tensors (not the model). */
+  /** Disposes the optimiser, EMA and free-variable tensors (not the modules). */
   dispose(): void;
-}
-
-// ---------------------------------------------------------------------------------------------- helpers
-
-function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
-}
-
-function weightDataBytes(data: tf.io.WeightData | undefined): Uint8Array {
-  if (data === undefined) return new Uint8Array(0);
-  const buffers = Array.isArray(data) ? data : [data];
-  return concatBytes(buffers.map((b) => new Uint8Array(b)));
-}
-
-/** Reads tensors back and lays them out one after the other. */
-async function encodeTensors(fn: string, arg: string, tensors: NamedTensor[]): Promise<{ bytes: Uint8Array; entries: CheckpointTensorEntry[] }> {
-  const parts: Uint8Array[] = [];
-  const entries: CheckpointTensorEntry[] = [];
-  let offset = 0;
-  for (const { name, tensor } of tensors) {
-    if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') {
-      throw new ArgumentError(fn, arg, 'float32 or int32 tensors', `'${name}' of dtype ${tensor.dtype}`);
-    }
-    const values = (await tensor.data()) as Float32Array | Int32Array;
-    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
-    parts.push(bytes);
-    entries.push({ name, shape: [...tensor.shape], dtype: tensor.dtype, offset, byteLength: bytes.byteLength });
-    offset += bytes.byteLength;
-  }
-  return { bytes: concatBytes(parts), entries };
-}
-
-function decodeTensors(entries: CheckpointTensorEntry[], bytes: Uint8Array): NamedTensor[] {
-  return entries.map((e) => {
-    const slice = bytes.slice(e.offset, e.offset + e.byteLength);
-    const values = e.dtype === 'int32' ? new Int32Array(slice.buffer) : new Float32Array(slice.buffer);
-    return { name: e.name, tensor: tf.tensor(values, e.shape, e.dtype) };
-  });
-}
-
-function sizeOfShape(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function toJsonObject(fn: string, arg: string, value: unknown, optional: boolean): Record<string, unknown> | null {
-  if (value === undefined && optional) return null;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ArgumentError(fn, arg, 'a JSON-serialisable plain object', describeValue(value));
-  }
-  try {
-    return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-  } catch (e) {
-    throw new ArgumentError(fn, arg, 'a JSON-serialisable plain object', `an object JSON cannot encode (${(e as Error).message})`);
-  }
-}
-
-async function defaultWriteFile(filePath: string, data: Uint8Array): Promise<void> {
-  const handle = await fs.open(filePath, 'wx');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** fsync a directory so that renames and new entries in it are durable (best effort: not every OS allows it). */
-async function syncDirectory(dirPath: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dirPath, 'r');
-    await handle.sync();
-  } catch {
-    // Directories cannot be opened or fsynced on some platforms (Windows); the rename is still atomic.
-  } finally {
-    await handle?.close();
-  }
-}
-
-async function statOrNull(p: string): Promise<Stats | null> {
-  try {
-    return await fs.stat(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-}
-
-function suffix(): string {
-  return `${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
 // -------------------------------------------------------------------------------------------------- save
 
+/** The EMA's targets in the order the Trainer tracks them (modules' trainable weights, then free variables). */
+function defaultEmaTargets(modules: Record<string, tfl.LayersModel>, variables: Record<string, tf.Tensor>): NonNullable<NonNullable<CheckpointManifest['ema']>['targets']> {
+  return [
+    ...Object.entries(modules).flatMap(([module, m]) => m.trainableWeights.map((_, weight) => ({ module, weight }))),
+    ...Object.keys(variables).map((variable) => ({ variable })),
+  ];
+}
+
+async function readManifestIfAny(fn: string, target: string): Promise<CheckpointManifest | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(target, MANIFEST_FILE), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw e;
+  }
+  const refuse = () =>
+    new ArgumentError(fn, 'dir', 'a new path, a directory without manifest.json, or an existing checkpoint', `'${target}', whose ${MANIFEST_FILE} is not a checkpoint's (refusing to replace it)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw refuse();
+  }
+  const error = () => refuse() as unknown as CheckpointError;
+  try {
+    return normaliseManifest(raw, error, error, error);
+  } catch {
+    // Our own manifest of a version this library cannot read, or malformed: not ours to replace.
+    throw refuse();
+  }
+}
+
 /**
- * Writes a checkpoint directory atomically: everything goes into a fresh temporary directory beside `dir`
- * (same filesystem), every file is fsynced, then the directory is renamed into place. An existing checkpoint
- * at `dir` is renamed away first, the new one renamed in, and the old one removed — so `dir` never holds a
- * half-written checkpoint: a failure while writing leaves the previous checkpoint untouched and removes the
- * temporary directory (a killed process may leave a hidden `.<name>.tmp-…` sibling behind, never a partial
- * `dir`). If the process dies in the instant between the two renames, `dir` is absent and the previous
- * checkpoint survives as `.<name>.old-…`; {@link loadCheckpoint} names it in its error.
- *
- * Refuses to replace a non-empty directory that is not a checkpoint (no `manifest.json`).
+ * Writes a checkpoint into the run folder `dir` (created if needed): every file into a fresh generation
+ * subfolder `checkpoint/step-…`, each fsynced, then `manifest.json` replaced atomically (the commit point),
+ * then the previous generation removed. A failure while writing leaves the previous checkpoint untouched and
+ * removes what was written; a killed process leaves at most an unreferenced generation, removed by the next
+ * save or {@link cleanRunFolder}. Files of the folder that the library did not write (notes, plots) are never
+ * touched. Refuses a `dir` that is a file, or whose `manifest.json` is not a checkpoint's.
  *
  * Tensors are read back here (a boundary), so call it every N steps, not every step.
  *
- * @param dir - the checkpoint directory (created, or replaced if it holds a checkpoint)
+ * @param dir - the run folder
+ * @param state - modules, free variables, optimiser, EMA, task state, config, step (see {@link CheckpointState})
+ * @param options - see {@link SaveCheckpointOptions}
+ * @returns the manifest written
+ * @example
+ * ```ts
+ * await writeCheckpoint('runs/pair', { modules: { encoder, decoder }, variables: { logZ }, optimizer, config: { task: 'mine' }, step: 100 });
+ * const ck = await loadCheckpoint('runs/pair');   // ck.modules.encoder, ck.variables.logZ, …
+ * ```
+ */
+export async function writeCheckpoint(dir: string, state: CheckpointState, options: SaveCheckpointOptions = {}): Promise<CheckpointManifest> {
+  const fn = 'writeCheckpoint';
+  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(fn, 'dir', 'a non-empty path', describeValue(dir));
+  if (state === null || typeof state !== 'object') {
+    throw new ArgumentError(fn, 'state', 'an object { modules, config, step, variables?, optimizer?, ema?, taskState?, extra? }', describeValue(state));
+  }
+  const { optimizer, ema } = state;
+  const modules = state.modules;
+  if (modules === null || typeof modules !== 'object' || Object.keys(modules).length === 0) {
+    throw new ArgumentError(fn, 'state.modules', 'an object of one or more named tfjs-layers models', describeValue(modules));
+  }
+  for (const [name, m] of Object.entries(modules)) {
+    checkEntryName(fn, 'state.modules', name);
+    if (m === null || typeof m !== 'object' || typeof (m as tfl.LayersModel).save !== 'function') {
+      throw new ArgumentError(fn, `state.modules.${name}`, 'a tfjs-layers LayersModel', describeValue(m));
+    }
+  }
+  const variables = state.variables ?? {};
+  for (const [name, v] of Object.entries(variables)) {
+    checkEntryName(fn, 'state.variables', name);
+    if (!(v instanceof tf.Tensor)) throw new ArgumentError(fn, `state.variables.${name}`, 'a tf.Variable or tf.Tensor', describeValue(v));
+  }
+  if (optimizer !== undefined && !(optimizer instanceof tf.Optimizer)) {
+    throw new ArgumentError(fn, 'state.optimizer', 'a tf.Optimizer', describeValue(optimizer));
+  }
+  if (ema !== undefined && !(ema instanceof ExponentialMovingAverage)) {
+    throw new ArgumentError(fn, 'state.ema', 'an ExponentialMovingAverage', describeValue(ema));
+  }
+  const step = checkNumber(fn, 'state.step', state.step, { min: 0, integer: true });
+  const config = toJsonObject(fn, 'state.config', state.config, false)!;
+  const extra = toJsonObject(fn, 'state.extra', state.extra, true);
+  const taskState = toJsonObject(fn, 'state.taskState', state.taskState, true) as Record<string, JsonValue> | null;
+  const trainer = toJsonObject(fn, 'state.trainer', state.trainer, true);
+  const writeFile = options.writeFile ?? writeFileDurable;
+  if (typeof writeFile !== 'function') throw new ArgumentError(fn, 'options.writeFile', 'a function', describeValue(writeFile));
+
+  // 1. Everything into memory first; nothing touches the filesystem until all data is ready.
+  const generation = generationName(step);
+  const rel = (name: string) => `${CHECKPOINT_SUBFOLDER}/${generation}/${name}`;
+  const files: [string, Uint8Array][] = [];
+  const moduleEntries: Record<string, CheckpointModuleEntry> = {};
+  for (const [name, model] of Object.entries(modules)) {
+    const encoded = await encodeModule(fn, `state.modules.${name}`, model, `${name}.weights.bin`);
+    const topologyFile = rel(`modules/${name}.json`);
+    const weightsFile = rel(`modules/${name}.weights.bin`);
+    files.push([topologyFile, encoded.topology], [weightsFile, encoded.weights]);
+    moduleEntries[name] = { name: model.name, topologyFile, weightsFile, tensors: encoded.tensors };
+  }
+
+  let variablesManifest: CheckpointManifest['variables'] = null;
+  if (Object.keys(variables).length > 0) {
+    const { bytes, entries } = await encodeTensors(fn, 'state.variables', Object.entries(variables).map(([name, tensor]) => ({ name, tensor })));
+    variablesManifest = { file: rel('variables.bin'), tensors: entries };
+    files.push([variablesManifest.file, bytes]);
+  }
+
+  let optimizerManifest: CheckpointManifest['optimizer'] = null;
+  if (optimizer !== undefined) {
+    const weights = (await optimizer.getWeights()) as NamedTensor[];
+    try {
+      const { bytes, entries } = await encodeTensors(fn, 'state.optimizer', weights);
+      optimizerManifest = {
+        className: optimizer.getClassName(),
+        config: JSON.parse(JSON.stringify(optimizer.getConfig())) as Record<string, unknown>,
+        iterations: optimizer.iterations,
+        file: rel('optimizer.bin'),
+        tensors: entries,
+      };
+      files.push([optimizerManifest.file, bytes]);
+    } finally {
+      // getWeights() returns the optimiser's own variables plus a fresh 'iter' scalar: free only the latter.
+      tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+    }
+  }
+
+  let emaManifest: CheckpointManifest['ema'] = null;
+  if (ema !== undefined) {
+    const weights = ema.getWeights();
+    try {
+      const { bytes, entries } = await encodeTensors(fn, 'state.ema', weights);
+      const targets = defaultEmaTargets(modules, variables);
+      emaManifest = {
+        decay: ema.decay,
+        warmup: ema.warmup,
+        numUpdates: ema.numUpdates,
+        file: rel('ema.bin'),
+        tensors: entries,
+        ...(targets.length === entries.length ? { targets } : {}),
+      };
+      files.push([emaManifest.file, bytes]);
+    } finally {
+      tf.dispose(weights.map((w) => w.tensor));
+    }
+  }
+
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    step,
+    config,
+    extra,
+    createdAt: new Date().toISOString(),
+    files: Object.fromEntries(files.map(([name, data]) => [name, { byteLength: data.byteLength, sha256: sha256(data) }])),
+    task: state.task ?? null,
+    modules: moduleEntries,
+    variables: variablesManifest,
+    optimizer: optimizerManifest,
+    ema: emaManifest,
+    taskState,
+    trainer,
+  };
+
+  // 2. Check the folder: a file, or a manifest.json that is not ours, is refused.
+  const target = path.resolve(dir);
+  const existing = await statOrNull(target);
+  if (existing !== null && !existing.isDirectory()) {
+    throw new ArgumentError(fn, 'dir', 'a directory path (or a path that does not exist yet)', `'${target}', which is a file`);
+  }
+  await readManifestIfAny(fn, target);
+  const createdFolder = existing === null;
+  await fs.mkdir(target, { recursive: true });
+
+  // 3. The generation's files, then the manifest (the commit point).
+  const genDir = path.join(target, CHECKPOINT_SUBFOLDER, generation);
+  try {
+    await fs.mkdir(path.join(genDir, 'modules'), { recursive: true });
+    for (const [name, data] of files) await writeFile(path.join(target, name), data);
+    await syncDirectory(path.join(genDir, 'modules'));
+    await syncDirectory(genDir);
+    await commitManifest(target, `${JSON.stringify(manifest, null, 2)}\n`, writeFile);
+  } catch (e) {
+    await fs.rm(genDir, { recursive: true, force: true });
+    // Empty folders this save made go too (a non-empty one holds a previous checkpoint or foreign files).
+    await fs.rmdir(path.join(target, CHECKPOINT_SUBFOLDER)).catch(() => undefined);
+    if (createdFolder) await fs.rmdir(target).catch(() => undefined);
+    throw e;
+  }
+
+  // 4. Committed: what the previous checkpoint (of either version) left is removed.
+  await cleanStaleCheckpointFiles(target, Object.keys(manifest.files), CHECKPOINT_FORMAT_VERSION);
+  return manifest;
+}
+
+/**
+ * Writes a one-model checkpoint (the module `model`) atomically; see {@link writeCheckpoint} for the layout
+ * and the guarantees (the previous checkpoint survives any failure; other files in the folder are never
+ * touched).
+ *
+ * @param dir - the run folder (created, or its checkpoint replaced)
  * @param contents - model, optional optimiser and EMA, config, step and extra data
  * @param options - see {@link SaveCheckpointOptions}
  * @returns the manifest written
@@ -273,11 +354,7 @@ function suffix(): string {
  * ck.dispose();
  * ```
  */
-export async function saveCheckpoint(
-  dir: string,
-  contents: CheckpointContents,
-  options: SaveCheckpointOptions = {},
-): Promise<CheckpointManifest> {
+export async function saveCheckpoint(dir: string, contents: CheckpointContents, options: SaveCheckpointOptions = {}): Promise<CheckpointManifest> {
   const fn = 'saveCheckpoint';
   if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(fn, 'dir', 'a non-empty path', describeValue(dir));
   if (contents === null || typeof contents !== 'object') {
@@ -293,180 +370,133 @@ export async function saveCheckpoint(
   if (ema !== undefined && !(ema instanceof ExponentialMovingAverage)) {
     throw new ArgumentError(fn, 'contents.ema', 'an ExponentialMovingAverage', describeValue(ema));
   }
-  const step = checkNumber(fn, 'contents.step', contents.step, { min: 0, integer: true });
-  const config = toJsonObject(fn, 'contents.config', contents.config, false)!;
-  const extra = toJsonObject(fn, 'contents.extra', contents.extra, true);
-  const writeFile = options.writeFile ?? defaultWriteFile;
-  if (typeof writeFile !== 'function') throw new ArgumentError(fn, 'options.writeFile', 'a function', describeValue(writeFile));
-
-  // 1. Everything into memory first; nothing touches the filesystem until all data is ready.
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-    }),
+  checkNumber(fn, 'contents.step', contents.step, { min: 0, integer: true });
+  toJsonObject(fn, 'contents.config', contents.config, false);
+  toJsonObject(fn, 'contents.extra', contents.extra, true);
+  return writeCheckpoint(
+    dir,
+    { modules: { model }, optimizer, ema, config: contents.config, step: contents.step, ...(contents.extra !== undefined ? { extra: contents.extra } : {}) },
+    options,
   );
-  if (artifacts === undefined || artifacts.modelTopology === undefined) {
-    throw new ArgumentError(fn, 'contents.model', 'a model that saves its topology', 'a model whose save() produced none');
-  }
-  const modelBytes = weightDataBytes(artifacts.weightData);
-  const weightSpecs = artifacts.weightSpecs ?? [];
-  const modelJson = {
-    modelTopology: artifacts.modelTopology,
-    format: artifacts.format,
-    generatedBy: artifacts.generatedBy,
-    convertedBy: artifacts.convertedBy,
-    ...(artifacts.trainingConfig !== undefined ? { trainingConfig: artifacts.trainingConfig } : {}),
-    ...(artifacts.userDefinedMetadata !== undefined ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
-    weightsManifest: [{ paths: [MODEL_BIN], weights: weightSpecs }],
-  };
-  let modelOffset = 0;
-  for (const s of weightSpecs) {
-    if ((s.dtype !== 'float32' && s.dtype !== 'int32') || s.quantization !== undefined) {
-      throw new ArgumentError(fn, 'contents.model', 'a model with unquantised float32 or int32 weights', `weight '${s.name}' of dtype ${s.dtype}${s.quantization !== undefined ? ' (quantised)' : ''}`);
-    }
-  }
-  const modelTensors: CheckpointTensorEntry[] = weightSpecs.map((s) => {
-    const byteLength = sizeOfShape(s.shape) * 4;
-    const entry = { name: s.name, shape: [...s.shape], dtype: s.dtype as 'float32' | 'int32', offset: modelOffset, byteLength };
-    modelOffset += byteLength;
-    return entry;
-  });
+}
 
-  const files: Record<string, Uint8Array> = {
-    [MODEL_JSON]: new TextEncoder().encode(JSON.stringify(modelJson)),
-    [MODEL_BIN]: modelBytes,
-  };
-
-  let optimizerManifest: CheckpointManifest['optimizer'] = null;
-  if (optimizer !== undefined) {
-    const weights = (await optimizer.getWeights()) as NamedTensor[];
-    try {
-      const { bytes, entries } = await encodeTensors(fn, 'contents.optimizer', weights);
-      files[OPTIMIZER_BIN] = bytes;
-      optimizerManifest = {
-        className: optimizer.getClassName(),
-        config: JSON.parse(JSON.stringify(optimizer.getConfig())) as Record<string, unknown>,
-        iterations: optimizer.iterations,
-        file: OPTIMIZER_BIN,
-        tensors: entries,
-      };
-    } finally {
-      // getWeights() returns the optimiser's own variables plus a fresh 'iter' scalar: free only the latter.
-      tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
-    }
-  }
-
-  let emaManifest: CheckpointManifest['ema'] = null;
-  if (ema !== undefined) {
-    const weights = ema.getWeights();
-    try {
-      const { bytes, entries } = await encodeTensors(fn, 'contents.ema', weights);
-      files[EMA_BIN] = bytes;
-      emaManifest = { decay: ema.decay, warmup: ema.warmup, numUpdates: ema.numUpdates, file: EMA_BIN, tensors: entries };
-    } finally {
-      tf.dispose(weights.map((w) => w.tensor));
-    }
-  }
-
-  const manifest: CheckpointManifest = {
-    format: CHECKPOINT_FORMAT,
-    formatVersion: CHECKPOINT_FORMAT_VERSION,
-    step,
-    config,
-    extra,
-    createdAt: new Date().toISOString(),
-    files: Object.fromEntries(Object.entries(files).map(([name, data]) => [name, { byteLength: data.byteLength, sha256: sha256(data) }])),
-    model: { name: model.name, topologyFile: MODEL_JSON, weightsFile: MODEL_BIN, tensors: modelTensors },
-    optimizer: optimizerManifest,
-    ema: emaManifest,
-  };
-
-  // 2. Check the target, then write into a temporary sibling directory.
+/**
+ * Removes what a killed writer left in (or beside) a run folder: unreferenced checkpoint generations,
+ * temporary manifests, and version-1 writers' `.<name>.tmp-…` / `.<name>.old-…` folders (the latter only
+ * while the folder holds a readable checkpoint). Never removes anything the library did not write.
+ *
+ * @returns the absolute paths removed
+ * @example
+ * ```ts
+ * const { removed } = await cleanRunFolder('runs/checker');
+ * ```
+ */
+export async function cleanRunFolder(dir: string): Promise<{ removed: string[] }> {
+  const fn = 'cleanRunFolder';
+  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(fn, 'dir', 'a non-empty path', describeValue(dir));
   const target = path.resolve(dir);
-  const parent = path.dirname(target);
-  const base = path.basename(target);
-  await fs.mkdir(parent, { recursive: true });
-  const existing = await statOrNull(target);
-  if (existing !== null) {
-    if (!existing.isDirectory()) {
-      throw new ArgumentError(fn, 'dir', 'a directory path (or a path that does not exist yet)', `'${target}', which is a file`);
-    }
-    const entries = await fs.readdir(target);
-    if (entries.length > 0 && !entries.includes(MANIFEST)) {
-      throw new ArgumentError(fn, 'dir', 'a new path, an empty directory or an existing checkpoint', `'${target}', a non-empty directory without ${MANIFEST} (refusing to replace it)`);
-    }
-  }
-
-  const temp = await fs.mkdtemp(path.join(parent, `.${base}.tmp-`));
+  let manifest: CheckpointManifest | null = null;
   try {
-    for (const [name, data] of Object.entries(files)) await writeFile(path.join(temp, name), data);
-    await writeFile(path.join(temp, MANIFEST), new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-    await syncDirectory(temp);
+    manifest = (await readCheckpointManifest(target)).manifest;
   } catch (e) {
-    await fs.rm(temp, { recursive: true, force: true });
-    throw e;
+    if (!(e instanceof CheckpointError)) throw e;
   }
-
-  // 3. Commit: old away, new in, old removed.
-  let old: string | null = null;
-  try {
-    if ((await statOrNull(target)) !== null) {
-      old = path.join(parent, `.${base}.old-${suffix()}`);
-      await fs.rename(target, old);
-    }
-    try {
-      await fs.rename(temp, target);
-    } catch (e) {
-      if (old !== null) await fs.rename(old, target);
-      old = null;
-      throw e;
-    }
-  } catch (e) {
-    await fs.rm(temp, { recursive: true, force: true });
-    throw e;
-  }
-  await syncDirectory(parent);
-  if (old !== null) await fs.rm(old, { recursive: true, force: true });
-  return manifest;
+  return cleanStaleCheckpointFiles(target, manifest ? Object.keys(manifest.files) : [], manifest ? manifest.formatVersion : null);
 }
 
 // -------------------------------------------------------------------------------------------------- load
 
-function isEntryList(value: unknown): value is CheckpointTensorEntry[] {
-  return (
-    Array.isArray(value) &&
-    value.every(
-      (e) =>
-        typeof e === 'object' &&
-        e !== null &&
-        typeof e.name === 'string' &&
-        Array.isArray(e.shape) &&
-        e.shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0) &&
-        (e.dtype === 'float32' || e.dtype === 'int32') &&
-        Number.isInteger(e.offset) &&
-        Number.isInteger(e.byteLength),
-    )
+/** A file-level problem (missing, wrong size, wrong checksum): a concurrent commit may explain it. */
+class TransientCheckpointError extends CheckpointError {}
+
+/**
+ * Reads and validates `manifest.json` only (no tensors): what a caller needs to compare a run's config or
+ * step before loading it.
+ *
+ * @throws {CheckpointError} naming the path when the folder or manifest is missing, malformed or of an
+ *   unsupported version.
+ * @example
+ * ```ts
+ * const { manifest } = await readCheckpointManifest('runs/checker');
+ * console.log(manifest.step, manifest.config);
+ * ```
+ */
+export async function readCheckpointManifest(dir: string): Promise<{ manifest: CheckpointManifest; text: string }> {
+  const fn = 'loadCheckpoint';
+  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(fn, 'dir', 'a non-empty path', describeValue(dir));
+  const target = path.resolve(dir);
+  const stat = await statOrNull(target);
+  if (stat === null) {
+    const backup = await leftoverBackup(target);
+    const hint = backup !== null ? `; an interrupted save left the previous checkpoint at '${backup}' (rename it to '${target}' to use it)` : '';
+    throw new CheckpointError(fn, target, `no checkpoint at '${target}': the directory does not exist${hint}`);
+  }
+  if (!stat.isDirectory()) throw new CheckpointError(fn, target, `'${target}' is not a checkpoint: it is a file, not a directory`);
+  const manifestPath = path.join(target, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(manifestPath, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new CheckpointError(fn, target, `'${target}' is not a checkpoint: it has no ${MANIFEST_FILE}`);
+    }
+    throw e;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(fn, manifestPath, `corrupted manifest '${manifestPath}': ${(e as Error).message}`);
+  }
+  const manifest = normaliseManifest(
+    raw,
+    (what) => new CheckpointError(fn, manifestPath, `corrupted manifest '${manifestPath}': ${what}`),
+    (version) =>
+      new CheckpointError(
+        fn,
+        manifestPath,
+        `unsupported checkpoint format version ${describeValue(version)} in '${manifestPath}' (this library reads versions ${READABLE_CHECKPOINT_VERSIONS.join(' and ')})`,
+      ),
+    () => new CheckpointError(fn, manifestPath, `'${target}' is not a checkpoint: ${MANIFEST_FILE} has no "format": "${CHECKPOINT_FORMAT}"`),
   );
+  return { manifest, text };
 }
 
-async function leftoverBackup(target: string): Promise<string | null> {
-  try {
-    const parent = path.dirname(target);
-    const prefix = `.${path.basename(target)}.old-`;
-    const found = (await fs.readdir(parent)).filter((n) => n.startsWith(prefix));
-    return found.length > 0 ? path.join(parent, found.sort().at(-1)!) : null;
-  } catch {
-    return null;
+/** Reads every file the manifest lists, checking sizes and checksums. */
+async function readFiles(fn: string, target: string, manifest: CheckpointManifest): Promise<Record<string, Uint8Array>> {
+  const manifestPath = path.join(target, MANIFEST_FILE);
+  const data: Record<string, Uint8Array> = {};
+  for (const [name, info] of Object.entries(manifest.files)) {
+    const filePath = path.resolve(target, name);
+    if (!filePath.startsWith(target + path.sep)) {
+      throw new CheckpointError(fn, manifestPath, `corrupted manifest '${manifestPath}': file name ${JSON.stringify(name)} leaves the checkpoint directory`);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await fs.readFile(filePath));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new TransientCheckpointError(fn, filePath, `corrupted checkpoint: '${filePath}' is missing`);
+      throw e;
+    }
+    if (bytes.byteLength !== info.byteLength) {
+      throw new TransientCheckpointError(fn, filePath, `corrupted checkpoint: '${filePath}' has ${bytes.byteLength} bytes, the manifest says ${info.byteLength}`);
+    }
+    if (sha256(bytes) !== info.sha256) {
+      throw new TransientCheckpointError(fn, filePath, `corrupted checkpoint: '${filePath}' does not match its SHA-256 in the manifest`);
+    }
+    data[name] = bytes;
   }
+  return data;
 }
 
 /**
- * Reads a checkpoint written by {@link saveCheckpoint}: rebuilds the model (`tfl.loadLayersModel` on
- * `tf.io.fromMemory`; custom layers must be registered, i.e. their module imported), and returns the
- * optimiser and EMA tensors for `setWeights` on fresh instances, with the config, step and extra data.
- * Every file's size and SHA-256 are checked against the manifest, and every tensor list against its file.
+ * Reads a checkpoint written by {@link writeCheckpoint} or {@link saveCheckpoint} (format version 2, or 1
+ * from earlier releases): rebuilds every module (`tfl.loadLayersModel` on `tf.io.fromMemory`; custom layers
+ * must be registered, i.e. their module imported), and returns the free variables, the optimiser and EMA
+ * tensors for `setWeights` on fresh instances, the task state, config, step and extra data. Every file's
+ * size and SHA-256 are checked against the manifest, and every tensor list against its file. When a writer
+ * commits a new checkpoint while this reads, it starts over on the new manifest (up to 50 times) instead of
+ * reporting the replaced files as corrupted.
  *
  * @throws {CheckpointError} naming the path when the directory does not exist, holds no `manifest.json`
  *   (not a checkpoint), has an unsupported `formatVersion`, or has a missing, truncated, corrupted or
@@ -483,71 +513,26 @@ async function leftoverBackup(target: string): Promise<string | null> {
  */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const fn = 'loadCheckpoint';
-  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(fn, 'dir', 'a non-empty path', describeValue(dir));
+  let { manifest, text } = await readCheckpointManifest(dir);
   const target = path.resolve(dir);
-  const stat = await statOrNull(target);
-  if (stat === null) {
-    const backup = await leftoverBackup(target);
-    const hint = backup !== null ? `; an interrupted save left the previous checkpoint at '${backup}' (rename it to '${target}' to use it)` : '';
-    throw new CheckpointError(fn, target, `no checkpoint at '${target}': the directory does not exist${hint}`);
-  }
-  if (!stat.isDirectory()) throw new CheckpointError(fn, target, `'${target}' is not a checkpoint: it is a file, not a directory`);
-
-  const manifestPath = path.join(target, MANIFEST);
-  let manifestText: string;
-  try {
-    manifestText = await fs.readFile(manifestPath, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CheckpointError(fn, target, `'${target}' is not a checkpoint: it has no ${MANIFEST}`);
-    }
-    throw e;
-  }
-  let manifest: CheckpointManifest;
-  try {
-    manifest = JSON.parse(manifestText) as CheckpointManifest;
-  } catch (e) {
-    throw new CheckpointError(fn, manifestPath, `corrupted manifest '${manifestPath}': ${(e as Error).message}`);
-  }
-  if (manifest === null || typeof manifest !== 'object' || manifest.format !== CHECKPOINT_FORMAT) {
-    throw new CheckpointError(fn, manifestPath, `'${target}' is not a checkpoint: ${MANIFEST} has no "format": "${CHECKPOINT_FORMAT}"`);
-  }
-  if (manifest.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
-    throw new CheckpointError(
-      fn,
-      manifestPath,
-      `unsupported checkpoint format version ${describeValue(manifest.formatVersion)} in '${manifestPath}' (this library reads version ${CHECKPOINT_FORMAT_VERSION})`,
-    );
-  }
-  const bad = (what: string) => new CheckpointError(fn, manifestPath, `corrupted manifest '${manifestPath}': ${what}`);
-  if (!Number.isInteger(manifest.step) || manifest.step < 0) throw bad('"step" is not an integer >= 0');
-  if (manifest.files === null || typeof manifest.files !== 'object') throw bad('"files" is missing');
-  if (manifest.model === null || typeof manifest.model !== 'object' || !isEntryList(manifest.model.tensors)) throw bad('"model" is malformed');
-  if (manifest.optimizer !== null && (typeof manifest.optimizer !== 'object' || !isEntryList(manifest.optimizer.tensors))) {
-    throw bad('"optimizer" is malformed');
-  }
-  if (manifest.ema !== null && (typeof manifest.ema !== 'object' || !isEntryList(manifest.ema.tensors))) throw bad('"ema" is malformed');
-
-  // Every listed file: present, right size, right checksum.
-  const data: Record<string, Uint8Array> = {};
-  for (const [name, info] of Object.entries(manifest.files)) {
-    const filePath = path.join(target, name);
-    if (path.dirname(filePath) !== target) throw bad(`file name ${JSON.stringify(name)} leaves the checkpoint directory`);
-    let bytes: Uint8Array;
+  let data: Record<string, Uint8Array>;
+  for (let attempt = 0; ; attempt++) {
     try {
-      bytes = new Uint8Array(await fs.readFile(filePath));
+      data = await readFiles(fn, target, manifest);
+      break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError(fn, filePath, `corrupted checkpoint: '${filePath}' is missing`);
-      throw e;
+      if (!(e instanceof TransientCheckpointError) || attempt >= 50) throw e;
+      const again = await readCheckpointManifest(dir).catch(() => null);
+      if (again === null || again.text === text) throw e;
+      ({ manifest, text } = again);
     }
-    if (bytes.byteLength !== info.byteLength) {
-      throw new CheckpointError(fn, filePath, `corrupted checkpoint: '${filePath}' has ${bytes.byteLength} bytes, the manifest says ${info.byteLength}`);
-    }
-    if (sha256(bytes) !== info.sha256) {
-      throw new CheckpointError(fn, filePath, `corrupted checkpoint: '${filePath}' does not match its SHA-256 in the manifest`);
-    }
-    data[name] = bytes;
   }
+  return decodeCheckpoint(fn, target, manifest, data);
+}
+
+async function decodeCheckpoint(fn: string, target: string, manifest: CheckpointManifest, data: Record<string, Uint8Array>): Promise<LoadedCheckpoint> {
+  const manifestPath = path.join(target, MANIFEST_FILE);
+  const bad = (what: string) => new CheckpointError(fn, manifestPath, `corrupted manifest '${manifestPath}': ${what}`);
   const fileOf = (name: string): Uint8Array => {
     const bytes = data[name];
     if (bytes === undefined) throw bad(`"${name}" is used but not listed in "files"`);
@@ -555,65 +540,66 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   };
   const checkEntries = (entries: CheckpointTensorEntry[], file: string) => {
     const bytes = fileOf(file);
+    const filePath = path.resolve(target, file);
     let offset = 0;
     for (const e of entries) {
       if (e.offset !== offset || e.byteLength !== sizeOfShape(e.shape) * 4) {
-        throw new CheckpointError(fn, path.join(target, file), `mismatched weights in '${path.join(target, file)}': tensor '${e.name}' of shape [${e.shape.join(', ')}] does not fit at byte ${e.offset} (+${e.byteLength})`);
+        throw new CheckpointError(fn, filePath, `mismatched weights in '${filePath}': tensor '${e.name}' of shape [${e.shape.join(', ')}] does not fit at byte ${e.offset} (+${e.byteLength})`);
       }
       offset += e.byteLength;
     }
     if (offset !== bytes.byteLength) {
-      throw new CheckpointError(fn, path.join(target, file), `mismatched weights in '${path.join(target, file)}': the manifest's tensors take ${offset} bytes, the file has ${bytes.byteLength}`);
+      throw new CheckpointError(fn, filePath, `mismatched weights in '${filePath}': the manifest's tensors take ${offset} bytes, the file has ${bytes.byteLength}`);
     }
     return bytes;
   };
 
-  // The model.
-  const modelJsonPath = path.join(target, manifest.model.topologyFile);
-  let modelJson: { modelTopology?: object; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; [k: string]: unknown };
-  try {
-    modelJson = JSON.parse(new TextDecoder().decode(fileOf(manifest.model.topologyFile)));
-  } catch (e) {
-    if (e instanceof CheckpointError) throw e;
-    throw new CheckpointError(fn, modelJsonPath, `corrupted model topology '${modelJsonPath}': ${(e as Error).message}`);
+  // Check everything before building anything, so nothing half-loaded is left behind.
+  const modulePlans: { name: string; json: ModuleJson; jsonPath: string; weights: Uint8Array }[] = [];
+  for (const [name, entry] of Object.entries(manifest.modules)) {
+    const jsonPath = path.resolve(target, entry.topologyFile);
+    let json: ModuleJson;
+    try {
+      json = JSON.parse(new TextDecoder().decode(fileOf(entry.topologyFile))) as ModuleJson;
+    } catch (e) {
+      if (e instanceof CheckpointError) throw e;
+      throw new CheckpointError(fn, jsonPath, `corrupted model topology '${jsonPath}': ${(e as Error).message}`);
+    }
+    const specs = json.weightsManifest?.[0]?.weights;
+    if (json.modelTopology === undefined || !Array.isArray(specs)) {
+      throw new CheckpointError(fn, jsonPath, `corrupted model topology '${jsonPath}': no modelTopology or weightsManifest`);
+    }
+    if (!weightSpecsMatch(specs, entry.tensors)) {
+      throw new CheckpointError(fn, jsonPath, `mismatched weights: the weights listed in '${jsonPath}' differ from the manifest's`);
+    }
+    modulePlans.push({ name, json, jsonPath, weights: checkEntries(entry.tensors, entry.weightsFile) });
   }
-  const weightSpecs = modelJson.weightsManifest?.[0]?.weights;
-  if (modelJson.modelTopology === undefined || !Array.isArray(weightSpecs)) {
-    throw new CheckpointError(fn, modelJsonPath, `corrupted model topology '${modelJsonPath}': no modelTopology or weightsManifest`);
-  }
-  const specsMatch =
-    weightSpecs.length === manifest.model.tensors.length &&
-    weightSpecs.every((s, i) => {
-      const e = manifest.model.tensors[i]!;
-      return s.name === e.name && s.dtype === e.dtype && s.shape.length === e.shape.length && s.shape.every((d, j) => d === e.shape[j]);
-    });
-  if (!specsMatch) {
-    throw new CheckpointError(fn, modelJsonPath, `mismatched weights: the weights listed in '${modelJsonPath}' differ from the manifest's`);
-  }
-  const modelBytes = checkEntries(manifest.model.tensors, manifest.model.weightsFile);
+  const variableBytes = manifest.variables !== null ? checkEntries(manifest.variables.tensors, manifest.variables.file) : null;
   const optimizerBytes = manifest.optimizer !== null ? checkEntries(manifest.optimizer.tensors, manifest.optimizer.file) : null;
   const emaBytes = manifest.ema !== null ? checkEntries(manifest.ema.tensors, manifest.ema.file) : null;
 
-  let model: tfl.LayersModel;
+  const modules: Record<string, tfl.LayersModel> = {};
   try {
-    model = await tfl.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs,
-        weightData: modelBytes.slice().buffer as ArrayBuffer,
-        format: modelJson.format as string | undefined,
-        generatedBy: modelJson.generatedBy as string | undefined,
-        convertedBy: modelJson.convertedBy as string | null | undefined,
-      }),
-    );
+    for (const plan of modulePlans) {
+      try {
+        modules[plan.name] = await decodeModule(plan.json, plan.weights);
+      } catch (e) {
+        throw new CheckpointError(fn, plan.jsonPath, `cannot rebuild the model from '${plan.jsonPath}': ${(e as Error).message}`);
+      }
+    }
   } catch (e) {
-    throw new CheckpointError(fn, modelJsonPath, `cannot rebuild the model from '${modelJsonPath}': ${(e as Error).message}`);
+    Object.values(modules).forEach((m) => m.dispose());
+    throw e;
   }
+  const variables: Record<string, tf.Tensor> = {};
+  if (manifest.variables !== null) for (const { name, tensor } of decodeTensors(manifest.variables.tensors, variableBytes!)) variables[name] = tensor;
   const optimizerWeights = manifest.optimizer !== null ? decodeTensors(manifest.optimizer.tensors, optimizerBytes!) : null;
   const emaWeights = manifest.ema !== null ? decodeTensors(manifest.ema.tensors, emaBytes!) : null;
-
+  const names = Object.keys(modules);
   return {
-    model,
+    model: modules.model ?? modules[names[0]!]!,
+    modules,
+    variables,
     optimizerWeights,
     optimizer:
       manifest.optimizer !== null
@@ -621,11 +607,15 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
         : null,
     emaWeights,
     ema: manifest.ema !== null ? { decay: manifest.ema.decay, warmup: manifest.ema.warmup, numUpdates: manifest.ema.numUpdates } : null,
+    taskState: manifest.taskState,
+    task: manifest.task,
+    trainer: manifest.trainer,
     config: manifest.config,
     step: manifest.step,
     extra: manifest.extra ?? null,
     manifest,
     dispose() {
+      tf.dispose(Object.values(variables));
       if (optimizerWeights !== null) tf.dispose(optimizerWeights.map((w) => w.tensor));
       if (emaWeights !== null) tf.dispose(emaWeights.map((w) => w.tensor));
     },
