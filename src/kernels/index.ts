@@ -22,6 +22,8 @@ import { createWasmDepthwiseConv2DBackpropFilterKernel } from './wasm-depthwise-
 import { createWasmDepthwiseConv2DBackpropInputKernel } from './wasm-depthwise-conv2d-backprop-input.js';
 import { createWasmFusedMatMulKernel } from './wasm-fused-matmul.js';
 import { createWasmCastKernel, createWasmIdentityKernel } from './wasm-identity.js';
+import { createWasmResizeNearestNeighborGradKernel } from './wasm-resize-nearest-grad.js';
+import { createWasmSplitVKernel } from './wasm-split-v.js';
 import { createWasmSumKernel } from './wasm-sum.js';
 import { createWasmCosKernel, createWasmSinKernel } from './wasm-trig.js';
 import { createWasmUnsortedSegmentSumKernel } from './wasm-unsorted-segment-sum.js';
@@ -94,6 +96,18 @@ export const WASM_KERNEL_FIXES: readonly WasmKernelFix[] = [
     kind: 'override',
     reason: 'as Sin',
     create: needsOriginal('Cos', createWasmCosKernel),
+  },
+  {
+    kernelName: 'SplitV',
+    kind: 'override',
+    reason: 'one Slice per output, each copying the whole input off the heap (the gradient of every concat)',
+    create: needsOriginal('SplitV', createWasmSplitVKernel),
+  },
+  {
+    kernelName: 'ResizeNearestNeighborGrad',
+    kind: 'override',
+    reason: 'slow loop (23 ms for a U-Net upsampling at batch 64); the gradient is one scatter-add pass',
+    create: needsOriginal('ResizeNearestNeighborGrad', createWasmResizeNearestNeighborGradKernel),
   },
   {
     kernelName: 'Conv2DBackpropInput',

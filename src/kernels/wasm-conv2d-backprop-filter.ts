@@ -7,13 +7,25 @@
  *                        = conv( xᵀ: [CI, H, W, B],  dyᵀ as filter: [OH, OW, B, CO],
  *                                stride d, dilation s, explicit padding )[ci, fh, fw, co],
  *
- * so it runs as the wasm backend's own `Conv2D` (XNNPACK) after two `Transpose`s, followed by a small
- * transpose of the `[CI, FH, FW, CO]` result. Chosen over im2col + matmul because it needs no
- * `N × FH·FW·CI` patch matrix built in JavaScript (the transposes are linear in the input sizes), and over
- * the cpu backend's loop because the work here runs in SIMD XNNPACK kernels.
+ * so it can run as the wasm backend's own `Conv2D` (XNNPACK) after two `Transpose`s, followed by a small
+ * transpose of the `[CI, FH, FW, CO]` result. That form is kept for strides other than 1; it reaches only
+ * ≈ 16 GFLOP/s (XNNPACK is slow with a 28×28 "filter" and a 3×3 output).
+ *
+ * Stride 1 (every 3×3 'same' conv of a U-Net) takes a faster path, "shifted products over a padded grid":
+ * lay the zero-padded input out channel-major, `xg[ci, p]` over grid positions `p = (b·Hp + r)·Wp + c`
+ * (`Hp × Wp` the padded image), and scatter `dy` into the same grid, `dyg[p, co]` (zero outside the
+ * `OH × OW` corner). A filter tap `(fh, fw)` then reads the input at the fixed flat offset
+ * `o = fh·dh·Wp + fw·dw`, so
+ *
+ *     dF[fh, fw] = A_o · dyg,   A_o[ci, p] = xg[ci·L + o + p]  (L = B·Hp·Wp),
+ *
+ * one `[CI, L]·[L, CO]` product per tap, where `A_o` is the buffer itself read from offset `o` (an alias,
+ * no copy; a row that runs past its channel meets only zero rows of `dyg`). All taps share the right
+ * operand, which XNNPACK packs once. Measured on the U-Net's shapes: see `bench/unet.ts`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { aliasInfo, releaseAlias, supportsAliases } from './wasm-alias.js';
 import { cropInfo, disposeInfos, runWasmKernel, type ConvWindowAttrs, type WasmBackendLike, zerosInfo } from './wasm-common.js';
 
 /** Attributes of the `Conv2DBackpropFilter` kernel (`dilations` is not set by tfjs 4.22; honoured if present). */
@@ -57,6 +69,23 @@ export function wasmConv2DBackpropFilter(
   if (tf.util.sizeFromShape(x.shape) === 0 || tf.util.sizeFromShape(dy.shape) === 0) {
     return zerosInfo(backend, [fh, fw, ci, co], 'float32');
   }
+  if (info.strideHeight === 1 && info.strideWidth === 1 && supportsAliases(backend)) {
+    return shiftedProductsFilterGrad(backend, x, dy, info);
+  }
+  return convFormFilterGrad(backend, x, dy, info);
+}
+
+/**
+ * The filter gradient as one XNNPACK convolution in which the batch plays the channels (see the file
+ * comment); any strides and dilations. `info` describes the conv of `x` whose output has `dy`'s shape.
+ */
+export function convFormFilterGrad(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): TensorInfo {
+  const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -75,6 +104,112 @@ export function wasmConv2DBackpropFilter(
   const gc = cropInfo(backend, g, [ci, fh, fw, co]);
   const out = runWasmKernel(backend, 'Transpose', { x: gc }, { perm: [1, 2, 0, 3] });
   disposeInfos(backend, xt, dyt, g, gc);
+  return out;
+}
+
+/**
+ * Grid positions per product in {@link shiftedProductsFilterGrad} (whole images are grouped up to this
+ * many): keeps the operands in cache and the per-chunk packing of `dy` small. Measured (cpu time, loaded
+ * 2-core machine) on `[64, 28, 28, 32]`, 3×3: 2048–4096 positions best, 8192 and one product 10–20% slower.
+ */
+export const SHIFTED_PRODUCTS_CHUNK = 4096;
+
+/**
+ * The stride-1 filter gradient as one product per filter tap over a padded grid (see the file comment).
+ * `info` must describe a stride-1 conv of `x` whose output has `dy`'s shape.
+ */
+export function shiftedProductsFilterGrad(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  chunkPositions = SHIFTED_PRODUCTS_CHUNK,
+  stackTaps = true,
+): TensorInfo {
+  const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw, dilationHeight: dh, dilationWidth: dw } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const hp = oh + (fh - 1) * dh;
+  const wp = ow + (fw - 1) * dw;
+  const image = hp * wp;
+  const perChunk = Math.max(1, Math.min(nb, Math.floor(chunkPositions / image)));
+  const chunks = Math.ceil(nb / perChunk);
+  const maxOffset = (fh - 1) * dh * wp + (fw - 1) * dw;
+  // Positions per chunk row: the chunk's images plus maxOffset zero positions that shifted rows read.
+  const rowLength = perChunk * image + maxOffset;
+  const xg = backend.makeOutput([chunks * ci * rowLength + maxOffset], 'float32');
+  const dyg = backend.makeOutput([chunks * rowLength, co], 'float32');
+  const out = backend.makeOutput([fh, fw, ci, co], 'float32');
+  {
+    const xs = backend.typedArrayFromHeap(x) as Float32Array;
+    const xd = backend.typedArrayFromHeap(xg) as Float32Array;
+    const ys = backend.typedArrayFromHeap(dy) as Float32Array;
+    const yd = backend.typedArrayFromHeap(dyg) as Float32Array;
+    xd.fill(0);
+    yd.fill(0);
+    // Input rows/columns that land inside the grid (a 'valid' conv may not read the last ones).
+    const hUsed = Math.min(h, hp - top);
+    const wUsed = Math.min(w, wp - left);
+    const run = ow * co;
+    for (let b = 0; b < nb; b++) {
+      const chunk = Math.floor(b / perChunk);
+      const local = (b - chunk * perChunk) * image;
+      const xBase = chunk * ci * rowLength + local;
+      for (let r = 0; r < hUsed; r++) {
+        const src = (b * h + r) * w * ci;
+        const dst = xBase + (top + r) * wp + left;
+        for (let c = 0; c < ci; c++) {
+          const d = dst + c * rowLength;
+          for (let q = 0, s = src + c; q < wUsed; q++, s += ci) xd[d + q] = xs[s]!;
+        }
+      }
+      const yBase = chunk * rowLength + local;
+      for (let r = 0; r < oh; r++) {
+        const s = (b * oh + r) * run;
+        yd.set(ys.subarray(s, s + run), (yBase + r * wp) * co);
+      }
+    }
+  }
+  const taps = fh * fw;
+  const block = ci * co;
+  const sum = new Float32Array(taps * block);
+  // Patch rows of one chunk: row (tap, c) is channel c's chunk row read from the tap's offset.
+  const patches = stackTaps ? backend.makeOutput([taps * ci, rowLength], 'float32') : null;
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const right = aliasInfo(backend, dyg, chunk * rowLength * co, [rowLength, co]);
+    const chunkBase = chunk * ci * rowLength;
+    if (patches !== null) {
+      const xd = backend.typedArrayFromHeap(xg) as Float32Array;
+      const pd = backend.typedArrayFromHeap(patches) as Float32Array;
+      for (let t = 0; t < taps; t++) {
+        const offset = Math.floor(t / fw) * dh * wp + (t % fw) * dw;
+        for (let c = 0; c < ci; c++) {
+          const s = chunkBase + c * rowLength + offset;
+          pd.set(xd.subarray(s, s + rowLength), (t * ci + c) * rowLength);
+        }
+      }
+      const part = runWasmKernel(backend, 'BatchMatMul', { a: patches, b: right }, { transposeA: false, transposeB: false });
+      const pv = backend.typedArrayFromHeap(part) as Float32Array;
+      for (let i = 0; i < sum.length; i++) sum[i]! += pv[i]!;
+      disposeInfos(backend, part);
+    } else {
+      for (let t = 0; t < taps; t++) {
+        const offset = Math.floor(t / fw) * dh * wp + (t % fw) * dw;
+        const a = aliasInfo(backend, xg, chunkBase + offset, [ci, rowLength]);
+        const part = runWasmKernel(backend, 'BatchMatMul', { a, b: right }, { transposeA: false, transposeB: false });
+        releaseAlias(backend, a);
+        const pv = backend.typedArrayFromHeap(part) as Float32Array;
+        const base = t * block;
+        for (let i = 0; i < block; i++) sum[base + i]! += pv[i]!;
+        disposeInfos(backend, part);
+      }
+    }
+    releaseAlias(backend, right);
+  }
+  disposeInfos(backend, patches);
+  (backend.typedArrayFromHeap(out) as Float32Array).set(sum);
+  disposeInfos(backend, xg, dyg);
   return out;
 }
 

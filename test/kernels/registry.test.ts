@@ -24,7 +24,19 @@ describe('registerWasmKernelFixes / unregisterWasmKernelFixes', () => {
   const additions = WASM_KERNEL_FIXES.filter((f) => f.kind === 'addition').map((f) => f.kernelName);
 
   it('lists the fixes: the slow kernels it overrides and the missing ones it adds', () => {
-    expect(overrides).toEqual(['BatchMatMul', '_FusedMatMul', 'Sum', 'Identity', 'Cast', 'Concat', 'Sin', 'Cos', 'Conv2DBackpropInput']);
+    expect(overrides).toEqual([
+      'BatchMatMul',
+      '_FusedMatMul',
+      'Sum',
+      'Identity',
+      'Cast',
+      'Concat',
+      'Sin',
+      'Cos',
+      'SplitV',
+      'ResizeNearestNeighborGrad',
+      'Conv2DBackpropInput',
+    ]);
     expect(additions).toEqual([
       'Conv2DBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks } from '../helpers/index.js';
+import { convFormFilterGrad, shiftedProductsFilterGrad } from '../../src/kernels/wasm-conv2d-backprop-filter.js';
+import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks } from './compare.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -62,6 +63,56 @@ describe('wasm Conv2DBackpropInput override and Conv2DBackpropFilter addition', 
     });
   }
 
+  // The stride-1 filter gradient runs as shifted products over a padded grid (images grouped in chunks).
+  const STRIDE_ONE: (ConvCase & { dilations?: number; chunk?: number })[] = [
+    { label: 'U-Net 3×3 same, several chunks with a remainder', x: [5, 7, 6, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same', chunk: 100 },
+    { label: '1×1 (skip projection)', x: [3, 5, 5, 4], filter: [1, 1, 4, 6], strides: 1, pad: 'valid' },
+    { label: '3×3 valid', x: [2, 8, 7, 2], filter: [3, 3, 2, 3], strides: 1, pad: 'valid' },
+    { label: '2×3 (even) same', x: [2, 6, 7, 2], filter: [2, 3, 2, 3], strides: 1, pad: 'same' },
+    { label: '3×3 dilation 2 same', x: [2, 9, 9, 2], filter: [3, 3, 2, 2], strides: 1, pad: 'same', dilations: 2 },
+    { label: 'explicit asymmetric padding', x: [2, 6, 6, 2], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+    { label: 'one input channel', x: [4, 6, 6, 1], filter: [3, 3, 1, 5], strides: 1, pad: 'same' },
+  ];
+  for (const c of STRIDE_ONE) {
+    it(`stride-1 Conv2DBackpropFilter (shifted products) matches cpu: ${c.label}`, async () => {
+      const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, c.dilations ?? 1, c.pad);
+      const dyShape = info.outShape as [number, number, number, number];
+      const attrs = { filterShape: c.filter, strides: 1, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations ?? 1 };
+      const kernel = () => tf.engine().runKernel('Conv2DBackpropFilter', { x: rand(c.x, 51), dy: rand(dyShape, 52) }, attrs as never) as tf.Tensor;
+      // tfjs's cpu kernel ignores dilations: a filter dilated by d is the (k−1)·d+1 filter with zeros
+      // between taps, whose gradient at the taps is the reference.
+      const d = c.dilations ?? 1;
+      const big = [(c.filter[0] - 1) * d + 1, (c.filter[1] - 1) * d + 1, c.filter[2], c.filter[3]];
+      const reference = () => {
+        const g = tf.engine().runKernel('Conv2DBackpropFilter', { x: rand(c.x, 51), dy: rand(dyShape, 52) }, { ...attrs, filterShape: big, dilations: 1 } as never) as tf.Tensor4D;
+        return tf.stridedSlice(g, [0, 0, 0, 0], big, [d, d, 1, 1]);
+      };
+      await expectWasmMatchesCpu(`filter grad ${c.label}`, () => {
+        if (c.chunk === undefined) return kernel();
+        // Small chunks: the same math over several products (compared with the same cpu reference).
+        const x = rand(c.x, 51);
+        const dy = rand(dyShape, 52);
+        const backend = tf.backend() as never;
+        const full = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, 1, c.pad, undefined, false, 'channelsLast');
+        const out = shiftedProductsFilterGrad(backend, x, dy, full, c.chunk);
+        return tf.engine().makeTensorFromTensorInfo(out);
+      }, { reference });
+    });
+  }
+
+  it('stride-1 filter gradient: one product per tap gives the same as stacked taps', async () => {
+    const x = rand([3, 6, 6, 4], 53);
+    const dy = rand([3, 6, 6, 5], 54);
+    const info = tf.backend_util.computeConv2DInfo([3, 6, 6, 4], [3, 3, 4, 5], 1, 1, 'same', undefined, false, 'channelsLast');
+    const backend = tf.backend() as never;
+    const stacked = tf.engine().makeTensorFromTensorInfo(shiftedProductsFilterGrad(backend, x, dy, info, 40, true));
+    const perTap = tf.engine().makeTensorFromTensorInfo(shiftedProductsFilterGrad(backend, x, dy, info, 40, false));
+    const conv = tf.engine().makeTensorFromTensorInfo(convFormFilterGrad(backend, x, dy, info));
+    expectAllClose(perTap, stacked, { rtol: 1e-5, atol: 1e-5 });
+    expectAllClose(conv, stacked, { rtol: 1e-5, atol: 1e-5 });
+    tf.dispose([x, dy, stacked, perTap, conv]);
+  });
+
   it('conv2dTranspose (which runs Conv2DBackpropInput) matches cpu', async () => {
     await expectWasmMatchesCpu('conv2dTranspose', () =>
       tf.conv2dTranspose(rand([2, 5, 5, 4], 45) as tf.Tensor4D, rand([3, 3, 6, 4], 46) as tf.Tensor4D, [2, 10, 10, 6], 2, 'same'),
@@ -101,7 +152,9 @@ describe('wasm Conv2DBackpropInput override and Conv2DBackpropFilter addition', 
   it('leaks neither tensors nor backend buffers', async () => {
     const x = rand([2, 9, 9, 3], 49) as tf.Tensor4D;
     const w = rand([3, 3, 3, 4], 50) as tf.Tensor4D;
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')));
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.add(tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')), tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))),
+    );
     const run = () => g([x, w]);
     await expectNoLeaks(run, { label: 'conv2d grads' });
     const before = backendDataIds();

@@ -1,0 +1,60 @@
+/**
+ * `SplitV` for the wasm backend: one pass over the input that copies every output's runs directly.
+ *
+ * Why: the wasm kernel makes one `Slice` per output, and a slice along an inner axis copies the whole
+ * input out of the heap first. `SplitV` is the gradient of `concat`, so a U-Net's skip connections
+ * (concatenated on the channel axis) pay it every step: measured 51 ms at `[64, 28, 28, 64]` split
+ * into two halves, against 0.7 ms in PyTorch.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { reshapeInfo, type WasmBackendLike } from './wasm-common.js';
+
+/** Attributes of the `SplitV` kernel. */
+export interface SplitVAttrs {
+  numOrSizeSplits: number | number[];
+  axis: number | number[];
+}
+
+/**
+ * Splits `x` along `axis` into pieces of the given sizes (tfjs's `prepareSplitSize` rules: a count of
+ * equal pieces, or sizes with at most one −1).
+ */
+export function wasmSplitV(backend: WasmBackendLike, x: TensorInfo, attrs: SplitVAttrs): TensorInfo[] {
+  const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0]!;
+  const sizes = tf.backend_util.prepareSplitSize(x, attrs.numOrSizeSplits, axis);
+  const outer = tf.util.sizeFromShape(x.shape.slice(0, axis));
+  const inner = tf.util.sizeFromShape(x.shape.slice(axis + 1));
+  const full = x.shape[axis]! * inner;
+  // A split along the leading non-trivial axis is a set of contiguous blocks: share nothing, but copy
+  // each block in one go (outer === 1 covers it).
+  const outs = sizes.map((s) => {
+    const shape = x.shape.slice();
+    shape[axis] = s;
+    return sizes.length === 1 ? reshapeInfo(backend, x, shape) : backend.makeOutput(shape, x.dtype);
+  });
+  if (sizes.length === 1 || tf.util.sizeFromShape(x.shape) === 0) return outs;
+  const src = backend.typedArrayFromHeap(x);
+  let start = 0;
+  sizes.forEach((s, k) => {
+    const run = s * inner;
+    const dst = backend.typedArrayFromHeap(outs[k]!);
+    if (run >= 64 || outer === 1) {
+      for (let o = 0; o < outer; o++) dst.set(src.subarray(o * full + start, o * full + start + run), o * run);
+    } else {
+      for (let o = 0, d = 0; o < outer; o++) {
+        const base = o * full + start;
+        for (let i = 0; i < run; i++) dst[d++] = src[base + i]!;
+      }
+    }
+    start += run;
+  });
+  return outs;
+}
+
+/** Builds the `SplitV` override (the backend's own kernel needs no setup). */
+export function createWasmSplitVKernel(original: KernelConfig): KernelConfig {
+  const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]) =>
+    wasmSplitV(backend as WasmBackendLike, (inputs as { x: TensorInfo }).x, attrs as unknown as SplitVAttrs);
+  return { kernelName: tf.SplitV, backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc };
+}
