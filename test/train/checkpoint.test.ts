@@ -6,7 +6,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeConditionedMlp } from '../../models/mlp.js';
 import { ArgumentError } from '../../src/errors.js';
-import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint, writeCheckpoint } from '../../src/train/checkpoint.js';
 import type { CheckpointManifest } from '../../src/train/checkpoint.js';
 import { ExponentialMovingAverage } from '../../src/train/ema.js';
 import { makeOptimizer } from '../../src/train/optimizers.js';
@@ -51,6 +51,14 @@ function predict(model: tfl.LayersModel): number[] {
   return tf.tidy(() => Array.from((model.predict([X(), T()]) as tf.Tensor).dataSync()));
 }
 
+async function generations(dir: string): Promise<string[]> {
+  return fs.readdir(path.join(dir, 'checkpoint'));
+}
+
+async function manifestOf(dir: string): Promise<CheckpointManifest> {
+  return JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8')) as CheckpointManifest;
+}
+
 async function siblings(dir: string): Promise<string[]> {
   return (await fs.readdir(path.dirname(dir))).filter((n) => n.includes(path.basename(dir)));
 }
@@ -69,13 +77,21 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   it('round trip: identical model outputs, optimiser state, EMA weights, config and step; training continues identically', async () => {
     const dir = path.join(root, 'roundtrip', 'ckpt');
     const { model, optimizer, ema, manifest } = await makeCheckpoint(dir, 3);
-    expect((await fs.readdir(dir)).sort()).toEqual(['ema.bin', 'manifest.json', 'model.json', 'model.weights.bin', 'optimizer.bin']);
+    expect((await fs.readdir(dir)).sort()).toEqual(['checkpoint', 'manifest.json']);
+    const generation = await generations(dir);
+    expect(generation).toHaveLength(1);
+    expect((await fs.readdir(path.join(dir, 'checkpoint', generation[0]!))).sort()).toEqual(['ema.bin', 'modules', 'optimizer.bin']);
+    expect((await fs.readdir(path.join(dir, 'checkpoint', generation[0]!, 'modules'))).sort()).toEqual(['model.json', 'model.weights.bin']);
     expect(await siblings(dir)).toEqual(['ckpt']); // no temporary directory left behind
+    expect(manifest.formatVersion).toBe(2);
     expect(manifest.optimizer?.className).toBe('AdaBelief');
     expect(manifest.optimizer?.tensors.map((t) => t.name)[0]).toBe('iter');
-    expect(manifest.model.tensors.length).toBe(model.weights.length);
+    expect(manifest.modules.model!.tensors.length).toBe(model.weights.length);
     const onDisk = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8')) as CheckpointManifest;
-    expect(onDisk.files['model.weights.bin']!.byteLength).toBe(model.countParams() * 4);
+    expect(onDisk.files[onDisk.modules.model!.weightsFile]!.byteLength).toBe(model.countParams() * 4);
+    // the module's model.json is tfjs's own format, naming its weights file beside it
+    const modelJson = JSON.parse(await fs.readFile(path.join(dir, onDisk.modules.model!.topologyFile), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    expect(modelJson.weightsManifest[0]!.paths).toEqual(['model.weights.bin']);
 
     const ck = await loadCheckpoint(dir);
     expect(ck.step).toBe(3);
@@ -126,7 +142,9 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const ck = await loadCheckpoint(dir);
     expect([ck.step, ck.config, ck.optimizerWeights, ck.emaWeights, ck.extra]).toEqual([20, { run: 2 }, null, null, null]);
     expect(predict(ck.model)).toEqual(predict(second));
-    expect(await fs.readdir(dir)).not.toContain('optimizer.bin');
+    const generation = await generations(dir);
+    expect(generation).toHaveLength(1); // the first checkpoint's generation was removed
+    expect(await fs.readdir(path.join(dir, 'checkpoint', generation[0]!))).toEqual(['modules']);
     [first, second, ck.model].forEach((m) => m.dispose());
   });
 
@@ -148,6 +166,8 @@ describe('saveCheckpoint / loadCheckpoint', () => {
       };
       await expect(saveCheckpoint(dir, { model, optimizer, ema, config: CONFIG, step: 4 }, { writeFile })).rejects.toThrow(/disk full/);
       expect(await siblings(dir), `failing write ${failAt}`).toEqual(['ckpt']);
+      expect(await generations(dir), `failing write ${failAt}`).toHaveLength(1);
+      expect((await fs.readdir(dir)).sort()).toEqual(['checkpoint', 'manifest.json']);
       expect(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8')).toBe(before);
     }
     const ck = await loadCheckpoint(dir);
@@ -177,9 +197,15 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     await fs.writeFile(path.join(plain, 'notes.txt'), 'hello');
     await expect(loadCheckpoint(plain)).rejects.toThrow(`'${plain}' is not a checkpoint: it has no manifest.json`);
     const model = smallModel();
-    // saving over a directory that is not a checkpoint is refused, and it is left alone
-    await expect(saveCheckpoint(plain, { model, config: {}, step: 0 })).rejects.toThrow(/refusing to replace it/);
-    expect(await fs.readdir(plain)).toEqual(['notes.txt']);
+    // a folder whose manifest.json is not a checkpoint's is refused, and left alone
+    const foreign = path.join(base, 'foreign');
+    await fs.mkdir(foreign, { recursive: true });
+    await fs.writeFile(path.join(foreign, 'manifest.json'), '{"mine": true}');
+    await expect(saveCheckpoint(foreign, { model, config: {}, step: 0 })).rejects.toThrow(/is not a checkpoint's \(refusing to replace it\)/);
+    expect(await fs.readdir(foreign)).toEqual(['manifest.json']);
+    // a folder with other files takes a checkpoint beside them
+    await saveCheckpoint(plain, { model, config: {}, step: 0 });
+    expect((await fs.readdir(plain)).sort()).toEqual(['checkpoint', 'manifest.json', 'notes.txt']);
 
     const fresh = async (name: string) => {
       const dir = path.join(base, name);
@@ -197,33 +223,35 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     };
 
     const truncated = await fresh('truncated');
-    const bin = path.join(truncated, 'model.weights.bin');
+    const bin = path.join(truncated, (await manifestOf(truncated)).modules.model!.weightsFile);
     await fs.truncate(bin, 40);
     await expect(loadCheckpoint(truncated)).rejects.toThrow(`corrupted checkpoint: '${bin}' has 40 bytes, the manifest says ${model.countParams() * 4}`);
 
     const flipped = await fresh('flipped');
-    const optBin = path.join(flipped, 'optimizer.bin');
+    const optBin = path.join(flipped, (await manifestOf(flipped)).optimizer!.file);
     const bytes = await fs.readFile(optBin);
     bytes[9] = bytes[9]! ^ 0xff;
     await fs.writeFile(optBin, bytes);
     await expect(loadCheckpoint(flipped)).rejects.toThrow(`corrupted checkpoint: '${optBin}' does not match its SHA-256`);
 
     const gone = await fresh('gone');
-    await fs.rm(path.join(gone, 'optimizer.bin'));
-    await expect(loadCheckpoint(gone)).rejects.toThrow(`'${path.join(gone, 'optimizer.bin')}' is missing`);
+    const goneFile = path.join(gone, (await manifestOf(gone)).optimizer!.file);
+    await fs.rm(goneFile);
+    await expect(loadCheckpoint(gone)).rejects.toThrow(`'${goneFile}' is missing`);
 
     const mismatched = await fresh('mismatched');
     await editManifest(mismatched, (m) => {
       m.optimizer!.tensors[1]!.shape = [999];
     });
-    await expect(loadCheckpoint(mismatched)).rejects.toThrow(`mismatched weights in '${path.join(mismatched, 'optimizer.bin')}'`);
+    const mismatchedFile = path.join(mismatched, (await manifestOf(mismatched)).optimizer!.file);
+    await expect(loadCheckpoint(mismatched)).rejects.toThrow(`mismatched weights in '${mismatchedFile}'`);
 
     const future = await fresh('future');
     await editManifest(future, (m) => {
       m.formatVersion = 99;
     });
     await expect(loadCheckpoint(future)).rejects.toThrow(
-      `unsupported checkpoint format version 99 in '${path.join(future, 'manifest.json')}' (this library reads version 1)`,
+      `unsupported checkpoint format version 99 in '${path.join(future, 'manifest.json')}' (this library reads versions 1 and 2)`,
     );
 
     const garbage = await fresh('garbage');
@@ -239,7 +267,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const numTensors = tf.memory().numTensors;
     const error = await loadCheckpoint(mismatched).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CheckpointError);
-    expect((error as CheckpointError).path).toBe(path.join(mismatched, 'optimizer.bin'));
+    expect((error as CheckpointError).path).toBe(mismatchedFile);
     expect(tf.memory().numTensors).toBe(numTensors); // nothing half-loaded is left behind
 
     // argument errors
@@ -250,5 +278,46 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     await expect(saveCheckpoint(path.join(base, 'x'), { model, optimizer: {} as never, config: {}, step: 0 })).rejects.toThrow(/contents\.optimizer/);
     await expect(fs.stat(path.join(base, 'x'))).rejects.toThrow(/ENOENT/);
     model.dispose();
+  });
+});
+
+describe('writeCheckpoint (format 2)', () => {
+  it('round trip of several modules, free variables, task state and trainer settings; the EMA targets are recorded', async () => {
+    const dir = path.join(root, 'multi');
+    const encoder = smallModel(4);
+    const decoder = smallModel(5);
+    const logZ = tf.variable(tf.tensor1d([0.25, -1.5]), true, 'h1_test_logZ');
+    const hurst = tf.variable(tf.scalar(0.7), true, 'h1_test_hurst');
+    const ema = new ExponentialMovingAverage([...variablesOf(encoder), ...variablesOf(decoder), logZ, hurst], { decay: 0.5 });
+    const manifest = await writeCheckpoint(dir, {
+      modules: { encoder, decoder },
+      variables: { logZ, hurst },
+      ema,
+      taskState: { average: [1, 2.5], count: 3 },
+      task: 'pair',
+      trainer: { steps: 10 },
+      config: { task: 'pair' },
+      step: 7,
+    });
+    expect(Object.keys(manifest.modules)).toEqual(['encoder', 'decoder']);
+    expect(manifest.ema!.targets!.at(-1)).toEqual({ variable: 'hurst' });
+    expect(manifest.ema!.targets![0]).toEqual({ module: 'encoder', weight: 0 });
+    const ck = await loadCheckpoint(dir);
+    expect([ck.task, ck.step, ck.taskState, ck.trainer, ck.config]).toEqual(['pair', 7, { average: [1, 2.5], count: 3 }, { steps: 10 }, { task: 'pair' }]);
+    expect(ck.model).toBe(ck.modules.encoder); // no module called 'model': the first
+    expect(predict(ck.modules.encoder!)).toEqual(predict(encoder));
+    expect(predict(ck.modules.decoder!)).toEqual(predict(decoder));
+    expect(Array.from(ck.variables.logZ!.dataSync())).toEqual([0.25, -1.5]);
+    expect(ck.variables.hurst!.shape).toEqual([]);
+    expect(ck.emaWeights!.length).toBe(variablesOf(encoder).length * 2 + 2);
+    const before = tf.memory().numTensors;
+    ck.dispose();
+    expect(tf.memory().numTensors).toBe(before - 2 - ck.emaWeights!.length);
+    Object.values(ck.modules).forEach((m) => m.dispose());
+    await expect(writeCheckpoint(dir, { modules: { 'bad/name': encoder }, config: {}, step: 0 })).rejects.toThrow(/names of 1 to 64 letters/);
+    await expect(writeCheckpoint(dir, { modules: {}, config: {}, step: 0 })).rejects.toThrow(/state\.modules/);
+    ema.dispose();
+    tf.dispose([logZ, hurst]);
+    [encoder, decoder].forEach((m) => m.dispose());
   });
 });
