@@ -2,10 +2,27 @@
  * A small, strict flag parser for the `si` command and the example scripts.
  *
  * Flags are `--name value`, `--name=value`, or bare `--name` for booleans. Unknown flags are an error that
- * lists the known ones.
+ * suggests the closest known ones ("did you mean --steps?") and points at `--help`.
  */
 import { ArgumentError, checkNumber } from '../errors.js';
 import { MAX_WASM_THREADS } from '../wasm-threads.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * A mistake in how a command was called (an unknown flag, a flag given twice …): printed as one line by
+ * the `si` command and the example scripts, which exit with code 2.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError('si train: unknown flag --stpes (did you mean --steps?); si train --help lists the flags');
+ * ```
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 
 /** How one flag is read. */
 export interface FlagSpec {
@@ -19,8 +36,11 @@ export interface FlagSpec {
 
 /** Parsed flags plus positional arguments. */
 export interface ParsedArgs {
+  /** Every flag: given on the command line, else its default. */
   flags: Record<string, string | number | boolean | undefined>;
   positional: string[];
+  /** The flags given on the command line (not defaults), in order of appearance. */
+  given: string[];
 }
 
 /** Flags every command accepts. */
@@ -31,14 +51,32 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   help: { type: 'boolean', help: 'show this help' },
 };
 
+/** Options of {@link parseArgs}. */
+export interface ParseArgsOptions {
+  /** Which of {@link COMMON_FLAGS} the command takes. @default all of them */
+  common?: readonly (keyof typeof COMMON_FLAGS)[];
+}
+
+/** `specs` plus the common flags a command takes. */
+export function allFlags(specs: Record<string, FlagSpec>, options: ParseArgsOptions = {}): Record<string, FlagSpec> {
+  const common = options.common ?? Object.keys(COMMON_FLAGS);
+  return { ...Object.fromEntries(Object.entries(COMMON_FLAGS).filter(([k]) => common.includes(k))), ...specs };
+}
+
 /**
- * Parses `argv` against `specs` (plus {@link COMMON_FLAGS}).
+ * Parses `argv` against `specs` (plus {@link COMMON_FLAGS}, or those listed in `options.common`).
  * @param command - the command name used in error messages (`si train`)
+ * @throws UsageError for an unknown flag; ArgumentError for a flag without its value or with a bad one
+ * @example
+ * ```ts
+ * parseArgs('si x', ['--steps', '5'], { steps: { type: 'number', help: 'steps' } }).flags.steps; // 5
+ * ```
  */
-export function parseArgs(command: string, argv: readonly string[], specs: Record<string, FlagSpec>): ParsedArgs {
-  const all = { ...COMMON_FLAGS, ...specs };
+export function parseArgs(command: string, argv: readonly string[], specs: Record<string, FlagSpec>, options: ParseArgsOptions = {}): ParsedArgs {
+  const all = allFlags(specs, options);
   const flags: ParsedArgs['flags'] = {};
   const positional: string[] = [];
+  const given: string[] = [];
   for (const [name, spec] of Object.entries(all)) if (spec.default !== undefined) flags[name] = spec.default;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -50,8 +88,11 @@ export function parseArgs(command: string, argv: readonly string[], specs: Recor
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const spec = all[name];
     if (!spec) {
-      throw new ArgumentError(command, `--${name}`, `one of ${Object.keys(all).map((k) => `--${k}`).join(', ')}`, 'an unknown flag');
+      const hint = didYouMean(name, Object.keys(all), '--');
+      throw new UsageError(`${command}: unknown flag --${name}${hint}; ${command} --help lists the flags`);
     }
+    if (given.includes(name)) throw new UsageError(`${command}: --${name} is given twice`);
+    given.push(name);
     const type = spec.type ?? 'string';
     if (type === 'boolean') {
       if (eq >= 0) {
@@ -83,12 +124,13 @@ export function parseArgs(command: string, argv: readonly string[], specs: Recor
   if (flags.threads !== undefined && !('threads' in specs)) {
     checkNumber(command, '--threads', flags.threads, { min: 1, max: MAX_WASM_THREADS, integer: true });
   }
-  return { flags, positional };
+  return { flags, positional, given };
 }
 
-/** Formats the flag table for `--help`. */
-export function formatFlags(specs: Record<string, FlagSpec>): string {
-  const all = { ...specs, ...COMMON_FLAGS };
+/** Formats the flag table for `--help`: the command's flags, then the common ones it takes. */
+export function formatFlags(specs: Record<string, FlagSpec>, options: ParseArgsOptions = {}): string {
+  const common = allFlags({}, options);
+  const all = { ...specs, ...common };
   const rows = Object.entries(all).map(([name, spec]) => {
     const left = `  --${name}${(spec.type ?? 'string') === 'boolean' ? '' : ' <value>'}`;
     const def = spec.default !== undefined ? ` (default: ${spec.default})` : '';

@@ -4,6 +4,7 @@
 import '@tensorflow/tfjs-layers';
 import { readFileSync } from 'node:fs';
 import { formatFlags } from './args.js';
+import { didYouMean } from './suggest.js';
 import { backendCommand } from './backend-command.js';
 import type { Command } from './commands.js';
 import { compareCommand } from './compare-command.js';
@@ -47,9 +48,14 @@ function usage(): string {
 /** Runs `si` with `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === undefined) {
+    // No command is a usage mistake: the help goes to stderr and the exit code is 2.
+    console.error(usage());
+    return 2;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
     console.log(usage());
-    return first === undefined ? 1 : 0;
+    return 0;
   }
   if (first === '--version' || first === '-v') {
     console.log(packageVersion());
@@ -57,11 +63,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === first);
   if (!command) {
-    console.error(`si: unknown command '${first}'; valid commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    const hint = didYouMean(first, COMMANDS.map((c) => c.name));
+    console.error(`si: unknown command '${first}'${hint}; valid commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`Usage: ${command.usage}\n\n${command.summary}\n\nFlags:\n${formatFlags(command.flags)}`);
+    console.log(`Usage: ${command.usage}\n\n${command.summary}\n\nFlags:\n${formatFlags(command.flags, { common: command.common })}`);
     return 0;
   }
   try {
@@ -69,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     // Errors about what the user asked for: one line, exit 2. Anything else is a bug: stack trace, exit 1.
     if (err instanceof Error && USER_ERRORS.has(err.name)) {
-      const line = err.message.split('\n')[0] as string;
+      const line = inFlagTerms(err.message.split('\n')[0] as string, command);
       console.error(line.startsWith(`si ${command.name}:`) ? line : `si ${command.name}: ${line}`);
       return 2;
     }
@@ -81,5 +88,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * Rewrites `Trainer: argument 'options.batchSize' must be …` as `si train: argument '--batch' must be …`
+ * when the argument comes from a flag of `command`.
+ */
+export function inFlagTerms(line: string, command: Pick<Command, 'name' | 'optionFlags'>): string {
+  const m = /^([\w.]+): argument '([^']+)'/.exec(line);
+  const flag = m ? command.optionFlags?.[m[2] as string] : undefined;
+  if (!m || !flag) return line;
+  return `si ${command.name}: argument '${flag}'${line.slice(m[0].length)}`;
+}
+
 /** Error classes that describe bad input or an unusable file rather than a bug. */
-const USER_ERRORS = new Set(['ArgumentError', 'CheckpointError', 'NonFiniteLossError', 'SolverError', 'AbortError', 'CsvError']);
+const USER_ERRORS = new Set(['UsageError', 'ArgumentError', 'CheckpointError', 'NonFiniteLossError', 'SolverError', 'AbortError', 'CsvError']);

@@ -1,16 +1,23 @@
 /**
- * `si train`: trains an interpolant model on a dataset and writes a checkpoint directory.
+ * `si train`: trains an interpolant model on a dataset and writes a run folder (the checkpoint).
+ *
+ * A folder that already holds a run is never replaced silently: `--resume` continues it (flags that would
+ * change what is being learned are refused, the learning-rate flags and `--steps` are applied and printed)
+ * and `--force` starts over in it. SIGINT / SIGTERM finish the current step, write a checkpoint, print
+ * how to resume and exit with code 130.
  */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { timeConditionedMlp } from '../../models/mlp.js';
+import { MLP_ACTIVATIONS, timeConditionedMlp } from '../../models/mlp.js';
 import type { TimeConditionedMlpOptions } from '../../models/mlp.js';
 import { sampleOde } from '../../samplers/probability-flow.js';
 import { initBackend } from '../backend.js';
 import { isCsvPath, loadDataset } from '../data/load-dataset.js';
+import { listDatasets } from '../data/registry.js';
 import type { Dataset } from '../data/types.js';
-import { ArgumentError, checkOneOf } from '../errors.js';
+import { ArgumentError, checkNumber } from '../errors.js';
+import { GAMMA_NAMES } from '../interpolants/gamma.js';
+import { interpolantNames } from '../interpolants/registry.js';
 import { FIELD_NAMES } from '../objectives/types.js';
 import type { FieldName } from '../objectives/types.js';
 import { quadraticObjective } from '../objectives/quadratic-objective.js';
@@ -19,22 +26,96 @@ import { writePng } from '../plot/svg.js';
 import { SeedStream } from '../random.js';
 import { OPTIMIZER_NAMES } from '../train/optimizers.js';
 import type { OptimizerName } from '../train/optimizers.js';
-import { SCHEDULE_KINDS } from '../train/schedules.js';
+import { learningRateSchedule, SCHEDULE_KINDS } from '../train/schedules.js';
 import type { ScheduleKind } from '../train/schedules.js';
 import { loadTrainedModel, runInterpolant, sampleRunBase } from '../train/trained-model.js';
 import type { RunConfig } from '../train/trained-model.js';
-import { Trainer } from '../train/trainer.js';
+import { NonFiniteLossError, Trainer } from '../train/trainer.js';
 import type { TrainerOptions } from '../train/trainer.js';
-import { parseArgs } from './args.js';
+import { parseArgs, UsageError } from './args.js';
 import type { Command } from './commands.js';
 import { ProgressBar } from './progress.js';
+import { readRunFolder } from './run-folder.js';
+import { didYouMean } from './suggest.js';
+
+const CMD = 'si train';
+
+/** Throws an ArgumentError naming `flag` unless `value` is one of `names` (with a "did you mean"). */
+export function checkName(command: string, flag: string, value: unknown, names: readonly string[]): string {
+  if (typeof value === 'string' && names.includes(value)) return value;
+  const hint = typeof value === 'string' ? didYouMean(value, names) : '';
+  throw new ArgumentError(command, flag, `one of ${names.map((n) => `'${n}'`).join(', ')}`, `${JSON.stringify(value)}${hint}`);
+}
 
 /** Parses `--objective`: a field, a comma list of fields, or `mirror` (η_z). */
 export function parseObjective(text: string): FieldName[] {
   const names = text.split(',').map((s) => s.trim()).map((s) => (s === 'mirror' ? 'eta-z' : s));
-  for (const n of names) checkOneOf('si train', '--objective', n, [...FIELD_NAMES, 'mirror'] as const);
-  if (new Set(names).size !== names.length) throw new ArgumentError('si train', '--objective', 'distinct fields', JSON.stringify(text));
+  for (const n of names) checkName(CMD, '--objective', n, [...FIELD_NAMES, 'mirror']);
+  if (new Set(names).size !== names.length) throw new ArgumentError(CMD, '--objective', 'distinct fields', JSON.stringify(text));
   return names as FieldName[];
+}
+
+/**
+ * Flags that fix what a run learns (data, interpolant, objective, network, seed, batch, optimiser): a
+ * resumed run must keep them, so `--resume` with another value is an error naming each.
+ */
+export const FIXED_ON_RESUME = ['dataset', 'base', 'interpolant', 'gamma', 'objective', 'hidden', 'layers', 'activation', 'time-frequencies', 'towers', 'seed', 'batch', 'optimizer'] as const;
+
+/**
+ * Flags a resumed run may change, applied from the current step on: `--steps` (beyond the current step;
+ * the learning-rate schedule is then defined over the new total), `--lr`, `--schedule`, `--warmup`,
+ * `--clip`, and `--ema` (a new decay for the running average; it cannot be switched on or off).
+ */
+export const CHANGEABLE_ON_RESUME = ['steps', 'lr', 'schedule', 'warmup', 'clip', 'ema'] as const;
+
+/** The saved value behind a flag, in the flag's own terms. */
+function savedFlag(flag: string, config: RunConfig): unknown {
+  const t = config.training ?? {};
+  const m = config.model ?? ({} as TimeConditionedMlpOptions);
+  switch (flag) {
+    case 'dataset':
+      return config.dataset;
+    case 'base':
+      return config.base;
+    case 'interpolant':
+      return config.interpolant;
+    case 'gamma':
+      return config.gamma;
+    case 'objective':
+      return config.fields.join(',');
+    case 'hidden':
+      return m.hidden ?? 128;
+    case 'layers':
+      return m.layers ?? 3;
+    case 'activation':
+      return m.activation ?? 'swish';
+    case 'time-frequencies':
+      return m.timeFrequencies ?? 8;
+    case 'towers':
+      return m.towers ?? 'shared';
+    case 'steps':
+      return t.steps;
+    case 'lr':
+      return t.lr;
+    case 'warmup':
+      return t.warmup ?? 0;
+    default:
+      return t[flag];
+  }
+}
+
+/** A flag's value normalised the way the run stores it (CSV paths absolute, objective as field names). */
+function normalisedFlag(flag: string, value: unknown): unknown {
+  if ((flag === 'dataset' || flag === 'base') && typeof value === 'string' && isCsvPath(value)) return resolve(value);
+  if (flag === 'objective') return parseObjective(String(value)).join(',');
+  if (flag === 'interpolant') {
+    try {
+      return runInterpolant({ interpolant: String(value) }).name;
+    } catch {
+      return value;
+    }
+  }
+  return value;
 }
 
 /** `si train …`. */
@@ -44,18 +125,24 @@ export const trainCommand: Command = {
   usage:
     'si train --dataset checkerboard --interpolant one-sided-linear --objective b --steps 2000 --batch 512 \\\n' +
     '         --hidden 128 --layers 3 --lr 2e-3 --out runs/checker [--gamma sqrt] [--optimizer adam] [--schedule linear]\n' +
-    '         [--ema 0.999] [--seed 0] [--resume] [--png] [--json]',
+    '         [--ema 0.999] [--seed 0] [--resume | --force] [--png] [--json]\n' +
+    '\n' +
+    'A folder that holds a run is never replaced: --resume continues it, --force starts over in it.\n' +
+    `--resume refuses another ${FIXED_ON_RESUME.map((f) => `--${f}`).join(', ')};\n` +
+    `it applies ${CHANGEABLE_ON_RESUME.map((f) => `--${f}`).join(', ')} from the current step (the schedule then spans the new --steps).\n` +
+    'Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes a checkpoint and prints the command that resumes.',
   flags: {
     dataset: { help: 'target ρ1: a dataset (checkerboard, 8gaussians, moons, spirals, rings, gmm, gaussian) or a .csv file', default: 'checkerboard' },
     base: { help: "base ρ0 for two-sided interpolants: 'gaussian', a dataset or a .csv file (data-to-data bridge)", default: 'gaussian' },
     interpolant: { help: 'interpolant family (linear, trig, vp-trig, encoder-decoder, one-sided-linear, one-sided-trig, one-sided-vp, mirror)', default: 'one-sided-linear' },
     gamma: { help: 'γ option for two-sided and mirror interpolants (sqrt, quadratic, sin2, sigmoid, zero)' },
     objective: { help: "field(s) to learn: b, v, s, eta-z, eta-0, eta-1, mirror, or a list like 'b,s'", default: 'b' },
-    steps: { type: 'number', help: 'training steps', default: 2000 },
+    steps: { type: 'number', help: 'training steps (in all, counting those of a resumed run)', default: 2000 },
     batch: { type: 'number', help: 'batch size', default: 512 },
     hidden: { type: 'number', help: 'hidden width', default: 128 },
     layers: { type: 'number', help: 'hidden layers', default: 3 },
-    activation: { help: 'hidden activation (relu, swish, gelu, tanh, elu, softplus)', default: 'swish' },
+    activation: { help: `hidden activation (${MLP_ACTIVATIONS.join(', ')})`, default: 'relu' },
+    'time-frequencies': { type: 'number', help: 'sinusoidal time features sin/cos(2π f t) fed with t (0: t alone)', default: 8 },
     towers: { help: "with several fields: 'shared' (one trunk, a head per field) or 'separate' (one network per field)", default: 'shared' },
     lr: { type: 'number', help: 'peak learning rate', default: 2e-3 },
     optimizer: { help: `optimiser (${OPTIMIZER_NAMES.join(', ')})`, default: 'adam' },
@@ -66,120 +153,279 @@ export const trainCommand: Command = {
     seed: { type: 'number', help: 'seed of weights and batches', default: 0 },
     'log-every': { type: 'number', help: 'log every N steps', default: 100 },
     'checkpoint-every': { type: 'number', help: 'checkpoint every N steps', default: 500 },
-    out: { help: 'run directory (the checkpoint)' },
+    out: { help: 'run folder (the checkpoint)' },
     resume: { type: 'boolean', help: 'continue the run in --out from its last checkpoint' },
+    force: { type: 'boolean', help: 'start a new run in --out even if it holds one (replacing that run)' },
     png: { type: 'boolean', help: 'write samples.png (ODE samples next to the target) into --out' },
   },
+  optionFlags: {
+    'options.steps': '--steps',
+    'options.batchSize': '--batch',
+    'options.seed': '--seed',
+    'options.learningRate': '--lr',
+    'options.optimizer': '--optimizer',
+    'options.schedule': '--schedule',
+    'options.warmupSteps': '--warmup',
+    'options.clipNorm': '--clip',
+    'options.ema': '--ema',
+    'options.logEvery': '--log-every',
+    'options.checkpointEvery': '--checkpoint-every',
+    'options.hidden': '--hidden',
+    'options.layers': '--layers',
+    'options.activation': '--activation',
+    'options.timeFrequencies': '--time-frequencies',
+    'options.towers': '--towers',
+  },
   async run(argv) {
-    const { flags } = parseArgs('si train', argv, this.flags);
-    const out = flags.out as string | undefined;
-    if (!out) throw new ArgumentError('si train', '--out', 'a run directory', 'nothing');
-    const steps = flags.steps as number;
-    let trainer: Trainer;
-    let config: RunConfig;
-    const build = (cfg: RunConfig, model: TrainerOptions['model'], target: Dataset, base: Dataset | 'gaussian'): TrainerOptions => {
-      const interpolant = runInterpolant(cfg);
-      return {
-        interpolant,
-        objective: quadraticObjective(interpolant, cfg.fields, { tMin: cfg.tMin }),
-        model,
-        target,
-        base,
-        steps,
-        batchSize: cfg.training.batch as number,
-        seed: cfg.training.seed as number,
-        optimizer: cfg.training.optimizer as OptimizerName,
-        learningRate: cfg.training.lr as number,
-        schedule: cfg.training.schedule as ScheduleKind,
-        warmupSteps: cfg.training.warmup as number,
-        ema: cfg.training.ema as number,
-        clipNorm: cfg.training.clip as number,
-        logEvery: flags['log-every'] as number,
-        checkpointEvery: flags['checkpoint-every'] as number,
-        checkpointDir: out,
-        config: { ...cfg, training: { ...cfg.training, steps } } as unknown as Record<string, unknown>,
-      };
-    };
-    let info;
-    if (flags.resume) {
-      if (!existsSync(join(out, 'manifest.json'))) throw new ArgumentError('si train', '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
-      info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
-      trainer = await Trainer.resume(out, async ({ config: saved, model }) => {
-        config = saved as unknown as RunConfig;
-        const base = config.base === 'gaussian' ? 'gaussian' : await loadDataset(config.base);
-        return build(config, model, await loadDataset(config.dataset), base);
-      });
-      config = config!;
-    } else {
-      const target = await loadDataset(flags.dataset as string);
-      const base = flags.base === 'gaussian' ? 'gaussian' : await loadDataset(flags.base as string);
-      const fields = parseObjective(flags.objective as string);
-      const interpolant = runInterpolant({ interpolant: flags.interpolant as string, gamma: flags.gamma as RunConfig['gamma'] });
-      const probe = quadraticObjective(interpolant, fields);
-      const modelOptions: TimeConditionedMlpOptions = {
-        dim: target.dim,
-        hidden: flags.hidden as number,
-        layers: flags.layers as number,
-        activation: flags.activation as TimeConditionedMlpOptions['activation'],
-        heads: fields.length,
-        towers: checkOneOf('si train', '--towers', flags.towers, ['shared', 'separate'] as const),
-        seed: flags.seed as number,
-      };
-      config = {
-        format: 'si-run',
-        version: 1,
-        // CSV paths are stored absolute, so the run loads from any working directory.
-        dataset: isCsvPath(flags.dataset as string) ? resolve(flags.dataset as string) : (flags.dataset as string),
-        base: isCsvPath(flags.base as string) ? resolve(flags.base as string) : (flags.base as string),
-        interpolant: interpolant.name,
-        ...(flags.gamma ? { gamma: flags.gamma as RunConfig['gamma'] } : {}),
-        fields,
-        dim: target.dim,
-        model: modelOptions,
-        tMin: probe.tMin,
-        training: { batch: flags.batch, lr: flags.lr, optimizer: flags.optimizer, schedule: flags.schedule, warmup: flags.warmup, ema: flags.ema, clip: flags.clip, seed: flags.seed },
-      };
-      // Everything above is validated before a backend starts, so bad flags fail fast.
-      info = await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
-      trainer = new Trainer(build(config, timeConditionedMlp(modelOptions), target, base));
-    }
-    const bar = new ProgressBar(steps);
-    const startStep = trainer.step;
-    const quiet = Boolean(flags.json);
-    trainer.options.onLog = (e) => {
-      bar.update(e.step, `loss ${e.loss.toFixed(4)} lr ${e.learningRate.toExponential(2)} ${e.stepsPerSecond.toFixed(1)} steps/s`);
-      if (!process.stderr.isTTY && !quiet) {
-        const fields = Object.entries(e.perField).map(([k, v]) => `${k} ${(v as number).toFixed(4)}`).join(' ');
-        console.log(`step ${e.step}  loss ${e.loss.toFixed(4)} (${fields})  lr ${e.learningRate.toExponential(2)}  ${e.stepsPerSecond.toFixed(1)} steps/s`);
-      }
-    };
-    let result;
-    try {
-      result = await trainer.train();
-    } finally {
-      bar.done();
-    }
-    console.log(`trained ${result.steps - startStep} steps (${result.steps} in all) on ${info.name}: final loss ${result.finalLoss.toFixed(4)}, ${(result.secondsPerStep * 1000).toFixed(1)} ms/step; checkpoint in ${out}`);
-    trainer.dispose();
-    let png: string | undefined;
-    if (flags.png) {
-      png = join(out, 'samples.png');
-      await renderRunPng(out, png);
-      console.log(`wrote ${png}`);
-    }
-    if (flags.json) {
-      console.log(JSON.stringify({ secondsPerStep: result.secondsPerStep, finalLoss: result.finalLoss, steps: result.steps, backend: info.name, out, ...(png ? { png } : {}) }));
-    }
-    return 0;
+    const { flags, given } = parseArgs(CMD, argv, this.flags);
+    return runTrain(flags, given);
   },
 };
+
+type Flags = Record<string, string | number | boolean | undefined>;
+
+/** Checks every flag that needs no file or backend, naming the flag. */
+function checkFlags(flags: Flags): void {
+  checkNumber(CMD, '--steps', flags.steps, { min: 1, integer: true });
+  checkNumber(CMD, '--batch', flags.batch, { min: 1, integer: true });
+  checkNumber(CMD, '--hidden', flags.hidden, { min: 1, integer: true });
+  checkNumber(CMD, '--layers', flags.layers, { min: 1, integer: true });
+  checkNumber(CMD, '--time-frequencies', flags['time-frequencies'], { min: 0, integer: true });
+  checkNumber(CMD, '--lr', flags.lr, { min: 0, exclusiveMin: true });
+  checkNumber(CMD, '--warmup', flags.warmup, { min: 0, integer: true });
+  checkNumber(CMD, '--ema', flags.ema, { min: 0, max: 1 });
+  if (flags.ema === 1) throw new ArgumentError(CMD, '--ema', 'a decay below 1 (0 turns the EMA off)', '1');
+  checkNumber(CMD, '--clip', flags.clip, { min: 0 });
+  checkNumber(CMD, '--seed', flags.seed, { integer: true });
+  checkNumber(CMD, '--log-every', flags['log-every'], { min: 1, integer: true });
+  checkNumber(CMD, '--checkpoint-every', flags['checkpoint-every'], { min: 1, integer: true });
+  checkName(CMD, '--activation', flags.activation, MLP_ACTIVATIONS);
+  checkName(CMD, '--optimizer', flags.optimizer, OPTIMIZER_NAMES);
+  checkName(CMD, '--schedule', flags.schedule, SCHEDULE_KINDS);
+  checkName(CMD, '--towers', flags.towers, ['shared', 'separate']);
+  checkName(CMD, '--interpolant', flags.interpolant, interpolantNames());
+  if (flags.gamma !== undefined) checkName(CMD, '--gamma', flags.gamma, GAMMA_NAMES);
+  for (const flag of ['dataset', 'base'] as const) {
+    const v = String(flags[flag]);
+    if (!isCsvPath(v)) checkName(CMD, `--${flag}`, v, flag === 'base' ? ['gaussian', ...listDatasets()] : listDatasets());
+  }
+  parseObjective(String(flags.objective));
+}
+
+/** Whether a run with these fields and this interpolant yields a velocity (for `--png`). */
+function givesVelocity(fields: readonly FieldName[], interpolant: { oneSided?: boolean; mirror?: boolean }): boolean {
+  return fields.includes('b') || (fields.includes('v') && fields.includes('s')) || (fields.includes('eta-z') && Boolean(interpolant.oneSided || interpolant.mirror));
+}
+
+/** `--png` needs a 2-D run whose fields give a velocity: checked before any training. */
+function checkPng(config: Pick<RunConfig, 'dim' | 'fields' | 'interpolant' | 'gamma'>): void {
+  if (config.dim !== 2) throw new ArgumentError(CMD, '--png', 'used with a 2-D dataset (it draws a scatter plot)', `a dataset of dimension ${config.dim}`);
+  if (!givesVelocity(config.fields, runInterpolant(config))) {
+    throw new ArgumentError(CMD, '--png', 'used with fields that give a velocity (b; v and s; or η_z one-sided)', `--objective ${config.fields.join(',')}`);
+  }
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How the user called `si`: `npm run si --` from a clone, else `si`. */
+function invocation(): string {
+  return process.env.npm_lifecycle_event === 'si' ? 'npm run si --' : 'si';
+}
+
+async function runTrain(flags: Flags, given: readonly string[]): Promise<number> {
+  const out = flags.out as string | undefined;
+  if (!out) throw new ArgumentError(CMD, '--out', 'a run directory', 'nothing');
+  if (flags.resume && flags.force) throw new UsageError(`${CMD}: --resume continues the run in ${out} and --force replaces it: give one`);
+  checkFlags(flags);
+  const existing = readRunFolder(out);
+  if (existing && !flags.resume && !flags.force) {
+    throw new UsageError(`${CMD}: ${out} already holds a run (at step ${existing.step}); add --resume to continue it or --force to start over (replacing it)`);
+  }
+  if (!existing && flags.resume) throw new ArgumentError(CMD, '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
+
+  const quiet = Boolean(flags.json);
+  const say = (line: string) => (quiet ? console.error(line) : console.log(line));
+  let config: RunConfig;
+  let steps: number;
+  let startStep = 0;
+  if (existing) {
+    if (flags.resume) {
+      config = existing.config as unknown as RunConfig;
+      if (config.format !== 'si-run') throw new ArgumentError(CMD, '--resume', "a run folder written by si train", `a checkpoint whose config is not an 'si train' run (${out})`);
+      startStep = existing.step;
+      const conflicts = given
+        .filter((f) => (FIXED_ON_RESUME as readonly string[]).includes(f))
+        .filter((f) => String(normalisedFlag(f, flags[f])) !== String(savedFlag(f, config)))
+        .map((f) => `--${f} ${flags[f]} (the run has ${savedFlag(f, config) ?? 'none'})`);
+      if (conflicts.length > 0) {
+        throw new UsageError(`${CMD}: --resume keeps what the run in ${out} learns; it cannot change ${conflicts.join(', ')}: drop ${conflicts.length > 1 ? 'these flags' : 'this flag'}, or train a new run in another --out`);
+      }
+      const savedEma = Number(savedFlag('ema', config) ?? 0);
+      if (given.includes('ema') && (savedEma > 0) !== ((flags.ema as number) > 0)) {
+        throw new UsageError(`${CMD}: --resume cannot switch the EMA ${savedEma > 0 ? 'off' : 'on'} (the run has --ema ${savedEma}): give a decay in (0, 1) or drop --ema`);
+      }
+      const training: Record<string, unknown> = { ...config.training };
+      const changes: string[] = [];
+      const keys: Record<string, string> = { steps: 'steps', lr: 'lr', schedule: 'schedule', warmup: 'warmup', clip: 'clip', ema: 'ema' };
+      for (const f of CHANGEABLE_ON_RESUME) {
+        if (!given.includes(f)) continue;
+        const before = savedFlag(f, config);
+        if (String(before) !== String(flags[f])) changes.push(`--${f} ${before ?? 'unset'} → ${flags[f]}`);
+        training[keys[f]!] = flags[f];
+      }
+      steps = Number(training.steps ?? flags.steps);
+      if (steps <= startStep) {
+        throw new UsageError(
+          `${CMD}: the run in ${out} is already at step ${startStep}${given.includes('steps') ? `; --steps ${steps} is not beyond it` : ` of ${steps}`}: give --steps above ${startStep} to train more`,
+        );
+      }
+      training.steps = steps;
+      config = { ...config, training };
+      const lrNow = learningRateSchedule({ kind: training.schedule as ScheduleKind, peak: training.lr as number, warmupSteps: (training.warmup as number) ?? 0, totalSteps: steps })(startStep);
+      say(
+        `resuming ${out} at step ${startStep} of ${steps}${changes.length ? `; changed: ${changes.join(', ')}` : ''}; ` +
+          `${training.schedule} schedule over steps 0…${steps}, learning rate ${lrNow.toExponential(2)} at step ${startStep}`,
+      );
+    } else {
+      config = freshConfig(flags, await loadDataset(String(flags.dataset)));
+      steps = flags.steps as number;
+      say(`--force: starting a new run in ${out}, replacing the run that was there (at step ${existing.step})`);
+    }
+  } else {
+    config = freshConfig(flags, await loadDataset(String(flags.dataset)));
+    steps = flags.steps as number;
+  }
+  if (flags.png) checkPng(config);
+
+  const info = await initBackend(flags.backend as string | undefined, { log: quiet ? null : undefined, threads: flags.threads as number | undefined });
+  const build = async (cfg: RunConfig, model: TrainerOptions['model']): Promise<TrainerOptions> => {
+    const interpolant = runInterpolant(cfg);
+    const target: Dataset = await loadDataset(cfg.dataset);
+    const base = cfg.base === 'gaussian' ? 'gaussian' : await loadDataset(cfg.base);
+    const t = cfg.training;
+    return {
+      interpolant,
+      objective: quadraticObjective(interpolant, cfg.fields, { tMin: cfg.tMin }),
+      model,
+      target,
+      base,
+      steps,
+      batchSize: t.batch as number,
+      seed: t.seed as number,
+      optimizer: t.optimizer as OptimizerName,
+      learningRate: t.lr as number,
+      schedule: t.schedule as ScheduleKind,
+      warmupSteps: t.warmup as number,
+      ema: t.ema as number,
+      clipNorm: t.clip as number,
+      logEvery: flags['log-every'] as number,
+      checkpointEvery: flags['checkpoint-every'] as number,
+      checkpointDir: out,
+      config: cfg as unknown as Record<string, unknown>,
+    };
+  };
+  const trainer = flags.resume
+    ? await Trainer.resume(out, async ({ model }) => build(config, model))
+    : new Trainer(await build(config, timeConditionedMlp(config.model)));
+
+  const bar = new ProgressBar(steps);
+  trainer.options.onLog = (e) => {
+    bar.update(e.step, `loss ${e.loss.toFixed(4)} lr ${e.learningRate.toExponential(2)} ${e.stepsPerSecond.toFixed(1)} steps/s`);
+    if (!process.stderr.isTTY && !quiet) {
+      const fields = Object.entries(e.perField).map(([k, v]) => `${k} ${(v as number).toFixed(4)}`).join(' ');
+      console.log(`step ${e.step}  loss ${e.loss.toFixed(4)} (${fields})  lr ${e.learningRate.toExponential(2)}  ${e.stepsPerSecond.toFixed(1)} steps/s`);
+    }
+  };
+  // Ctrl-C / SIGTERM: finish the current step, checkpoint, say how to resume. A second signal exits at once.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result;
+  try {
+    result = await trainer.train({ signal: stop.signal });
+  } catch (err) {
+    trainer.dispose();
+    if (err instanceof NonFiniteLossError) {
+      const kept = readRunFolder(out);
+      throw new ArgumentError(
+        CMD,
+        '--lr',
+        `lower (or add --clip 1, or --warmup 100): the loss became non-finite at step ${err.step}, and training stopped`,
+        `${flags.lr}; ${kept ? `the checkpoint at step ${kept.step} in ${out} was kept` : 'no checkpoint was written yet'}`,
+      );
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    bar.done();
+  }
+  if (stop.signal.aborted && trainer.step < steps) {
+    await trainer.saveCheckpoint();
+    const extra = ['backend', 'threads'].filter((f) => given.includes(f)).flatMap((f) => [`--${f}`, String(flags[f])]);
+    const command = [invocation(), 'train', '--out', out, '--resume', ...extra].map((a, i) => (i === 0 ? a : quote(a))).join(' ');
+    console.error(`${CMD}: interrupted at step ${trainer.step}; resume with: ${command}`);
+    if (quiet) console.log(JSON.stringify({ interrupted: true, steps: trainer.step, out, resume: command }));
+    trainer.dispose();
+    return 130;
+  }
+  say(`trained ${result.steps - startStep} steps (${result.steps} in all) on ${info.name}: final loss ${result.finalLoss.toFixed(4)}, ${(result.secondsPerStep * 1000).toFixed(1)} ms/step; checkpoint in ${out}`);
+  trainer.dispose();
+  let png: string | undefined;
+  if (flags.png) {
+    png = join(out, 'samples.png');
+    await renderRunPng(out, png);
+    say(`wrote ${png}`);
+  }
+  if (quiet) {
+    console.log(JSON.stringify({ secondsPerStep: result.secondsPerStep, finalLoss: result.finalLoss, steps: result.steps, backend: info.name, out, ...(png ? { png } : {}) }));
+  }
+  return 0;
+}
+
+/** The config of a new run from the flags (checked by {@link checkFlags}). */
+function freshConfig(flags: Flags, target: Dataset): RunConfig {
+  const fields = parseObjective(flags.objective as string);
+  const interpolant = runInterpolant({ interpolant: flags.interpolant as string, gamma: flags.gamma as RunConfig['gamma'] });
+  const probe = quadraticObjective(interpolant, fields);
+  const model: TimeConditionedMlpOptions = {
+    dim: target.dim,
+    hidden: flags.hidden as number,
+    layers: flags.layers as number,
+    activation: flags.activation as TimeConditionedMlpOptions['activation'],
+    timeFrequencies: flags['time-frequencies'] as number,
+    heads: fields.length,
+    towers: flags.towers as 'shared' | 'separate',
+    seed: flags.seed as number,
+  };
+  return {
+    format: 'si-run',
+    version: 1,
+    // CSV paths are stored absolute, so the run loads from any working directory.
+    dataset: isCsvPath(flags.dataset as string) ? resolve(flags.dataset as string) : (flags.dataset as string),
+    base: isCsvPath(flags.base as string) ? resolve(flags.base as string) : (flags.base as string),
+    interpolant: interpolant.name,
+    ...(flags.gamma ? { gamma: flags.gamma as RunConfig['gamma'] } : {}),
+    fields,
+    dim: target.dim,
+    model,
+    tMin: probe.tMin,
+    training: { steps: flags.steps, batch: flags.batch, lr: flags.lr, optimizer: flags.optimizer, schedule: flags.schedule, warmup: flags.warmup, ema: flags.ema, clip: flags.clip, seed: flags.seed },
+  };
+}
 
 /** Samples a saved run with the ODE (heun, 100 NFE) and writes target and samples side by side. */
 export async function renderRunPng(runDir: string, png: string, n = 4000): Promise<void> {
   const run = await loadTrainedModel(runDir);
   try {
-    if (!run.velocity) throw new ArgumentError('si train', '--png', 'a run whose fields give a velocity (b; v and s; or η_z one-sided)', `fields ${run.config.fields.join(',')}`);
-    if (run.config.dim !== 2) throw new ArgumentError('si train', '--png', 'a 2-D dataset for the scatter plot', `dimension ${run.config.dim}`);
+    if (!run.velocity) throw new ArgumentError(CMD, '--png', 'a run whose fields give a velocity (b; v and s; or η_z one-sided)', `fields ${run.config.fields.join(',')}`);
+    if (run.config.dim !== 2) throw new ArgumentError(CMD, '--png', 'a 2-D dataset for the scatter plot', `dimension ${run.config.dim}`);
     const seeds = new SeedStream(12345);
     const x0 = sampleRunBase(run, n, seeds);
     const sol = await sampleOde(x0, { velocity: run.velocity, scheme: 'heun', steps: 50, tMin: run.tMin });
