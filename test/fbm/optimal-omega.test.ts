@@ -86,19 +86,19 @@ describe('omegaTensor', () => {
     const h = tf.scalar(0.3);
     const value = omegaTensor(h, options);
     Array.from(value.dataSync()).forEach((w, i) => expect(Math.abs(w - exact.omega[i]!)).toBeLessThan(1e-5 * Math.abs(exact.omega[i]!)));
-    const g = tf.grad((x: tf.Scalar) => tf.sum(tf.mul(omegaTensor(x, options), weights)))(h);
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(omegaTensor(x, options), weights)))(h);
     const want = [0.3, -1, 2, 0.5, 1].reduce((s, c, i) => s + c * exact.dOmegaDHurst[i]!, 0);
     expect(Math.abs(g.dataSync()[0]! - want)).toBeLessThan(1e-4 * Math.abs(want));
     // through the sigmoid: d/dh = σ'(h) · dω/dH
     const logit = tf.scalar(Math.log(0.3 / 0.7));
-    const gs = tf.grad((x: tf.Scalar) => tf.sum(tf.mul(omegaTensor(tf.sigmoid(x), options), weights)))(logit);
+    const gs = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(omegaTensor(tf.sigmoid(x), options), weights)))(logit);
     expect(Math.abs(gs.dataSync()[0]! - 0.21 * want)).toBeLessThan(1e-3 * Math.abs(want));
     tf.dispose([weights, h, value, g, logit, gs]);
   });
 
   it('leaks no tensors and rejects a non-scalar H', async () => {
     const h = tf.scalar(0.6);
-    await expectNoLeaks(() => tf.grad((x: tf.Scalar) => tf.sum(omegaTensor(x, { type: 'I' })))(h));
+    await expectNoLeaks(() => tf.grad((x: tf.Tensor) => tf.sum(omegaTensor(x, { type: 'I' })))(h));
     h.dispose();
     expect(() => omegaTensor(tf.tensor1d([0.3, 0.4]), { type: 'I' })).toThrow(/omegaTensor: argument 'hurst' must be a single-element tensor/);
   });
