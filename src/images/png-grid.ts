@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../atomic-write.js';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
@@ -81,9 +81,11 @@ function checkGridOptions(fn: string, options: ImageGridOptions | undefined, n: 
 
 /** Encodes a byte raster as a PNG stamped with {@link IMAGE_PNG_SOFTWARE}. @internal */
 export async function encodePng(raster: { data: Uint8Array; width: number; height: number; channels: number }): Promise<Buffer> {
-  return sharp(Buffer.from(raster.data.buffer, raster.data.byteOffset, raster.data.byteLength), {
+  const image = sharp(Buffer.from(raster.data.buffer, raster.data.byteOffset, raster.data.byteLength), {
     raw: { width: raster.width, height: raster.height, channels: raster.channels as 1 | 3 },
-  })
+  });
+  // One channel stays a grey PNG (sharp would otherwise interpret raw input as sRGB and write three).
+  return (raster.channels === 1 ? image.toColourspace('b-w') : image)
     .withExif({ IFD0: { Software: IMAGE_PNG_SOFTWARE } })
     .png()
     .toBuffer();
