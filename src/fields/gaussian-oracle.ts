@@ -1,5 +1,5 @@
 /**
- * Closed-form oracles for spatially linear interpolants between a Gaussian ρ0 = N(m0, C0) and a Gaussian
+ * The closed-form oracle for spatially linear interpolants between a Gaussian ρ0 = N(m0, C0) and a Gaussian
  * or Gaussian mixture ρ1 = Σ_k π_k N(μ_k, Σ_k) (independent coupling, z ~ N(0, I)).
  *
  * Math (MATH.md §1.2, §1.7). Given component k, (x0, x1, z, x_t) are jointly Gaussian and x_t ~ N(m_k, C_k):
@@ -26,83 +26,26 @@
  * JavaScript; d is meant to be small (1–10). Covariances must be positive definite; then C_k(t) is positive
  * definite for all t ∈ [0, 1] for every built-in family (α² + β² + γ² > 0 throughout). A custom family with
  * α = β = γ = 0 at some t makes C singular there and the call throws naming t.
+ *
+ * Shapes: the fields and `logDensityAt` accept batch-first states of any event shape whose size is d
+ * (`[batch, d]`, or `[batch, 2, 2, 1]` for d = 4): the event is flattened row-major, and fields return the
+ * shape of x, so an image-shaped problem gives exactly the numbers of its flattened twin.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import type { Interpolant } from '../interpolants/types.js';
-import { checkTensor1D, checkTensor2D } from '../interpolants/validate.js';
+import { checkTensor1D } from '../interpolants/validate.js';
 import type { SeedStream } from '../random.js';
-import {
-  isStandardNormal,
-  mixtureParams,
-  parseGaussian,
-  parseMixture,
-  type GaussianMixtureParams,
-  type GaussianMixtureSpec,
-  type GaussianSpec,
-  type Mixture,
-} from './gaussian-spec.js';
-import { cholesky, choleskyInto, inverseFromCholesky, inverseFromCholeskyInto, logDetFromCholesky, matMul } from './linalg.js';
+import { eventSize, flattenEvent, formatShape } from '../shapes.js';
+import { isStandardNormal, mixtureParams, parseGaussian, parseMixture, type GaussianMixtureParams, type Mixture } from './gaussian-spec.js';
 import { mixtureAffineField, mixtureLogDensity, sampleMixture, type ComponentTensors } from './mixture-tensors.js';
-import type { DenoiserField, Field, ScoreField, VelocityField } from './types.js';
+import { FIELD_NAMES, type FieldName } from './names.js';
+import { OracleCoefficients, staticComponents, type RowBuffers, type TimeArrays } from './oracle-coefficients.js';
+import type { GaussianMixtureOracleOptions, OraclePoint } from './oracle-types.js';
+import type { DenoiserField, EventField, ScoreField, VelocityField } from './types.js';
 
-const LOG_2PI = Math.log(2 * Math.PI);
-
-/** Names of the oracle's fields (as in {@link OraclePoint}). */
-export type OracleFieldName = 'velocity' | 'v' | 'score' | 'etaZ' | 'eta0' | 'eta1';
-
-/** Options of {@link GaussianMixtureOracle}, {@link gaussianOracle} and {@link gaussianMixtureOracle}. */
-export interface GaussianMixtureOracleOptions {
-  /** A spatially linear interpolant (every built-in family and custom interpolant). */
-  interpolant: Interpolant;
-  /**
-   * ρ0 = N(m0, C0). Must be omitted or N(0, I) for one-sided interpolants, and omitted for mirror
-   * (ρ0 = ρ1).
-   * @default N(0, I_d)
-   */
-  base?: GaussianSpec;
-  /** ρ1: a Gaussian `{ mean, covariance? }` or a mixture `{ weights, means, covariances? }`. */
-  target: GaussianSpec | GaussianMixtureSpec;
-}
-
-/** Every oracle quantity at one point, in float64 (see {@link GaussianMixtureOracle.evaluateAt}). */
-export interface OraclePoint {
-  /** log ρ(t, x). */
-  logDensity: number;
-  /** b(t, x). */
-  velocity: number[];
-  /** v(t, x) = E[∂_t I | x_t = x]. */
-  v: number[];
-  /** s(t, x) = ∇ log ρ(t, x). */
-  score: number[];
-  /** η_z(t, x) = E[z | x_t = x] (one-sided: E[x0 | x_t = x]). */
-  etaZ: number[];
-  /** η_0(t, x) = E[x0 | x_t = x] (mirror: η_1). */
-  eta0: number[];
-  /** η_1(t, x) = E[x1 | x_t = x]. */
-  eta1: number[];
-}
-
-type Buf = Float32Array | Float64Array;
-
-/**
- * Output buffers of {@link GaussianMixtureOracle.fillRow}, laid out `[rows, K, …]`: component means m_k,
- * covariances C_k, precisions C_k⁻¹, log normalisers, and one field's offsets o_k and matrices M_k.
- */
-interface RowBuffers {
-  means?: Buf;
-  covs?: Buf;
-  prec?: Buf;
-  logNorm?: Buf;
-  offsets?: Buf;
-  mats?: Buf;
-}
-
-function safeMul(a: number, v: number): number {
-  return v === 0 ? 0 : a * v;
-}
-
-function isMixtureSpec(spec: unknown): spec is GaussianMixtureSpec {
+/** Whether an oracle target spec is a mixture (`{ weights, means, … }`). */
+export function isMixtureSpec(spec: unknown): boolean {
   return typeof spec === 'object' && spec !== null && 'weights' in spec;
 }
 
@@ -110,8 +53,9 @@ function isMixtureSpec(spec: unknown): spec is GaussianMixtureSpec {
  * The exact fields, samplers and densities of a spatially linear interpolant between a Gaussian base and a
  * Gaussian or Gaussian-mixture target: the test oracle for samplers, objectives and likelihoods.
  *
- * Fields (`(x: [batch, d], t: [batch]) → [batch, d]`, t may also be `[1]`, values in [0, 1]):
- * `velocity` (b), `v`, `score` (s), `denoiser` (η_z), `eta0`, `eta1`.
+ * Fields (`(x: [batch, ...event], t: [batch]) → [batch, ...event]`, event size d, t may also be `[1]`,
+ * values in [0, 1]) by canonical name in {@link GaussianMixtureOracle.fields}: `b`, `v`, `s`, `eta-z`,
+ * `eta-0`, `eta-1` (the older properties `velocity`, `score`, `denoiser`, `eta0`, `eta1` are aliases).
  *
  * @example
  * ```ts
@@ -120,12 +64,12 @@ function isMixtureSpec(spec: unknown): spec is GaussianMixtureSpec {
  *   target: { weights: [0.3, 0.7], means: [[-2], [2]], covariance: 0.25 },
  * });
  * const x = oracle.sampleBase(1000, new SeedStream(0)); // [1000, 1]
- * const b = oracle.velocity(x, tf.fill([1000], 0.5));   // [1000, 1]
- * oracle.evaluateAt(0.5, [0.3]).score;                  // float64 reference value
+ * const b = oracle.fields.b(x, tf.fill([1000], 0.5));   // [1000, 1]
+ * oracle.evaluateAt(0.5, [0.3]).fields.s;               // float64 reference value
  * ```
  */
 export class GaussianMixtureOracle {
-  /** Dimension d. */
+  /** Dimension d (the event size of the states it accepts). */
   readonly dim: number;
   /** The interpolant. */
   readonly interpolant: Interpolant;
@@ -133,22 +77,27 @@ export class GaussianMixtureOracle {
   readonly base: GaussianMixtureParams;
   /** ρ1. */
   readonly target: GaussianMixtureParams;
-  /** Velocity b(t, x) = E[∂_t I + γ̇ z | x_t = x]: the probability-flow drift. */
-  readonly velocity: VelocityField;
-  /** v(t, x) = E[∂_t I | x_t = x] = b + γγ̇ s. */
-  readonly v: VelocityField;
-  /** Score s(t, x) = ∇ log ρ(t, x). */
-  readonly score: ScoreField;
-  /** Denoiser η_z(t, x) = E[z | x_t = x] = −γ s (one-sided: E[x0 | x_t = x] = −α s); 0 where γ = 0. */
-  readonly denoiser: DenoiserField;
-  /** η_0(t, x) = E[x0 | x_t = x] (mirror: equals η_1). */
-  readonly eta0: DenoiserField;
-  /** η_1(t, x) = E[x1 | x_t = x]. */
-  readonly eta1: DenoiserField;
+  /**
+   * Every field by canonical name (see {@link FieldName}): `b` = E[∂_t I + γ̇ z | x_t = x] (the
+   * probability-flow drift), `v` = E[∂_t I | x_t = x] = b + γγ̇ s, `s` = ∇ log ρ(t, x), `eta-z` =
+   * E[z | x_t = x] = −γ s (one-sided: E[x0 | x_t = x] = −α s; 0 where γ = 0), `eta-0` = E[x0 | x_t = x]
+   * (mirror: η_1), `eta-1` = E[x1 | x_t = x].
+   */
+  readonly fields: Readonly<Record<FieldName, EventField>>;
+  /** Velocity b(t, x). @deprecated Use `fields.b` (same function). */
+  readonly velocity: VelocityField & EventField;
+  /** v(t, x) = E[∂_t I | x_t = x] = b + γγ̇ s (same function as `fields.v`). */
+  readonly v: VelocityField & EventField;
+  /** Score s(t, x) = ∇ log ρ(t, x). @deprecated Use `fields.s` (same function). */
+  readonly score: ScoreField & EventField;
+  /** Denoiser η_z(t, x). @deprecated Use `fields['eta-z']` (same function). */
+  readonly denoiser: DenoiserField & EventField;
+  /** η_0(t, x). @deprecated Use `fields['eta-0']` (same function). */
+  readonly eta0: DenoiserField & EventField;
+  /** η_1(t, x). @deprecated Use `fields['eta-1']` (same function). */
+  readonly eta1: DenoiserField & EventField;
 
-  private readonly x0Law: Mixture;
-  private readonly logWeights: Float64Array;
-  private readonly scratch: { C: Float64Array; L: Float64Array; P: Float64Array; Lk: Float64Array; M: Float64Array; y: Float64Array };
+  private readonly coefficients: OracleCoefficients;
   private readonly baseLaw: Mixture;
   private readonly targetLaw: Mixture;
   private readonly baseTensors: { means: Float32Array; prec: Float32Array; logNorm: Float32Array };
@@ -184,36 +133,38 @@ export class GaussianMixtureOracle {
     }
     this.dim = d;
     this.interpolant = I;
-    this.logWeights = target.weights.map(Math.log);
-    const dd = d * d;
-    this.scratch = {
-      C: new Float64Array(dd),
-      L: new Float64Array(dd),
-      P: new Float64Array(dd),
-      Lk: new Float64Array(dd),
-      M: new Float64Array(dd),
-      y: new Float64Array(d),
-    };
-    this.x0Law = x0Law;
+    this.coefficients = new OracleCoefficients(I, x0Law, target);
     this.targetLaw = target;
     this.baseLaw = I.mirror ? target : x0Law;
     this.base = mixtureParams(this.baseLaw);
     this.target = mixtureParams(target);
     this.baseTensors = staticComponents(this.baseLaw);
     this.targetTensors = staticComponents(target);
-    this.velocity = this.makeField('velocity', 'velocity');
-    this.v = this.makeField('v', 'v');
-    this.score = this.makeField('score', 'score');
-    this.denoiser = this.makeField(I.oneSided ? 'eta0' : 'etaZ', 'denoiser');
-    this.eta0 = this.makeField(I.mirror ? 'eta1' : 'eta0', 'eta0');
-    this.eta1 = this.makeField('eta1', 'eta1');
+    const fields = {} as Record<FieldName, EventField>;
+    for (const name of FIELD_NAMES) fields[name] = this.makeField(name);
+    this.fields = Object.freeze(fields);
+    this.velocity = fields.b;
+    this.v = fields.v;
+    this.score = fields.s;
+    this.denoiser = fields['eta-z'];
+    this.eta0 = fields['eta-0'];
+    this.eta1 = fields['eta-1'];
+  }
+
+  /** One field by canonical name (the same function as `fields[name]`). */
+  field(name: FieldName): EventField {
+    const f = (this.fields as Record<string, EventField>)[name as string];
+    if (f === undefined) {
+      throw new ArgumentError('GaussianMixtureOracle.field', 'name', `one of ${FIELD_NAMES.map((n) => `'${n}'`).join(', ')}`, describeValue(name));
+    }
+    return f;
   }
 
   /**
    * float64 reference values of every field and the log density at one point.
    *
    * @param t - time in [0, 1]
-   * @param x - a point, `d` numbers
+   * @param x - a point, `d` numbers (a flattened event)
    */
   evaluateAt(t: number, x: ArrayLike<number>): OraclePoint {
     const fn = 'GaussianMixtureOracle.evaluateAt';
@@ -224,7 +175,7 @@ export class GaussianMixtureOracle {
     }
     const K = this.targetLaw.weights.length;
     const dd = d * d;
-    const buffers = (kind: OracleFieldName | null): Required<RowBuffers> => ({
+    const buffers = (kind: FieldName | null): Required<RowBuffers> => ({
       means: new Float64Array(K * d),
       covs: new Float64Array(0),
       prec: new Float64Array(K * dd),
@@ -233,7 +184,7 @@ export class GaussianMixtureOracle {
       mats: new Float64Array(kind === null ? 0 : K * dd),
     });
     const base = buffers(null);
-    this.fillRow(t, null, { means: base.means, prec: base.prec, logNorm: base.logNorm }, 0, fn);
+    this.coefficients.fillRow(t, null, { means: base.means, prec: base.prec, logNorm: base.logNorm }, 0, fn);
     const diffs = Array.from({ length: K }, (_, k) => Float64Array.from({ length: d }, (_, i) => x[i]! - base.means[k * d + i]!));
     const logp = diffs.map((r, k) => {
       let q = 0;
@@ -244,9 +195,10 @@ export class GaussianMixtureOracle {
     const w = logp.map((l) => Math.exp(l - max));
     const total = w.reduce((a, b) => a + b, 0);
     const logDensity = max + Math.log(total);
-    const field = (kind: OracleFieldName): number[] => {
+    const field = (name: FieldName): number[] => {
+      const kind = this.kindOf(name);
       const f = buffers(kind);
-      this.fillRow(t, kind, { offsets: f.offsets, mats: f.mats }, 0, fn);
+      this.coefficients.fillRow(t, kind, { offsets: f.offsets, mats: f.mats }, 0, fn);
       const out = new Array<number>(d).fill(0);
       for (let k = 0; k < K; k++) {
         const r = w[k]! / total;
@@ -258,15 +210,17 @@ export class GaussianMixtureOracle {
       }
       return out;
     };
-    const I = this.interpolant;
+    const fields = {} as Record<FieldName, number[]>;
+    for (const name of FIELD_NAMES) fields[name] = field(name);
     return {
       logDensity,
-      velocity: field('velocity'),
-      v: field('v'),
-      score: field('score'),
-      etaZ: field(I.oneSided ? 'eta0' : 'etaZ'),
-      eta0: field(I.mirror ? 'eta1' : 'eta0'),
-      eta1: field('eta1'),
+      fields,
+      velocity: fields.b,
+      v: fields.v,
+      score: fields.s,
+      etaZ: fields['eta-z'],
+      eta0: fields['eta-0'],
+      eta1: fields['eta-1'],
     };
   }
 
@@ -277,39 +231,42 @@ export class GaussianMixtureOracle {
   marginal(t: number): GaussianMixtureParams {
     const fn = 'GaussianMixtureOracle.marginal';
     checkNumber(fn, 't', t, { min: 0, max: 1 });
-    return mixtureParams(this.marginalLaw(t, fn));
+    return mixtureParams(this.coefficients.marginalLaw(t, fn));
   }
 
-  /** log ρ(t, x), `[batch]`, for one time (number) or per-sample times (`[batch]` or `[1]` tensor). */
-  logDensityAt(t: number | tf.Tensor1D, x: tf.Tensor2D): tf.Tensor1D {
+  /**
+   * log ρ(t, x), `[batch]`, for one time (number) or per-sample times (`[batch]` or `[1]` tensor); x is
+   * `[batch, ...event]` with event size d.
+   */
+  logDensityAt(t: number | tf.Tensor1D, x: tf.Tensor): tf.Tensor1D {
     const fn = 'GaussianMixtureOracle.logDensityAt';
     let ts: ArrayLike<number>;
     if (typeof t === 'number') {
       checkNumber(fn, 't', t, { min: 0, max: 1 });
-      checkTensor2D(fn, 'x', x, undefined, this.dim);
+      this.checkStates(fn, x);
       ts = [t];
     } else {
       ts = this.checkFieldInputs(fn, x, t);
     }
     return tf.tidy(() => {
-      const a = this.timeArrays(ts, null, fn);
-      return mixtureLogDensity(x, this.componentTensors(a));
+      const a = this.coefficients.timeArrays(ts, null, fn);
+      return mixtureLogDensity(flattenEvent(x), this.componentTensors(a));
     });
   }
 
-  /** log ρ1(x), `[batch]`. */
-  logDensityTarget(x: tf.Tensor2D): tf.Tensor1D {
-    checkTensor2D('GaussianMixtureOracle.logDensityTarget', 'x', x, undefined, this.dim);
-    return tf.tidy(() => mixtureLogDensity(x, this.staticTensors(this.targetTensors, this.targetLaw)));
+  /** log ρ1(x), `[batch]`, for x `[batch, ...event]` with event size d. */
+  logDensityTarget(x: tf.Tensor): tf.Tensor1D {
+    this.checkStates('GaussianMixtureOracle.logDensityTarget', x);
+    return tf.tidy(() => mixtureLogDensity(flattenEvent(x), this.staticTensors(this.targetTensors, this.targetLaw)));
   }
 
-  /** log ρ0(x), `[batch]` (mirror: log ρ1). */
-  logDensityBase(x: tf.Tensor2D): tf.Tensor1D {
-    checkTensor2D('GaussianMixtureOracle.logDensityBase', 'x', x, undefined, this.dim);
-    return tf.tidy(() => mixtureLogDensity(x, this.staticTensors(this.baseTensors, this.baseLaw)));
+  /** log ρ0(x), `[batch]` (mirror: log ρ1), for x `[batch, ...event]` with event size d. */
+  logDensityBase(x: tf.Tensor): tf.Tensor1D {
+    this.checkStates('GaussianMixtureOracle.logDensityBase', x);
+    return tf.tidy(() => mixtureLogDensity(flattenEvent(x), this.staticTensors(this.baseTensors, this.baseLaw)));
   }
 
-  /** `n` exact samples of ρ1, `[n, d]`; draws its seeds from `seeds`. */
+  /** `n` exact samples of ρ1, `[n, d]` (reshape to an event shape of size d as needed); draws its seeds from `seeds`. */
   sampleTarget(n: number, seeds: SeedStream): tf.Tensor2D {
     checkSampleArgs('GaussianMixtureOracle.sampleTarget', n, seeds);
     return sampleMixture(this.targetLaw, n, seeds);
@@ -326,34 +283,52 @@ export class GaussianMixtureOracle {
     const fn = 'GaussianMixtureOracle.sampleAt';
     checkNumber(fn, 't', t, { min: 0, max: 1 });
     checkSampleArgs(fn, n, seeds);
-    return sampleMixture(this.marginalLaw(t, fn), n, seeds);
+    return sampleMixture(this.coefficients.marginalLaw(t, fn), n, seeds);
   }
 
   // ---------------------------------------------------------------------------------------------------
 
-  private makeField(kind: OracleFieldName, publicName: string): Field {
-    const fn = `GaussianMixtureOracle.${publicName}`;
-    return (x: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D => {
+  /** The quantity computed for a public field: one-sided η_z is E[x0 | x_t]; mirror η_0 is η_1 (x0 ≡ x1). */
+  private kindOf(name: FieldName): FieldName {
+    if (name === 'eta-z' && this.interpolant.oneSided) return 'eta-0';
+    if (name === 'eta-0' && this.interpolant.mirror) return 'eta-1';
+    return name;
+  }
+
+  private makeField(name: FieldName): EventField {
+    const fn = `GaussianMixtureOracle.fields['${name}']`;
+    const kind = this.kindOf(name);
+    const field = <X extends tf.Tensor>(x: X, t: tf.Tensor1D): X => {
       const ts = this.checkFieldInputs(fn, x, t);
       return tf.tidy(() => {
-        const a = this.timeArrays(ts, kind, fn);
+        const a = this.coefficients.timeArrays(ts, kind, fn);
         const comp = this.componentTensors(a);
         const K = this.targetLaw.weights.length;
         const d = this.dim;
         const offsets = tf.tensor3d(a.offsets!, [a.rows, K, d]);
         const mats = tf.tensor4d(a.mats!, [a.rows, K, d, d]);
-        return mixtureAffineField(x, comp, offsets, mats);
+        const out = mixtureAffineField(flattenEvent(x), comp, offsets, mats);
+        return (x.rank === 2 ? out : tf.reshape(out, x.shape)) as X;
       });
     };
+    return field;
   }
 
-  /** Validates `x: [batch, d]`, `t: [batch]` or `[1]` with values in [0, 1]; returns the t values. */
-  private checkFieldInputs(fn: string, x: tf.Tensor2D, t: tf.Tensor1D): Float32Array {
-    checkTensor2D(fn, 'x', x, undefined, this.dim);
+  /** Validates `x: [batch, ...event]` with event size d (float32). */
+  private checkStates(fn: string, x: unknown): asserts x is tf.Tensor {
+    const d = this.dim;
+    if (!(x instanceof tf.Tensor) || x.rank < 2 || x.dtype !== 'float32' || eventSize(x.shape.slice(1)) !== d) {
+      throw new ArgumentError(fn, 'x', `a float32 tensor of shape [batch, ${d}] (or [batch, ...event] with ${d} entries per event)`, describeValue(x));
+    }
+  }
+
+  /** Validates `x: [batch, ...event]`, `t: [batch]` or `[1]` with values in [0, 1]; returns the t values. */
+  private checkFieldInputs(fn: string, x: tf.Tensor, t: tf.Tensor1D): Float32Array {
+    this.checkStates(fn, x);
     checkTensor1D(fn, 't', t);
-    const batch = x.shape[0];
+    const batch = x.shape[0]!;
     if (t.shape[0] !== batch && t.shape[0] !== 1) {
-      throw new ArgumentError(fn, 't', `a float32 tensor of shape [${batch}] or [1]`, describeValue(t));
+      throw new ArgumentError(fn, 't', `a float32 tensor of shape ${formatShape([batch])} or [1]`, describeValue(t));
     }
     const ts = t.dataSync() as Float32Array;
     for (let i = 0; i < ts.length; i++) {
@@ -363,152 +338,7 @@ export class GaussianMixtureOracle {
     return ts;
   }
 
-  private marginalLaw(t: number, fn: string): Mixture {
-    const d = this.dim;
-    const K = this.targetLaw.weights.length;
-    const means = new Float64Array(K * d);
-    const covs = new Float64Array(K * d * d);
-    this.fillRow(t, null, { means, covs }, 0, fn);
-    const covariances = Array.from({ length: K }, (_, k) => covs.slice(k * d * d, (k + 1) * d * d));
-    return {
-      dim: d,
-      weights: this.targetLaw.weights,
-      means: Array.from({ length: K }, (_, k) => means.slice(k * d, (k + 1) * d)),
-      covariances,
-      choleskys: covariances.map((c) => cholesky(c, d)!),
-    };
-  }
-
-  /**
-   * Writes, for one time t and every component k, into row `row` of the given buffers: m_k(t), C_k(t),
-   * C_k(t)⁻¹, log π_k − ½ log det C_k − (d/2) log 2π, and (when `kind` is given) the field's offset o_k and
-   * matrix M_k = L_k C_k⁻¹ of `f = Σ_k r_k (o_k + M_k (x − m_k))`. float64 throughout, no allocation.
-   */
-  private fillRow(t: number, kind: OracleFieldName | null, out: RowBuffers, row: number, fn: string): void {
-    const c = this.interpolant.coefficientsAt(t);
-    const d = this.dim;
-    const dd = d * d;
-    const law = this.targetLaw;
-    const K = law.weights.length;
-    const m0 = this.x0Law.means[0]!;
-    const C0 = this.x0Law.covariances[0]!;
-    const mirror = this.interpolant.mirror;
-    const { alpha: a, beta: b, gamma: g } = c;
-    const a2 = mirror ? 0 : a * a;
-    const { C, L, P, Lk, M, y } = this.scratch;
-    // L_k = ca C0 + cb Σ_k + cg I and the offset, per field kind
-    let ca = 0;
-    let cb = 0;
-    let cg = 0;
-    let offset: 'dMean' | 'zero' | 'm0' | 'mu' = 'zero';
-    switch (kind) {
-      case 'velocity':
-        [ca, cb, cg, offset] = [c.alphaDAlpha, c.betaDBeta, c.gammaDGamma, 'dMean'];
-        break;
-      case 'v':
-        [ca, cb, offset] = [c.alphaDAlpha, c.betaDBeta, 'dMean'];
-        break;
-      case 'score':
-        cg = -1;
-        break;
-      case 'etaZ':
-        cg = g;
-        break;
-      case 'eta0':
-        [ca, offset] = [a, 'm0'];
-        break;
-      case 'eta1':
-        [cb, offset] = [b, 'mu'];
-        break;
-      case null:
-        break;
-    }
-    if (mirror) ca = 0;
-    for (let k = 0; k < K; k++) {
-      const mu = law.means[k]!;
-      const S = law.covariances[k]!;
-      const vecAt = (row * K + k) * d;
-      const matAt = (row * K + k) * dd;
-      if (out.means) for (let i = 0; i < d; i++) out.means[vecAt + i] = safeMul(a, m0[i]!) + safeMul(b, mu[i]!);
-      for (let i = 0; i < dd; i++) C[i] = a2 * C0[i]! + b * b * S[i]!;
-      for (let i = 0; i < d; i++) C[i * d + i]! += g * g;
-      if (out.covs) out.covs.set(C, matAt);
-      if (!out.prec && !out.logNorm && kind === null) continue;
-      if (!choleskyInto(C, d, L)) {
-        throw new ArgumentError(fn, 't', 'a time where C(t) = α²C0 + β²Σ_k + γ²I is positive definite', `t = ${t} (α = ${a}, β = ${b}, γ = ${g})`);
-      }
-      if (out.logNorm) out.logNorm[row * K + k] = this.logWeights[k]! - 0.5 * logDetFromCholesky(L, d) - 0.5 * d * LOG_2PI;
-      if (!out.prec && kind === null) continue;
-      inverseFromCholeskyInto(L, d, P, y);
-      if (out.prec) out.prec.set(P, matAt);
-      if (kind === null) continue;
-      if (out.offsets) {
-        for (let i = 0; i < d; i++) {
-          out.offsets[vecAt + i] =
-            offset === 'dMean'
-              ? safeMul(c.dAlpha, m0[i]!) + safeMul(c.dBeta, mu[i]!)
-              : offset === 'm0'
-                ? m0[i]!
-                : offset === 'mu'
-                  ? mu[i]!
-                  : 0;
-        }
-      }
-      if (out.mats) {
-        for (let i = 0; i < dd; i++) Lk[i] = ca * C0[i]! + cb * S[i]!;
-        for (let i = 0; i < d; i++) Lk[i * d + i]! += cg;
-        matMul(Lk, P, d, M);
-        out.mats.set(M, matAt);
-      }
-    }
-  }
-
-  /**
-   * float32 arrays of component parameters (and of one field's offsets/matrices) on `rows` time rows:
-   * one row when all times are equal, else one per sample; each distinct time is computed once and copied.
-   */
-  private timeArrays(
-    ts: ArrayLike<number>,
-    kind: OracleFieldName | null,
-    fn: string,
-  ): { rows: number; means: Float32Array; prec?: Float32Array; logNorm?: Float32Array; offsets?: Float32Array; mats?: Float32Array } {
-    const d = this.dim;
-    const dd = d * d;
-    const K = this.targetLaw.weights.length;
-    const needMixture = kind === null || K > 1;
-    let shared = true;
-    for (let i = 1; i < ts.length && shared; i++) shared = ts[i] === ts[0];
-    const rows = shared ? 1 : ts.length;
-    const out = {
-      rows,
-      means: new Float32Array(rows * K * d),
-      prec: needMixture ? new Float32Array(rows * K * dd) : undefined,
-      logNorm: needMixture ? new Float32Array(rows * K) : undefined,
-      offsets: kind !== null ? new Float32Array(rows * K * d) : undefined,
-      mats: kind !== null ? new Float32Array(rows * K * dd) : undefined,
-    };
-    const strides: [Float32Array | undefined, number][] = [
-      [out.means, K * d],
-      [out.prec, K * dd],
-      [out.logNorm, K],
-      [out.offsets, K * d],
-      [out.mats, K * dd],
-    ];
-    const firstRow = new Map<number, number>();
-    for (let r = 0; r < rows; r++) {
-      const v = ts[r]!;
-      const j = firstRow.get(v);
-      if (j === undefined) {
-        firstRow.set(v, r);
-        this.fillRow(v, kind, out, r, fn);
-      } else {
-        for (const [buf, stride] of strides) buf?.copyWithin(r * stride, j * stride, (j + 1) * stride);
-      }
-    }
-    return out;
-  }
-
-  private componentTensors(a: { rows: number; means: Float32Array; prec?: Float32Array; logNorm?: Float32Array }): ComponentTensors {
+  private componentTensors(a: TimeArrays): ComponentTensors {
     const K = this.targetLaw.weights.length;
     const d = this.dim;
     return {
@@ -529,65 +359,9 @@ export class GaussianMixtureOracle {
   }
 }
 
-/** float32 arrays of a fixed mixture's means, precisions and log normalisers. */
-function staticComponents(law: Mixture): { means: Float32Array; prec: Float32Array; logNorm: Float32Array } {
-  const d = law.dim;
-  return {
-    means: Float32Array.from(law.means.flatMap((m) => Array.from(m))),
-    prec: Float32Array.from(law.choleskys.flatMap((l) => Array.from(inverseFromCholesky(l, d)))),
-    logNorm: Float32Array.from(law.choleskys, (l, k) => Math.log(law.weights[k]!) - 0.5 * logDetFromCholesky(l, d) - 0.5 * d * LOG_2PI),
-  };
-}
-
 function checkSampleArgs(fn: string, n: number, seeds: SeedStream): void {
   checkNumber(fn, 'n', n, { min: 1, integer: true });
   if (typeof seeds !== 'object' || seeds === null || typeof (seeds as SeedStream).next !== 'function') {
     throw new ArgumentError(fn, 'seeds', 'a SeedStream', describeValue(seeds));
   }
-}
-
-/**
- * Oracle for Gaussian → Gaussian: ρ0 = N(m0, C0) (default N(0, I)), ρ1 = N(m1, C1).
- * `m(t) = α m0 + β m1`, `C(t) = α² C0 + β² C1 + γ² I`, `b = ṁ + ½ Ċ C⁻¹ (x − m)`, `s = −C⁻¹ (x − m)`.
- *
- * @example
- * ```ts
- * const oracle = gaussianOracle({
- *   interpolant: makeInterpolant('trig', { gamma: 'sqrt' }),
- *   base: { mean: [0] },
- *   target: { mean: [2], covariance: 0.25 },
- * });
- * ```
- */
-export function gaussianOracle(options: {
-  interpolant: Interpolant;
-  base?: GaussianSpec;
-  target: GaussianSpec;
-}): GaussianMixtureOracle {
-  if (typeof options === 'object' && options !== null && isMixtureSpec(options.target)) {
-    throw new ArgumentError('gaussianOracle', 'target', 'a Gaussian { mean, covariance? } (use gaussianMixtureOracle for mixtures)', 'a mixture');
-  }
-  return new GaussianMixtureOracle(options);
-}
-
-/**
- * Oracle for Gaussian → Gaussian mixture: ρ0 = N(m0, C0) (default N(0, I)), ρ1 = Σ_k π_k N(μ_k, Σ_k).
- *
- * @example
- * ```ts
- * const oracle = gaussianMixtureOracle({
- *   interpolant: makeInterpolant('one-sided-linear'),
- *   target: { weights: [0.5, 0.5], means: [[-2, 0], [2, 0]], covariance: 0.1 },
- * });
- * ```
- */
-export function gaussianMixtureOracle(options: {
-  interpolant: Interpolant;
-  base?: GaussianSpec;
-  target: GaussianMixtureSpec;
-}): GaussianMixtureOracle {
-  if (typeof options === 'object' && options !== null && !isMixtureSpec(options.target)) {
-    throw new ArgumentError('gaussianMixtureOracle', 'target', 'a Gaussian mixture { weights, means, covariances? }', describeValue(options.target));
-  }
-  return new GaussianMixtureOracle(options);
 }

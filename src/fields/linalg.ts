@@ -35,16 +35,6 @@ export function matMul(a: ArrayLike<number>, b: ArrayLike<number>, d: number, ou
   return out;
 }
 
-/** `out = A v` for a `d×d` matrix and a `d`-vector. */
-export function matVec(a: ArrayLike<number>, v: ArrayLike<number>, d: number, out: Float64Array = new Float64Array(d)): Float64Array {
-  for (let i = 0; i < d; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += a[i * d + k]! * v[k]!;
-    out[i] = s;
-  }
-  return out;
-}
-
 /** The `d×d` identity. */
 export function identity(d: number): Float64Array {
   const m = new Float64Array(d * d);

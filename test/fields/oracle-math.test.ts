@@ -94,8 +94,8 @@ describe('oracle mathematics (float64)', () => {
         for (const t of [0, 1]) {
           const x = Array.from({ length: d }, (_, i) => 0.3 - 0.2 * i);
           const p = oracle.evaluateAt(t, x);
-          for (const [key, value] of Object.entries(p)) {
-            const values = Array.isArray(value) ? value : [value];
+          expect(Number.isFinite(p.logDensity), `logDensity at t=${t}`).toBe(true);
+          for (const [key, values] of Object.entries(p.fields)) {
             expect(values.every(Number.isFinite), `${key} at t=${t}`).toBe(true);
           }
         }

@@ -96,9 +96,9 @@ describe('oracle call errors', () => {
 
   it('x with the wrong d', () => {
     const bad = tf.zeros([4, 3]) as tf.Tensor2D;
-    expectArgError(() => oracle.velocity(bad, t), /GaussianMixtureOracle\.velocity: argument 'x' must be a float32 tensor of shape \[batch, 2\], got a float32 tensor of shape \[4, 3\]/);
-    expectArgError(() => oracle.score(bad, t), /GaussianMixtureOracle\.score: argument 'x'/);
-    expectArgError(() => oracle.denoiser(bad, t), /GaussianMixtureOracle\.denoiser: argument 'x'/);
+    expectArgError(() => oracle.velocity(bad, t), /GaussianMixtureOracle\.fields\['b'\]: argument 'x' must be a float32 tensor of shape \[batch, 2\] \(or \[batch, \.\.\.event\] with 2 entries per event\), got a float32 tensor of shape \[4, 3\]/);
+    expectArgError(() => oracle.score(bad, t), /GaussianMixtureOracle\.fields\['s'\]: argument 'x'/);
+    expectArgError(() => oracle.denoiser(bad, t), /GaussianMixtureOracle\.fields\['eta-z'\]: argument 'x'/);
     expectArgError(() => oracle.logDensityTarget(bad), /logDensityTarget: argument 'x'/);
     expectArgError(() => oracle.logDensityAt(0.5, bad), /logDensityAt: argument 'x'/);
     expectArgError(() => oracle.evaluateAt(0.5, [1, 2, 3]), /evaluateAt: argument 'x' must be 2 finite numbers/);
@@ -107,9 +107,9 @@ describe('oracle call errors', () => {
 
   it('t of the wrong length or outside [0, 1]', () => {
     const t3 = tf.fill([3], 0.5) as tf.Tensor1D;
-    expectArgError(() => oracle.velocity(x, t3), /velocity: argument 't' must be a float32 tensor of shape \[4\] or \[1\]/);
+    expectArgError(() => oracle.velocity(x, t3), /fields\['b'\]: argument 't' must be a float32 tensor of shape \[4\] or \[1\]/);
     const tBad = tf.tensor1d([0.5, 0.5, 1.5, 0.5]);
-    expectArgError(() => oracle.v(x, tBad), /GaussianMixtureOracle\.v: argument 't' must be times in \[0, 1\], got t\[2\] = 1\.5/);
+    expectArgError(() => oracle.v(x, tBad), /GaussianMixtureOracle\.fields\['v'\]: argument 't' must be times in \[0, 1\], got t\[2\] = 1\.5/);
     expectArgError(() => oracle.marginal(-0.1), /marginal: argument 't'/);
     tf.dispose([t3, tBad]);
   });
