@@ -66,7 +66,7 @@ export function groupNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, optio
   const c = shape[shape.length - 1]!;
   const s = x.size / (b * c);
   const n = s * (c / groups);
-  const op = tf.customGrad((xs: tf.Tensor, g: tf.Tensor, be: tf.Tensor, save: tf.GradSaveFunc) => {
+  const forward = (xs: tf.Tensor, g: tf.Tensor, be: tf.Tensor, save: tf.GradSaveFunc) => {
     const x3 = tf.reshape(xs, [b, s, c]);
     const mean = tf.div(groupSum(tf.sum(x3, 1), groups), n); // [b, c]
     const xc = tf.sub(x3, tf.reshape(mean, [b, 1, c]));
@@ -93,7 +93,8 @@ export function groupNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, optio
         return [tf.reshape(dx, shape), dGamma, dBeta];
       },
     };
-  });
+  };
+  const op = tf.customGrad(forward as unknown as tf.CustomGradientFunc<tf.Tensor>);
   return op(x, gamma, beta);
 }
 
