@@ -94,7 +94,7 @@ export function groupNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, optio
       },
     };
   };
-  const op = tf.customGrad(forward as unknown as tf.CustomGradientFunc<tf.Tensor>);
+  const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x, gamma, beta);
 }
 
