@@ -185,7 +185,7 @@ export function checkPoints(fn: string, arg: string, x: unknown, dim: number): t
  *
  * @example
  * ```ts
- * checkFinite('arrayReference', 'values', tf.tensor1d([1, NaN])); // throws: "... containing NaN at index 1"
+ * checkFinite('fit', 'x', tf.tensor1d([1, NaN])); // throws: "... containing NaN at flat index 1"
  * ```
  */
 export function checkFinite(fn: string, arg: string, value: tf.Tensor): tf.Tensor {

@@ -4,8 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/types.js';
+import { checkDistribution } from '../distributions/check.js';
+import type { Distribution } from '../distributions/types.js';
 import { ArgumentError, checkNumber } from '../errors.js';
 import { SeedStream } from '../random.js';
+import { checkFunction } from '../validate.js';
 
 /** Where a comparison's reference samples come from. */
 export interface ReferenceSource {
@@ -24,28 +27,58 @@ export interface ReferenceSource {
 }
 
 /**
- * A reference drawn from a distribution: each call draws fresh samples from its seed.
+ * A reference drawn from a distribution: each repeat draws fresh samples from its seed, the floor an
+ * independent set from the floor's seed, and the distribution's exact `logProb` (if any) gives the floor's NLL.
  *
- * @param sample - `(n, seeds) → [n, dim]` (e.g. `oracle.sampleTarget`, `dataset.sample`)
+ * Either a {@link Distribution} of vectors (`eventShape = [dim]`; `description` defaults to the law's own), or,
+ * as before, a description, a dimension, a sampler and an optional log density.
+ *
+ * @throws ArgumentError when the distribution's events are not vectors
+ * @example
+ * ```ts
+ * const ref = distributionReference(diagonalGaussian({ mean: [0, 0], std: 2 }), 'wide Gaussian');
+ * const same = distributionReference('wide Gaussian', 2, (n, seeds) => wide.sample(n, seeds) as tf.Tensor2D);
+ * ```
  */
+export function distributionReference(distribution: Distribution, description?: string): ReferenceSource;
 export function distributionReference(
   description: string,
   dim: number,
   sample: (n: number, seeds: SeedStream) => tf.Tensor2D,
   logDensity?: (x: tf.Tensor2D) => tf.Tensor1D,
+): ReferenceSource;
+export function distributionReference(
+  first: Distribution | string,
+  second?: string | number,
+  sample?: (n: number, seeds: SeedStream) => tf.Tensor2D,
+  logDensity?: (x: tf.Tensor2D) => tf.Tensor1D,
 ): ReferenceSource {
+  const fn = 'distributionReference';
+  const dist: Distribution =
+    typeof first === 'string'
+      ? {
+          eventShape: [checkNumber(fn, 'dim', second, { integer: true, min: 1 })],
+          sample: checkFunction<(n: number, seeds: SeedStream) => tf.Tensor2D>(fn, 'sample', sample, 'a function (n, seeds) => Tensor2D'),
+          ...(logDensity ? { logProb: (x: tf.Tensor) => logDensity(x as tf.Tensor2D) } : {}),
+        }
+      : checkDistribution(fn, 'distribution', first);
+  if (dist.eventShape.length !== 1) {
+    throw new ArgumentError(fn, 'distribution', 'a distribution of vectors (event shape [dim])', `event shape [${dist.eventShape.join(', ')}]`);
+  }
+  const description = typeof first === 'string' ? first : typeof second === 'string' ? second : (dist.description ?? `a distribution of dimension ${dist.eventShape[0]}`);
+  const draw = (n: number, seed: number) => dist.sample(n, new SeedStream(seed)) as tf.Tensor2D;
   return {
     description,
-    dim,
-    draw: (n, seed) => sample(n, new SeedStream(seed)),
-    drawIndependent: (n, _seed, floorSeed) => sample(n, new SeedStream(floorSeed)),
-    ...(logDensity ? { logDensity } : {}),
+    dim: dist.eventShape[0]!,
+    draw,
+    drawIndependent: (n, _seed, floorSeed) => draw(n, floorSeed),
+    ...(dist.logProb ? { logDensity: (x: tf.Tensor2D) => dist.logProb!(x) } : {}),
   };
 }
 
 /** A dataset as a reference (its exact log density, when it has one, gives the floor's NLL). */
 export function datasetReference(dataset: Dataset): ReferenceSource {
-  return distributionReference(`dataset ${dataset.name}`, dataset.dim, (n, seeds) => dataset.sample(n, seeds), dataset.logDensity ? (x) => dataset.logDensity!(x) : undefined);
+  return distributionReference(dataset, `dataset ${dataset.name}`);
 }
 
 /** A seeded permutation of 0..rows−1 (Fisher–Yates with the library's splitmix32 stream). */

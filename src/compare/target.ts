@@ -2,7 +2,8 @@
  * What a comparison samples: exact oracle fields (pure sampler error, exact reference samples) or a trained
  * model's fields (sampler error plus training error).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { standardNormal } from '../distributions/standard-normal.js';
 import { ArgumentError, describeValue } from '../errors.js';
 import { GaussianMixtureOracle } from '../fields/gaussian-oracle.js';
 import type { GaussianMixtureSpec } from '../fields/gaussian-spec.js';
@@ -52,10 +53,6 @@ export interface OracleTargetOptions {
   gamma?: GammaName;
   /** Name in reports. @default the problem name, or 'gmm' for a spec */
   name?: string;
-}
-
-function logStandardNormal(x: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.sub(tf.mul(tf.sum(tf.square(x), 1), -0.5), (x.shape[1] / 2) * Math.log(2 * Math.PI)) as tf.Tensor1D);
 }
 
 /**
@@ -108,7 +105,10 @@ export function oracleTarget(problem: string | GaussianMixtureSpec, options: Ora
     tMin: 0,
     sdeTMin: 0,
     sampleBase: (n, seeds) => oracle.sampleBase(n, seeds),
-    reference: distributionReference(`exact samples of ${name}`, oracle.dim, (n, seeds) => oracle.sampleTarget(n, seeds), (x) => oracle.logDensityTarget(x)),
+    reference: distributionReference(
+      { eventShape: [oracle.dim], sample: (n, seeds) => oracle.sampleTarget(n, seeds), logProb: (x) => oracle.logDensityTarget(x as tf.Tensor2D) },
+      `exact samples of ${name}`,
+    ),
     baseLogDensity: (x0) => oracle.logDensityBase(x0),
     interpolant: interpolant.name,
     ...(gamma ? { gamma } : {}),
@@ -139,7 +139,7 @@ export function modelTarget(run: TrainedModel, options: ModelTargetOptions = {})
   if (reference.dim !== run.config.dim) {
     throw new ArgumentError(fn, 'options.reference', `samples of dimension ${run.config.dim} (the model's)`, `${reference.description}, dimension ${reference.dim}`);
   }
-  const gaussianBase = run.base === 'gaussian';
+  const base = run.base === 'gaussian' ? standardNormal([run.config.dim]) : null;
   return {
     name: options.name ?? 'model',
     kind: 'model',
@@ -150,7 +150,7 @@ export function modelTarget(run: TrainedModel, options: ModelTargetOptions = {})
     sdeTMin: Math.max(run.tMin, run.config.fields.includes('s') ? 0 : 1e-3),
     sampleBase: (n, seeds) => sampleRunBase(run, n, seeds),
     reference,
-    ...(gaussianBase ? { baseLogDensity: logStandardNormal } : {}),
+    ...(base ? { baseLogDensity: (x0: tf.Tensor2D) => base.logProb(x0) } : {}),
     interpolant: run.config.interpolant,
     ...(run.config.gamma ? { gamma: run.config.gamma } : {}),
   };
