@@ -126,10 +126,10 @@ export function compatibilityProblem(term: Term, scheme: Scheme, context: Compat
   if (needs.calculus !== undefined && offer.noise && needs.calculus !== offer.calculus && !offer.additiveNoise) {
     const sign = needs.calculus === 'stratonovich' ? '−' : '+';
     return (
-      `${name} converges to the ${CALCULUS_NAME[needs.calculus]} solution, got an ${CALCULUS_NAME[offer.calculus]} term whose noise may depend ` +
-      `on the state (multiplicative noise), where the two readings differ by the drift ½ g ∂g/∂y; ` +
+      `${name} converges to the ${CALCULUS_NAME[needs.calculus]} solution, got a term read in the ${CALCULUS_NAME[offer.calculus]} sense whose noise ` +
+      `may depend on the state (multiplicative noise), where the two readings differ by the drift ½ g ∂g/∂y; ` +
       `use a scheme for ${CALCULUS_NAME[offer.calculus]} SDEs${offer.calculus === 'ito' ? " such as 'euler-maruyama'" : ''}, ` +
-      `declare additiveNoise: true if g does not depend on y, or rewrite the term as a ${CALCULUS_NAME[needs.calculus]} SDE ` +
+      `declare additiveNoise: true if g does not depend on y, or rewrite the term in ${CALCULUS_NAME[needs.calculus]} form ` +
       `(drift ${sign} ½ g ∂g/∂y) and declare calculus: '${needs.calculus}'`
     );
   }

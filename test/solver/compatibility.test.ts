@@ -4,7 +4,7 @@ import { getScheme } from '../../samplers/registry.js';
 import { ArgumentError } from '../../src/errors.js';
 import { brownianMotion } from '../../src/solver/brownian.js';
 import { brownianPath } from '../../src/solver/brownian-path.js';
-import { assertCompatible, compatibilityProblem, resolveScheme } from '../../src/solver/compatibility.js';
+import { assertCompatible, compatibilityProblem, resolveScheme, schemeRequirements, termOffer } from '../../src/solver/compatibility.js';
 import type { Term } from '../../src/solver/types.js';
 
 const ode: Term = { drift: (_t, y) => tf.neg(y) };
@@ -48,5 +48,30 @@ describe('compatibility', () => {
     expect(resolveScheme('f', getScheme('euler'))).toBe(getScheme('euler'));
     expect(() => resolveScheme('f', { name: 'x', kind: 'pde' } as never)).toThrow(/f: argument 'scheme' must be a Scheme with kind 'ode' or 'sde'/);
     expect(() => resolveScheme('f', 42 as never)).toThrow(/one of 'euler'|a Scheme object/);
+  });
+
+  it('decides from what the scheme requires and the term offers, not from kind alone', () => {
+    expect(schemeRequirements(getScheme('rk4'))).toMatchObject({ diffusion: 'none', energy: false, randomness: false });
+    expect(schemeRequirements(getScheme('euler-maruyama'))).toMatchObject({ diffusion: 'required', calculus: 'ito' });
+    expect(schemeRequirements(getScheme('stochastic-heun'))).toMatchObject({ diffusion: 'required', calculus: 'stratonovich' });
+    // A user scheme without `requires`: its kind decides.
+    const userSde = { ...getScheme('euler-maruyama'), name: 'user-em', requires: undefined };
+    expect(schemeRequirements(userSde)).toEqual({ diffusion: 'required', diagonalDiffusion: false, energy: false, randomness: false });
+    expect(termOffer(sde)).toEqual({ noise: true, diagonalDiffusion: true, energy: false, calculus: 'ito', additiveNoise: true });
+    const general: Term = { drift: (_t, y) => y, diffusionProd: (_t, _y, dW) => dW, noiseShape: [1] };
+    expect(termOffer(general)).toMatchObject({ noise: true, diagonalDiffusion: false, additiveNoise: false });
+    expect(compatibilityProblem(general, getScheme('rk4'))).toMatch(/solves ODEs/);
+    expect(compatibilityProblem(general, getScheme('euler-maruyama'))).toBeUndefined();
+    expect(compatibilityProblem(general, getScheme('stochastic-heun'))).toMatch(/converges to the Stratonovich solution/);
+    expect(compatibilityProblem({ ...general, calculus: 'stratonovich' }, getScheme('stochastic-heun'))).toBeUndefined();
+    expect(compatibilityProblem({ ...general, calculus: 'stratonovich' }, getScheme('euler-maruyama'))).toMatch(
+      /converges to the Itô solution, got a term read in the Stratonovich sense .* rewrite the term in Itô form \(drift \+ ½ g ∂g\/∂y\) and declare calculus: 'ito'/,
+    );
+    const needsDiagonal = { ...userSde, name: 'needs-g', requires: { diffusion: 'required' as const, diagonalDiffusion: true } };
+    expect(compatibilityProblem(general, needsDiagonal)).toMatch(/needs the diagonal diffusion g itself \(term.diffusion\), got a term with only diffusionProd/);
+    const optional = { ...userSde, name: 'either', requires: { diffusion: 'optional' as const } };
+    expect(compatibilityProblem(ode, optional)).toBeUndefined();
+    expect(compatibilityProblem(sde, optional)).toBeUndefined();
+    expect(() => resolveScheme('f', { ...userSde, requires: { diffusion: 'maybe' } } as never)).toThrow(/requires.diffusion 'none', 'required' or 'optional'/);
   });
 });

@@ -176,7 +176,7 @@ describe('Itô and Stratonovich: what a scheme requires and a term offers', () =
     const error = await integrate(gbm(), 'stochastic-heun', y0, { steps: 4, seed: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as Error).message).toMatch(
-      /^integrate: scheme 'stochastic-heun' converges to the Stratonovich solution, got an Itô term whose noise may depend on the state .* differ by the drift ½ g ∂g\/∂y; use a scheme for Itô SDEs such as 'euler-maruyama', declare additiveNoise: true/,
+      /^integrate: scheme 'stochastic-heun' converges to the Stratonovich solution, got a term read in the Itô sense whose noise may depend on the state .* differ by the drift ½ g ∂g\/∂y; use a scheme for Itô SDEs such as 'euler-maruyama', declare additiveNoise: true/,
     );
     // A general-noise term is state-dependent unless it says otherwise.
     const prodOnly: Term = { drift: (_t, y) => tf.neg(y), diffusionProd: (_t, _y, dW) => dW };
