@@ -52,8 +52,8 @@ const classifier = await trainDigitClassifier(train, {
 });
 const trainSeconds = (performance.now() - t0) / 1000;
 const all = heldOut.gather(Int32Array.from({ length: heldOut.size }, (_, i) => i));
-const heldOutAccuracy = classifier.accuracy(all.images, all.labels);
-all.images.dispose();
+const heldOutAccuracy = classifier.accuracy(all.x, all.labels);
+all.x.dispose();
 all.labels.dispose();
 classifier.info = {
   heldOutAccuracy,

@@ -202,7 +202,7 @@ export async function trainDigitClassifier(train: FiniteImageDataset, options?: 
     let lossSum = tf.scalar(0);
     for (let s = 0; s < steps; s++) {
       (optimizer as unknown as { learningRate: number }).learningRate = lr * (1 - (0.9 * step) / total);
-      const { images, labels } = train.gather(order.subarray(s * batchSize, Math.min(train.size, (s + 1) * batchSize)));
+      const { x: images, labels } = train.gather(order.subarray(s * batchSize, Math.min(train.size, (s + 1) * batchSize)));
       const loss = optimizer.minimize(() => {
         const logits = model.apply(images, { training: true }) as tf.Tensor2D;
         return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 10), logits);

@@ -162,7 +162,7 @@ function writeCache(path: string, header: CacheHeader, pixels: Uint8Array): void
  * @example
  * ```ts
  * const data = await loadImageFolder('photos/', { size: 32, channels: 3 });
- * const { images, labels } = data.sample(64, new SeedStream(0)); // [64, 32, 32, 3]
+ * const { x, labels } = data.sampleLabelled(64, new SeedStream(0)); // [64, 32, 32, 3], int32 [64]
  * ```
  */
 export async function loadImageFolder(dir: string, options: ImageFolderOptions): Promise<ImageFolderDataset> {

@@ -6,31 +6,32 @@
  * `[n]` int32 class indices in `0 … numClasses − 1`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { LabelledDistribution, LabelledSample } from '../distributions/types.js';
 import { ArgumentError, describeValue } from '../errors.js';
 import { SeedStream } from '../random.js';
 import { checkCount, checkSeeds } from '../validate.js';
 
-/** A batch of images with their labels. Both tensors are owned by the caller (dispose them). */
-export interface LabelledImages {
-  /** float32 `[n, height, width, channels]`, values in [−1, 1]. */
-  images: tf.Tensor4D;
-  /** int32 `[n]`, class indices in `0 … numClasses − 1`. */
+/**
+ * A batch of images with their labels (the {@link LabelledSample} of `src/distributions`): `x` float32
+ * `[n, height, width, channels]` in [−1, 1], `labels` int32 `[n]`. Both owned by the caller.
+ */
+export interface LabelledImages extends LabelledSample {
+  x: tf.Tensor4D;
   labels: tf.Tensor1D;
 }
 
 /**
- * A distribution over labelled images that can be sampled with the library's seeds.
- *
- * This is the image counterpart of the point-cloud `Dataset` (`src/data/types.ts`): `eventShape` is
- * `[height, width, channels]` and samples come with labels.
+ * A law of labelled images: a {@link LabelledDistribution} whose `eventShape` is `[height, width, channels]`,
+ * so every trainer and metric that takes a distribution takes it. `sample` gives the images alone,
+ * `sampleLabelled` the images with their labels; for the same stream state both draw the same images.
  *
  * @example
  * ```ts
  * const data = shapesDataset({ size: 16 });
- * const { images, labels } = data.sample(64, new SeedStream(0)); // [64, 16, 16, 3], [64]
+ * const { x, labels } = data.sampleLabelled(64, new SeedStream(0)); // [64, 16, 16, 3], int32 [64]
  * ```
  */
-export interface LabelledImageDataset {
+export interface LabelledImageDataset extends LabelledDistribution {
   /** A short name (`'mnist'`, `'shapes'`, the folder's base name). */
   readonly name: string;
   /** One line describing the data. */
@@ -43,11 +44,13 @@ export interface LabelledImageDataset {
   readonly classNames: readonly string[];
   /** Number of stored images for a finite dataset; `undefined` for a procedural (infinite) one. */
   readonly size: number | undefined;
+  /** Draws `n` images, float32 `[n, height, width, channels]` in [−1, 1]. */
+  sample(n: number, seeds: SeedStream): tf.Tensor4D;
   /**
    * Draws `n` labelled images. Every random choice takes its seed from `seeds`, so the same stream state
    * gives the same batch. Finite datasets draw rows uniformly with replacement.
    */
-  sample(n: number, seeds: SeedStream): LabelledImages;
+  sampleLabelled(n: number, seeds: SeedStream): LabelledImages;
 }
 
 /** A finite dataset whose rows can also be read in order (for evaluation and full passes). */
@@ -102,7 +105,7 @@ export function arrayImageDataset(options: ArrayImageDatasetOptions): FiniteImag
     }
   }
   const size = labels.length;
-  const shape = [eventShape[0], eventShape[1], eventShape[2]] as const;
+  const shape = Object.freeze([eventShape[0], eventShape[1], eventShape[2]] as const);
   const gather = (indices: ArrayLike<number>, caller: string): LabelledImages => {
     const n = indices.length;
     const out = new Float32Array(n * per);
@@ -115,7 +118,7 @@ export function arrayImageDataset(options: ArrayImageDatasetOptions): FiniteImag
       out.set(images.subarray(r * per, (r + 1) * per), i * per);
       y[i] = labels[r]!;
     }
-    return { images: tf.tensor4d(out, [n, ...shape], 'float32'), labels: tf.tensor1d(y, 'int32') };
+    return { x: tf.tensor4d(out, [n, ...shape], 'float32'), labels: tf.tensor1d(y, 'int32') };
   };
   return {
     name,
@@ -125,12 +128,17 @@ export function arrayImageDataset(options: ArrayImageDatasetOptions): FiniteImag
     classNames: Object.freeze([...classNames]),
     size,
     sample(n, seeds) {
-      checkCount(`${name}.sample`, 'n', n);
-      checkSeeds(`${name}.sample`, seeds);
+      const { x, labels: y } = this.sampleLabelled(n, seeds);
+      y.dispose();
+      return x;
+    },
+    sampleLabelled(n, seeds) {
+      checkCount(`${name}.sampleLabelled`, 'n', n);
+      checkSeeds(`${name}.sampleLabelled`, seeds);
       const rng = new SeedStream(seeds.next());
       const rows = new Int32Array(n);
       for (let i = 0; i < n; i++) rows[i] = Math.min(size - 1, Math.floor(rng.uniform() * size));
-      return gather(rows, `${name}.sample`);
+      return gather(rows, `${name}.sampleLabelled`);
     },
     gather: (indices) => gather(indices, `${name}.gather`),
     labelArray: () => labels.slice(),

@@ -76,12 +76,12 @@ async function readDigits(): Promise<RawDigits> {
  * by later calls.
  *
  * @param options - {@link MnistOptions}
- * @returns a dataset with `sample(n, seeds)` (uniform with replacement), `gather(indices)` and `labelArray()`
+ * @returns a dataset with `sample` / `sampleLabelled(n, seeds)` (uniform with replacement), `gather(indices)` and `labelArray()`
  * @throws ArgumentError if the `mnist` package is not installed or the split name is unknown
  * @example
  * ```ts
  * const train = await loadMnist();                        // 8,000 digits
- * const { images, labels } = train.sample(64, new SeedStream(1)); // [64, 28, 28, 1], [64]
+ * const { x, labels } = train.sampleLabelled(64, new SeedStream(1)); // [64, 28, 28, 1], int32 [64]
  * const heldOut = await loadMnist({ split: 'heldout' });  // the other 2,000
  * ```
  */

@@ -140,7 +140,7 @@ export function drawShapeParams(rng: SeedStream): ShapeParams {
  * @example
  * ```ts
  * const shapes = shapesDataset({ size: 16 });
- * const { images, labels } = shapes.sample(8, new SeedStream(0)); // [8, 16, 16, 3], [8]
+ * const { x, labels } = shapes.sampleLabelled(8, new SeedStream(0)); // [8, 16, 16, 3], int32 [8]
  * ```
  */
 export function shapesDataset(options?: ShapesDatasetOptions): LabelledImageDataset {
@@ -150,13 +150,18 @@ export function shapesDataset(options?: ShapesDatasetOptions): LabelledImageData
   return {
     name: 'shapes',
     description: `shapes: procedural ${size}×${size} RGB circles, squares and triangles on striped backgrounds, in [−1, 1]`,
-    eventShape: [size, size, 3],
+    eventShape: Object.freeze([size, size, 3] as [number, number, number]),
     numClasses: 3,
     classNames: SHAPE_CLASSES,
     size: undefined,
     sample(n, seeds) {
-      checkCount('shapes.sample', 'n', n);
-      checkSeeds('shapes.sample', seeds);
+      const { x, labels } = this.sampleLabelled(n, seeds);
+      labels.dispose();
+      return x;
+    },
+    sampleLabelled(n, seeds) {
+      checkCount('shapes.sampleLabelled', 'n', n);
+      checkSeeds('shapes.sampleLabelled', seeds);
       const rng = new SeedStream(seeds.next());
       const per = size * size * 3;
       const images = new Float32Array(n * per);
@@ -166,7 +171,7 @@ export function shapesDataset(options?: ShapesDatasetOptions): LabelledImageData
         images.set(renderShape(p, size).image, k * per);
         labels[k] = p.shape;
       }
-      return { images: tf.tensor4d(images, [n, size, size, 3], 'float32'), labels: tf.tensor1d(labels, 'int32') };
+      return { x: tf.tensor4d(images, [n, size, size, 3], 'float32'), labels: tf.tensor1d(labels, 'int32') };
     },
   };
 }

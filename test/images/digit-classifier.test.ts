@@ -13,7 +13,7 @@ import { SeedStream } from '../../src/random.js';
 import { expectAllClose } from '../helpers/index.js';
 
 let classifier: DigitClassifier;
-let held: { images: tf.Tensor4D; labels: tf.Tensor1D };
+let held: { x: tf.Tensor4D; labels: tf.Tensor1D };
 const dir = mkdtempSync(join(tmpdir(), 'si-classifier-'));
 
 beforeAll(async () => {
@@ -23,25 +23,25 @@ beforeAll(async () => {
 });
 afterAll(() => {
   classifier.dispose();
-  tf.dispose([held.images, held.labels]);
+  tf.dispose([held.x, held.labels]);
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the committed digit classifier', () => {
   it('classifies the 2,000 held-out digits as recorded (≥ 97%)', () => {
-    const acc = classifier.accuracy(held.images, held.labels);
+    const acc = classifier.accuracy(held.x, held.labels);
     expect(acc).toBeGreaterThanOrEqual(0.97);
     expect(Math.abs(acc - classifier.info!.heldOutAccuracy)).toBeLessThanOrEqual(0.002);
     expect(classifier.info!.trainSize).toBe(8000);
   });
 
   it('gives a Fréchet distance near 0 between halves of real digits, far from that for one class or noise', async () => {
-    const a = tf.slice(held.images, 0, 1000);
-    const b = tf.slice(held.images, 1000, 1000);
+    const a = tf.slice(held.x, 0, 1000);
+    const b = tf.slice(held.x, 1000, 1000);
     const floor = await digitFrechetDistance(classifier, a, b);
     const labels = held.labels.dataSync();
     const ones = Array.from(labels.keys()).filter((i) => labels[i] === 1);
-    const onlyOnes = tf.gather(held.images, ones);
+    const onlyOnes = tf.gather(held.x, ones);
     const noise = tf.clipByValue(tf.randomNormal([1000, 28, 28, 1], -0.5, 0.8, 'float32', 3), -1, 1);
     const fdOnes = await digitFrechetDistance(classifier, onlyOnes, b);
     const fdNoise = await digitFrechetDistance(classifier, noise, b);
@@ -56,7 +56,7 @@ describe('the committed digit classifier', () => {
   it('round-trips through save and load with identical outputs', async () => {
     await saveDigitClassifier(classifier, dir);
     const again = await loadDigitClassifier(dir);
-    const x = tf.slice(held.images, 0, 50);
+    const x = tf.slice(held.x, 0, 50);
     const f1 = classifier.features(x);
     const f2 = again.features(x);
     expectAllClose(f2, f1, { atol: 0 });
@@ -67,7 +67,7 @@ describe('the committed digit classifier', () => {
 
   it('rejects bad inputs', async () => {
     await expect(loadDigitClassifier(join(dir, 'missing'))).rejects.toThrow(/loadDigitClassifier: argument 'dir' must be a directory with model.json/);
-    expect(() => classifier.accuracy(held.images, tf.tensor1d([1, 2]))).toThrow(ArgumentError);
+    expect(() => classifier.accuracy(held.x, tf.tensor1d([1, 2]))).toThrow(ArgumentError);
     expect(() => classifier.predict(tf.zeros([2, 8, 8, 1]))).toThrow(/\[batch, 28, 28, 1\]/);
   });
 });
@@ -78,17 +78,17 @@ describe('trainDigitClassifier', () => {
     const small = train.gather(Int32Array.from({ length: 256 }, (_, i) => i));
     const data = arrayImageDataset({
       name: 'small',
-      images: small.images.dataSync() as Float32Array,
+      images: small.x.dataSync() as Float32Array,
       labels: small.labels.dataSync() as Int32Array,
       eventShape: [28, 28, 1],
       classNames: train.classNames,
     });
-    tf.dispose([small.images, small.labels]);
+    tf.dispose([small.x, small.labels]);
     const before = tf.memory().numTensors;
     const losses: number[] = [];
     const c1 = await trainDigitClassifier(data, { epochs: 2, batchSize: 64, seed: 4, onEpoch: (_, l) => losses.push(l) });
     const c2 = await trainDigitClassifier(data, { epochs: 2, batchSize: 64, seed: 4 });
-    const x = tf.slice(held.images, 0, 20);
+    const x = tf.slice(held.x, 0, 20);
     const l1 = c1.logits(x);
     const l2 = c2.logits(x);
     expectAllClose(l2, l1, { atol: 0 });

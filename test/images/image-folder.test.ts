@@ -56,9 +56,9 @@ describe('loadImageFolder', () => {
     expect(data.fromCache).toBe(false);
     expect(Array.from(data.labelArray())).toEqual([0, 0, 0, 0, 1, 1, 1]);
 
-    const { images } = data.gather([0, 1, 2, 3, 4, 5, 6]);
+    const { x: images } = data.gather([0, 1, 2, 3, 4, 5, 6]);
     const v = images.dataSync();
-    const pixel = (k: number) => Array.from(v.subarray(k * 48, k * 48 + 3));
+    const pixel = (k: number): number[] => Array.from(v.subarray(k * 48, k * 48 + 3));
     expectAllClose(pixel(0), [byte(100), byte(100), byte(100)], { atol: 1e-6, label: 'grey + alpha → RGB' });
     expectAllClose(pixel(1), [byte(100), byte(100), byte(100)], { atol: 1e-6, label: 'grey → RGB' });
     expectAllClose(pixel(2), [-1, -1, -1], { atol: 1e-6, label: 'transparent → black' });
@@ -73,7 +73,7 @@ describe('loadImageFolder', () => {
     const data = await loadImageFolder(join(root, 'reds'), { size: [2, 3], channels: 1, cacheDir: cache, onWarning: () => {} });
     expect(data.eventShape).toEqual([2, 3, 1]);
     expect(data.classNames).toEqual(['reds']);
-    const { images } = data.gather([0]);
+    const { x: images } = data.gather([0]);
     expectAllClose(images.dataSync(), new Array(6).fill(byte(Math.round(0.299 * 200 + 0.587 * 50 + 0.114 * 10))), { atol: 1e-6 });
     images.dispose();
   });
@@ -87,9 +87,9 @@ describe('loadImageFolder', () => {
     expect(second.cachePath.startsWith(cache)).toBe(true);
     expect(warnings.length).toBe(2);
     expect(warnings[0]).toBe(warnings[1]);
-    const a = first.sample(5, new SeedStream(3));
-    const b = second.sample(5, new SeedStream(3));
-    expectAllClose(a.images, b.images, { atol: 0 });
+    const a = first.sampleLabelled(5, new SeedStream(3));
+    const b = second.sampleLabelled(5, new SeedStream(3));
+    expectAllClose(a.x, b.x, { atol: 0 });
     expectAllClose(a.labels, b.labels, { atol: 0 });
     await expectNoLeaks(() => second.sample(4, new SeedStream(1)));
     expect(readdirSync(root, { recursive: true }).sort()).toEqual(before);
@@ -97,7 +97,7 @@ describe('loadImageFolder', () => {
     const third = await loadImageFolder(root, { size: 4, cacheDir: cache, onWarning: () => {} });
     expect(third.fromCache).toBe(false);
     expect((await loadImageFolder(root, { size: 4, cacheDir: cache, refresh: true, onWarning: () => {} })).fromCache).toBe(false);
-    for (const t of [a.images, a.labels, b.images, b.labels]) t.dispose();
+    for (const t of [a.x, a.labels, b.x, b.labels]) t.dispose();
   });
 
   it('rejects a missing, empty or ambiguous folder, one where nothing decodes, and bad options', async () => {

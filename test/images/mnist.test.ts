@@ -29,7 +29,7 @@ describe('loadMnist', () => {
     expect(Array.from({ length: 10 }, (_, k) => labels.filter((y) => y === k).length)).toEqual(counts);
     const first3 = packageDigits(3).slice(0, 784).map((v) => 2 * v - 1);
     const row = counts.slice(0, 3).reduce((s, c) => s + c, 0);
-    const { images, labels: y } = all.gather([row]);
+    const { x: images, labels: y } = all.gather([row]);
     expect(y.dataSync()[0]).toBe(3);
     expectAllClose(images.dataSync(), first3, { atol: 1e-6 });
     images.dispose();
@@ -43,9 +43,9 @@ describe('loadMnist', () => {
     expect([train.size, held.size]).toEqual([MNIST_TRAIN_SIZE, MNIST_HELDOUT_SIZE]);
     const every = (d: typeof all) => d.gather(Int32Array.from({ length: d.size }, (_, i) => i));
     const [a, b, c] = [every(train), every(held), every(all)];
-    const fa = fingerprints(a.images.dataSync() as Float32Array, train.size);
-    const fb = fingerprints(b.images.dataSync() as Float32Array, held.size);
-    const fc = fingerprints(c.images.dataSync() as Float32Array, all.size);
+    const fa = fingerprints(a.x.dataSync() as Float32Array, train.size);
+    const fb = fingerprints(b.x.dataSync() as Float32Array, held.size);
+    const fc = fingerprints(c.x.dataSync() as Float32Array, all.size);
     expect([...fa, ...fb].sort((u, v) => u - v)).toEqual(fc);
     // Every class is present in the held-out set in roughly its share (hypergeometric, sd ≈ 12 per class).
     const heldLabels = held.labelArray();
@@ -53,21 +53,24 @@ describe('loadMnist', () => {
     const again = await loadMnist({ split: 'heldout' });
     expect(Array.from(again.labelArray())).toEqual(Array.from(heldLabels));
     for (const t of [a, b, c]) {
-      t.images.dispose();
+      t.x.dispose();
       t.labels.dispose();
     }
   });
 
   it('samples reproducibly from the seeds, with no leaks', async () => {
     const train = await loadMnist();
-    const x = train.sample(16, new SeedStream(5));
-    const y = train.sample(16, new SeedStream(5));
-    expectAllClose(x.images, y.images, { atol: 0 });
+    const x = train.sampleLabelled(16, new SeedStream(5));
+    const y = train.sampleLabelled(16, new SeedStream(5));
+    expectAllClose(x.x, y.x, { atol: 0 });
+    const marginal = train.sample(16, new SeedStream(5));
+    expectAllClose(marginal, x.x, { atol: 0 });
+    marginal.dispose();
     expectAllClose(x.labels, y.labels, { atol: 0 });
     expect(x.labels.dtype).toBe('int32');
-    const v = x.images.dataSync();
+    const v = x.x.dataSync();
     expect(v.every((p) => p >= -1 && p <= 1)).toBe(true);
-    for (const t of [x.images, x.labels, y.images, y.labels]) t.dispose();
+    for (const t of [x.x, x.labels, y.x, y.labels]) t.dispose();
     await expectNoLeaks(() => train.sample(8, new SeedStream(2)));
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isLabelledDistribution } from '../../src/distributions/check.js';
 import { ArgumentError } from '../../src/errors.js';
 import { drawShapeParams, renderShape, shapesDataset, type ShapeParams } from '../../src/images/shapes-dataset.js';
 import { SeedStream } from '../../src/random.js';
@@ -39,11 +40,15 @@ describe('shapesDataset', () => {
     expect(data.eventShape).toEqual([16, 16, 3]);
     expect(data.numClasses).toBe(3);
     expect(data.classNames).toEqual(['circle', 'square', 'triangle']);
-    const a = data.sample(300, new SeedStream(9));
-    const b = data.sample(300, new SeedStream(9));
-    expect(a.images.shape).toEqual([300, 16, 16, 3]);
-    expectAllClose(a.images, b.images, { atol: 0 });
-    const v = a.images.dataSync();
+    const a = data.sampleLabelled(300, new SeedStream(9));
+    const b = data.sampleLabelled(300, new SeedStream(9));
+    expect(a.x.shape).toEqual([300, 16, 16, 3]);
+    expectAllClose(a.x, b.x, { atol: 0 });
+    const marginal = data.sample(300, new SeedStream(9));
+    expectAllClose(marginal, a.x, { atol: 0 });
+    marginal.dispose();
+    expect(isLabelledDistribution(data)).toBe(true);
+    const v = a.x.dataSync();
     expect(v.every((x) => x >= -1 && x <= 1)).toBe(true);
     // The labels are the classes drawn by the same stream of parameters.
     const outer = new SeedStream(9);
@@ -53,13 +58,13 @@ describe('shapesDataset', () => {
     const counts = [0, 1, 2].map((k) => expected.filter((y) => y === k).length);
     // Uniform classes: each count ~ Binomial(300, 1/3), sd 8.2; allow 4 sd.
     for (const c of counts) expect(Math.abs(c - 100)).toBeLessThan(33);
-    for (const t of [a.images, a.labels, b.images, b.labels]) t.dispose();
+    for (const t of [a.x, a.labels, b.x, b.labels]) t.dispose();
     await expectNoLeaks(() => data.sample(4, new SeedStream(1)));
   });
 
   it('rejects bad sizes and counts', () => {
     expect(() => shapesDataset({ size: 4 })).toThrow(/options.size' must be a finite integer >= 8/);
     expect(() => shapesDataset({ side: 8 } as never)).toThrow(ArgumentError);
-    expect(() => shapesDataset().sample(0, new SeedStream(1))).toThrow(/shapes.sample: argument 'n'/);
+    expect(() => shapesDataset().sample(0, new SeedStream(1))).toThrow(/shapes.sampleLabelled: argument 'n'/);
   });
 });
