@@ -185,9 +185,11 @@ describe('compare: determinism, shards, NLL, Sinkhorn', () => {
 
 describe('compare: other oracle targets', () => {
   it('a 1-D Gaussian and a user mixture from N(0, I), with another interpolant', async () => {
-    const g = await compareSamplers({ target: oracleTarget('gaussian'), samplers: 'euler', nfe: [1, 32], n: 300, metrics: ['sw2'] });
+    // Curved flow paths (trig interpolant): with the default linear interpolant and γ = √(t(1−t)) this
+    // problem's paths are straight and Euler is exact at any NFE, so 32 NFE could not beat 1.
+    const g = await compareSamplers({ target: oracleTarget('gaussian', { interpolant: 'trig', gamma: 'sqrt' }), samplers: 'euler', nfe: [1, 32], n: 300, metrics: ['sw2'] });
     expect(g.target.dim).toBe(1);
-    expect(g.results[1]!.slicedW2!).toBeLessThan(g.results[0]!.slicedW2!);
+    expect(g.results[1]!.slicedW2!).toBeLessThan(g.results[0]!.slicedW2! / 4);
     const mix = oracleTarget({ weights: [0.5, 0.5], means: [[-2], [2]], covariances: [0.2, 0.2] }, { name: 'gmm:bimodal', interpolant: 'trig' });
     const m = await compareSamplers({ target: mix, samplers: 'rk4', nfe: [16], n: 300, metrics: ['sw2'] });
     expect(m.config).toMatchObject({ target: 'gmm:bimodal', interpolant: 'trig' });
