@@ -105,7 +105,10 @@ export interface SaveCheckpointOptions {
 
 /** What {@link loadCheckpoint} returns. Tensors are owned by the caller: `dispose()` releases them. */
 export interface LoadedCheckpoint {
-  /** The module `model` (or the first module when there is none of that name), owned by the caller. */
+  /**
+   * The module `model` (or the first module when there is none of that name), owned by the caller; undefined
+   * for a checkpoint of free variables only.
+   */
   model: tfl.LayersModel;
   /** Every network by name, rebuilt from topology and weights (owned by the caller; `model` is among them). */
   modules: Record<string, tfl.LayersModel>;
@@ -201,8 +204,8 @@ export async function writeCheckpoint(dir: string, state: CheckpointState, optio
   }
   const { optimizer, ema } = state;
   const modules = state.modules;
-  if (modules === null || typeof modules !== 'object' || Object.keys(modules).length === 0) {
-    throw new ArgumentError(fn, 'state.modules', 'an object of one or more named tfjs-layers models', describeValue(modules));
+  if (modules === null || typeof modules !== 'object' || Array.isArray(modules)) {
+    throw new ArgumentError(fn, 'state.modules', 'an object of named tfjs-layers models', describeValue(modules));
   }
   for (const [name, m] of Object.entries(modules)) {
     checkEntryName(fn, 'state.modules', name);
@@ -214,6 +217,9 @@ export async function writeCheckpoint(dir: string, state: CheckpointState, optio
   for (const [name, v] of Object.entries(variables)) {
     checkEntryName(fn, 'state.variables', name);
     if (!(v instanceof tf.Tensor)) throw new ArgumentError(fn, `state.variables.${name}`, 'a tf.Variable or tf.Tensor', describeValue(v));
+  }
+  if (Object.keys(modules).length === 0 && Object.keys(variables).length === 0) {
+    throw new ArgumentError(fn, 'state.modules', 'at least one network (or free variable in state.variables)', 'neither');
   }
   if (optimizer !== undefined && !(optimizer instanceof tf.Optimizer)) {
     throw new ArgumentError(fn, 'state.optimizer', 'a tf.Optimizer', describeValue(optimizer));
@@ -597,7 +603,7 @@ async function decodeCheckpoint(fn: string, target: string, manifest: Checkpoint
   const emaWeights = manifest.ema !== null ? decodeTensors(manifest.ema.tensors, emaBytes!) : null;
   const names = Object.keys(modules);
   return {
-    model: modules.model ?? modules[names[0]!]!,
+    model: (modules.model ?? modules[names[0] ?? ''])!,
     modules,
     variables,
     optimizerWeights,

@@ -92,7 +92,7 @@ export interface TrainerSettings {
 /** Options of a {@link Trainer} of any task. */
 export interface TaskTrainerOptions extends TrainerSettings {
   /** What to train. */
-  task: TrainingTask<never>;
+  task: TrainingTask<unknown>;
 }
 
 /** Options of {@link Trainer} for the interpolant task (the original form; see {@link interpolantTask}). */

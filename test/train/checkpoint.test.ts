@@ -315,7 +315,7 @@ describe('writeCheckpoint (format 2)', () => {
     expect(tf.memory().numTensors).toBe(before - 2 - ck.emaWeights!.length);
     Object.values(ck.modules).forEach((m) => m.dispose());
     await expect(writeCheckpoint(dir, { modules: { 'bad/name': encoder }, config: {}, step: 0 })).rejects.toThrow(/names of 1 to 64 letters/);
-    await expect(writeCheckpoint(dir, { modules: {}, config: {}, step: 0 })).rejects.toThrow(/state\.modules/);
+    await expect(writeCheckpoint(dir, { modules: {}, config: {}, step: 0 })).rejects.toThrow(/'state.modules' must be at least one network/);
     ema.dispose();
     tf.dispose([logZ, hurst]);
     [encoder, decoder].forEach((m) => m.dispose());

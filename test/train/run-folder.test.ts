@@ -128,7 +128,7 @@ describe('a reader running against a writer never sees a corrupt checkpoint', ()
     let writing = true;
     const writer = (async () => {
       for (let step = 1; step <= 40; step++) {
-        model.trainableWeights[0]!.write(tf.fill(model.trainableWeights[0]!.shape, step));
+        tf.tidy(() => void model.trainableWeights[0]!.write(tf.fill(model.trainableWeights[0]!.shape as number[], step)));
         await saveCheckpoint(run, { model, config: {}, step });
       }
       writing = false;

@@ -78,6 +78,7 @@ describe('Trainer', () => {
     const poisoned: Dataset = {
       name: 'poisoned',
       dim: 2,
+      eventShape: [2],
       description: 'checkerboard, NaN from the 7th batch on',
       sample: (n, seeds) => {
         calls++;
