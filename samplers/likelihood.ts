@@ -1,7 +1,8 @@
 /**
  * Log-likelihood of a probability-flow ODE (MATH.md §1.5):
  * `log ρ̂1(x) = log ρ0(X_0) − ∫_0^1 ∇·b(τ, X_τ) dτ`, integrating `dX = b dt` backward from `X_1 = x` with the
- * divergence carried as an extra state column.
+ * divergence carried as an extra block of the state (a {@link stateLayout} `{ x: event, logp: [] }`). Points
+ * may have any event shape `[batch, ...event]`; the divergence is taken over the flattened event.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, checkOneOf, describeValue } from '../src/errors.js';
@@ -11,6 +12,8 @@ import { resolveScheme } from '../src/solver/compatibility.js';
 import { integrate } from '../src/solver/integrate.js';
 import { checkState } from '../src/solver/options.js';
 import type { Scheme, SolverStats } from '../src/solver/types.js';
+import { eventSize, sumEvent } from '../src/shapes.js';
+import { stateLayout } from '../src/state-layout.js';
 import { checkField, steppingOptions, timeBatch } from './time-span.js';
 import type { GenerativeSteppingOptions } from './time-span.js';
 
@@ -21,13 +24,17 @@ export const HUTCHINSON_PROBES = ['rademacher', 'gaussian'] as const;
 
 /** Options of {@link logLikelihood}. */
 export interface LikelihoodOptions extends Omit<GenerativeSteppingOptions, 'saveAt'> {
-  /** The velocity b(t, x); must be differentiable in x with tfjs gradients. */
+  /**
+   * The velocity b(t, x); must be differentiable in x with tfjs gradients. Called with states of the points'
+   * shape `[batch, ...event]` (typed `[batch, d]` for compatibility).
+   */
   velocity: Field;
-  /** Exact log density of the base ρ0: `(x0: [batch, d]) → [batch]`. */
+  /** Exact log density of the base ρ0: `(x0: [batch, ...event]) → [batch]` (typed `[batch, d]` for compatibility). */
   baseLogDensity: (x0: tf.Tensor2D) => tf.Tensor1D;
   /**
-   * `'exact'`: d vector–Jacobian products per evaluation (cost ∝ d; exact); `'hutchinson'`: the unbiased
-   * estimate `εᵀ (∂b/∂x) ε` with `probes` probe vectors fixed for the whole solve (cost independent of d).
+   * `'exact'`: d vector–Jacobian products per evaluation, d = the event size (cost ∝ d; exact);
+   * `'hutchinson'`: the unbiased estimate `εᵀ (∂b/∂x) ε` with `probes` probe vectors fixed for the whole
+   * solve (cost independent of d).
    * @default 'exact' for d ≤ 8, else 'hutchinson'
    */
   divergence?: (typeof DIVERGENCE_METHODS)[number];
@@ -42,39 +49,48 @@ export interface LikelihoodOptions extends Omit<GenerativeSteppingOptions, 'save
 }
 
 /** What {@link logLikelihood} returns; owns its tensors. */
-export interface LikelihoodResult {
+export interface LikelihoodResult<X extends tf.Tensor = tf.Tensor2D> {
   /** `log ρ̂1(x)`: `[batch]`. */
   logDensity: tf.Tensor1D;
-  /** The pulled-back points X_0: `[batch, d]`. */
-  x0: tf.Tensor2D;
+  /** The pulled-back points X_0, the shape of x (`[batch, ...event]`). */
+  x0: X;
   /** `∫_0^1 ∇·b dτ` along each path: `[batch]`. */
   divergenceIntegral: tf.Tensor1D;
   stats: SolverStats;
   dispose(): void;
 }
 
-/** ∇·b at (x, t) on a batch, exactly: Σ_i ∂b_i/∂x_i with one vector–Jacobian product per dimension. */
-function exactDivergence(field: Field, x: tf.Tensor2D, t: tf.Tensor1D): { b: tf.Tensor2D; div: tf.Tensor1D } {
-  const d = x.shape[1];
-  const b = field(x, t);
+/**
+ * ∇·b at (x, t) on a batch `[batch, ...event]`, exactly: Σ_i ∂b_i/∂x_i over the flattened event, with one
+ * vector–Jacobian product per event entry.
+ */
+function exactDivergence(field: Field, x: tf.Tensor, t: tf.Tensor1D): { b: tf.Tensor; div: tf.Tensor1D } {
+  const event = x.shape.slice(1);
+  const d = eventSize(event);
+  const f = field as unknown as (x: tf.Tensor, t: tf.Tensor1D) => tf.Tensor;
+  const b = f(x, t);
   const columns: tf.Tensor1D[] = [];
   for (let i = 0; i < d; i++) {
-    const unit = tf.tensor2d(Array.from({ length: d }, (_, j) => (j === i ? 1 : 0)), [1, d]);
-    const row = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(field(xx as tf.Tensor2D, t), unit)))(x);
-    columns.push(tf.sum(tf.mul(row, unit), 1) as tf.Tensor1D);
+    const unit = tf.tensor(Array.from({ length: d }, (_, j) => (j === i ? 1 : 0)), [1, ...event]);
+    const row = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(f(xx, t), unit)))(x);
+    columns.push(sumEvent(tf.mul(row, unit)));
   }
   return { b, div: tf.addN(columns) as tf.Tensor1D };
 }
 
-/** Hutchinson's estimate with fixed probes `[k, batch, d]`: mean_k εₖᵀ (∂b/∂x) εₖ. */
-function hutchinsonDivergence(field: Field, x: tf.Tensor2D, t: tf.Tensor1D, probes: tf.Tensor3D): { b: tf.Tensor2D; div: tf.Tensor1D } {
-  const b = field(x, t);
-  const k = probes.shape[0];
+/** Hutchinson's estimate with fixed probes `[k, batch, ...event]`: mean_k εₖᵀ (∂b/∂x) εₖ. */
+function hutchinsonDivergence(field: Field, x: tf.Tensor, t: tf.Tensor1D, probes: tf.Tensor): { b: tf.Tensor; div: tf.Tensor1D } {
+  const f = field as unknown as (x: tf.Tensor, t: tf.Tensor1D) => tf.Tensor;
+  const b = f(x, t);
+  const k = probes.shape[0]!;
+  const begin = new Array<number>(probes.rank).fill(0);
+  const size = [1, ...new Array<number>(probes.rank - 1).fill(-1)];
   const estimates: tf.Tensor1D[] = [];
   for (let j = 0; j < k; j++) {
-    const e = tf.squeeze(tf.slice(probes, [j, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D;
-    const vjp = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(field(xx as tf.Tensor2D, t), e)))(x);
-    estimates.push(tf.sum(tf.mul(vjp, e), 1) as tf.Tensor1D);
+    begin[0] = j;
+    const e = tf.squeeze(tf.slice(probes, begin, size), [0]);
+    const vjp = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(f(xx, t), e)))(x);
+    estimates.push(sumEvent(tf.mul(vjp, e)));
   }
   return { b, div: tf.div(tf.addN(estimates), k) as tf.Tensor1D };
 }
@@ -87,7 +103,7 @@ function hutchinsonDivergence(field: Field, x: tf.Tensor2D, t: tf.Tensor1D, prob
  * With `tMin > 0` the result is the log density at `1 − tMin` of the flow started from ρ0 at `tMin`.
  * Hutchinson with a `log` of one estimate is unbiased for the divergence integral, not for the density.
  *
- * @param x - `[batch, d]` points (borrowed)
+ * @param x - `[batch, ...event]` points (borrowed): `[batch, d]`, or e.g. `[batch, h, w, c]` images
  * @example
  * ```ts
  * const r = await logLikelihood(x, { velocity: oracle.velocity, baseLogDensity: (z) => oracle.logDensityBase(z), steps: 100 });
@@ -95,14 +111,16 @@ function hutchinsonDivergence(field: Field, x: tf.Tensor2D, t: tf.Tensor1D, prob
  * r.dispose();
  * ```
  */
-export async function logLikelihood(x: tf.Tensor2D, options: LikelihoodOptions): Promise<LikelihoodResult> {
+export async function logLikelihood<X extends tf.Tensor = tf.Tensor2D>(x: X, options: LikelihoodOptions): Promise<LikelihoodResult<X>> {
   const fn = 'logLikelihood';
   checkState(fn, x, 'x');
   const velocity = checkField(fn, 'options.velocity', options?.velocity);
   if (typeof options.baseLogDensity !== 'function') {
     throw new ArgumentError(fn, 'options.baseLogDensity', 'a function (x0: Tensor2D) => Tensor1D', describeValue(options.baseLogDensity));
   }
-  const [batch, d] = x.shape;
+  const batch = x.shape[0]!;
+  const event = x.shape.slice(1);
+  const d = eventSize(event);
   const method = checkOneOf(fn, 'options.divergence', options.divergence ?? (d <= 8 ? 'exact' : 'hutchinson'), DIVERGENCE_METHODS);
   const probeLaw = checkOneOf(fn, 'options.probe', options.probe ?? 'rademacher', HUTCHINSON_PROBES);
   const probeCount = checkNumber(fn, 'options.probes', options.probes ?? 1, { min: 1, integer: true });
@@ -110,30 +128,31 @@ export async function logLikelihood(x: tf.Tensor2D, options: LikelihoodOptions):
   const scheme = resolveScheme(fn, options.scheme ?? 'rk4', 'options.scheme');
   const { options: integrateOptions } = steppingOptions(fn, options, 'backward');
 
-  let probes: tf.Tensor3D | undefined;
+  let probes: tf.Tensor | undefined;
   if (method === 'hutchinson') {
     const seeds = new SeedStream(seed);
     probes = tf.tidy(() =>
       probeLaw === 'gaussian'
-        ? (tf.randomNormal([probeCount, batch, d], 0, 1, 'float32', seeds.next()) as tf.Tensor3D)
-        : (tf.sub(tf.mul(tf.cast(tf.greater(tf.randomUniform([probeCount, batch, d], 0, 1, 'float32', seeds.next()), 0.5), 'float32'), 2), 1) as tf.Tensor3D),
+        ? tf.randomNormal([probeCount, batch, ...event], 0, 1, 'float32', seeds.next())
+        : tf.sub(tf.mul(tf.cast(tf.greater(tf.randomUniform([probeCount, batch, ...event], 0, 1, 'float32', seeds.next()), 0.5), 'float32'), 2), 1),
     );
   }
-  const y0 = tf.tidy(() => tf.concat([x, tf.zeros([batch, 1])], 1) as tf.Tensor2D);
+  // the augmented state [x (flattened event) | ℓ] as one [batch, d + 1] tensor
+  const layout = stateLayout({ x: event, logp: [] });
+  const y0 = tf.tidy(() => layout.pack({ x, logp: tf.zeros([batch]) }));
   try {
-    const drift = (t: number, y: tf.Tensor2D): tf.Tensor2D =>
+    const drift = (t: number, y: tf.Tensor): tf.Tensor2D =>
       tf.tidy(() => {
-        const state = tf.slice(y, [0, 0], [-1, d]) as tf.Tensor2D;
+        const state = layout.get(y, 'x');
         const tt = timeBatch(t, batch);
         const { b, div } = probes ? hutchinsonDivergence(velocity, state, tt, probes) : exactDivergence(velocity, state, tt);
-        return tf.concat([b, tf.reshape(div, [batch, 1])], 1) as tf.Tensor2D;
+        return layout.pack({ x: b, logp: div });
       });
     const solution = await integrate({ drift }, scheme, y0, integrateOptions);
     const result = tf.tidy(() => {
-      const xBase = tf.slice(solution.y, [0, 0], [-1, d]) as tf.Tensor2D;
-      const ell = tf.reshape(tf.slice(solution.y, [0, d], [-1, 1]), [batch]) as tf.Tensor1D;
-      const logBase = options.baseLogDensity(xBase);
-      return { x0: xBase, logDensity: tf.add(logBase, ell) as tf.Tensor1D, divergenceIntegral: tf.neg(ell) as tf.Tensor1D };
+      const { x: xBase, logp: ell } = layout.unpack(solution.y);
+      const logBase = options.baseLogDensity(xBase as tf.Tensor2D);
+      return { x0: xBase as X, logDensity: tf.add(logBase, ell) as tf.Tensor1D, divergenceIntegral: tf.neg(ell) as tf.Tensor1D };
     });
     const stats = solution.stats;
     solution.dispose();

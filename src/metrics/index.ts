@@ -1,6 +1,7 @@
 /**
- * Sample-based distances between two sample sets `[n, d]` and `[m, d]`: sliced W2, the debiased Sinkhorn
- * divergence and the unbiased MMD². Each returns a plain number (a Promise: the read-back is asynchronous).
+ * Sample-based distances between two sample sets `[n, d]` and `[m, d]` (or `[n, ...event]` and
+ * `[m, ...event]`, compared as flattened vectors): sliced W2, the debiased Sinkhorn divergence and the
+ * unbiased MMD². Each returns a plain number (a Promise: the read-back is asynchronous).
  */
 export { slicedWasserstein2, SLICING_DIRECTIONS } from './sliced-wasserstein.js';
 export type { SlicedWassersteinOptions } from './sliced-wasserstein.js';

@@ -70,7 +70,7 @@ function medianSquaredDistance(a: tf.Tensor2D, b: tf.Tensor2D): tf.Scalar {
  * const fixed = await mmd(a, b, { bandwidth: 1 });
  * ```
  */
-export async function mmd(a: tf.Tensor2D, b: tf.Tensor2D, options?: MmdOptions): Promise<number> {
+export async function mmd(a: tf.Tensor, b: tf.Tensor, options?: MmdOptions): Promise<number> {
   const fn = 'mmd';
   const { n, m } = checkSampleSets(fn, a, b, 2);
   const opts = checkOptions(fn, options, ['bandwidth', 'medianScales']);

@@ -9,13 +9,13 @@ import type { LikelihoodOptions } from '../../samplers/likelihood.js';
  * `−mean_i log ρ̂1(x_i)` for the flow `dX = b dt` from the base density, in nats per sample (divide by d for
  * nats per dimension). Uses {@link logLikelihood}: exact divergence for d ≤ 8, Hutchinson above.
  *
- * @param x - `[n, d]` data (borrowed)
+ * @param x - `[n, d]` data, or `[n, ...event]` (borrowed)
  * @example
  * ```ts
  * const nll = await negativeLogLikelihood(x, { velocity: b, baseLogDensity: standardNormalLogDensity, steps: 100 });
  * ```
  */
-export async function negativeLogLikelihood(x: tf.Tensor2D, options: LikelihoodOptions): Promise<number> {
+export async function negativeLogLikelihood(x: tf.Tensor, options: LikelihoodOptions): Promise<number> {
   const result = await logLikelihood(x, options);
   try {
     const values = await result.logDensity.data();

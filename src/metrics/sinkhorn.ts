@@ -286,7 +286,7 @@ async function solveSymmetric(C: tf.Tensor2D, s: Settings): Promise<Solved> {
  * const r = await sinkhorn(a, b);   // r.divergence ≈ 1 (= |v|²), r.converged === true
  * ```
  */
-export async function sinkhorn(a: tf.Tensor2D, b: tf.Tensor2D, options?: SinkhornOptions): Promise<SinkhornResult> {
+export async function sinkhorn(a: tf.Tensor, b: tf.Tensor, options?: SinkhornOptions): Promise<SinkhornResult> {
   const fn = 'sinkhorn';
   checkSampleSets(fn, a, b);
   const opts = checkOptions(fn, options, ['epsilon', 'relativeEpsilon', 'maxIterations', 'tolerance', 'overrelaxation', 'epsilonScaling']);
@@ -355,6 +355,6 @@ export async function sinkhorn(a: tf.Tensor2D, b: tf.Tensor2D, options?: Sinkhor
  * const t = await sinkhornDivergence(samples, reference, { epsilon: 0.05 });
  * ```
  */
-export async function sinkhornDivergence(a: tf.Tensor2D, b: tf.Tensor2D, options?: SinkhornOptions): Promise<number> {
+export async function sinkhornDivergence(a: tf.Tensor, b: tf.Tensor, options?: SinkhornOptions): Promise<number> {
   return (await sinkhorn(a, b, options)).divergence;
 }

@@ -118,7 +118,7 @@ function quantileGrid(n: number, m: number): QuantileGrid {
  * `W2² = Σ_k (t_{k+1} − t_k) (A_(i_k) − B_(j_k))²` (for n = m, the mean squared difference of the sorted
  * values). With d = 1 and one projection the result is the exact W2 of the two empirical distributions.
  *
- * Shapes: `a` `[n, d]`, `b` `[m, d]` (float32). Cost: two `[n or m, d] × [d, P]` products and P sorts; one
+ * Shapes: `a` `[n, d]`, `b` `[m, d]` (float32; `[n, ...event]` inputs are flattened to `[n, d]`). Cost: two `[n or m, d] × [d, P]` products and P sorts; one
  * read-back at the end (which also checks the inputs are finite). Returns a plain number.
  *
  * @throws ArgumentError for mismatched dimensions, empty or non-finite sets, bad options
@@ -129,7 +129,7 @@ function quantileGrid(n: number, m: number): QuantileGrid {
  * await slicedWasserstein2(a, b); // ≈ √(|μ|²/d) = √2 ≈ 1.41
  * ```
  */
-export async function slicedWasserstein2(a: tf.Tensor2D, b: tf.Tensor2D, options?: SlicedWassersteinOptions): Promise<number> {
+export async function slicedWasserstein2(a: tf.Tensor, b: tf.Tensor, options?: SlicedWassersteinOptions): Promise<number> {
   const fn = 'slicedWasserstein2';
   const { n, m, d } = checkSampleSets(fn, a, b);
   const opts = checkOptions(fn, options, ['projections', 'seed', 'directions']);

@@ -6,24 +6,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import { SeedStream } from '../random.js';
+import { eventSize, flattenEvent, formatShape } from '../shapes.js';
 
-/** Checks two sample sets `[n, d]` and `[m, d]` (float32 or int32, at least `minRows` rows each, same d). */
+/**
+ * Checks two sample sets `[n, ...event]` and `[m, ...event]` (float32 or int32, at least `minRows` rows each,
+ * the same event shape, event size ≥ 1); `d` is the event size (the metrics flatten the event).
+ */
 export function checkSampleSets(fn: string, a: unknown, b: unknown, minRows = 1): { n: number; m: number; d: number } {
   const check = (arg: string, x: unknown) => {
-    if (!(x instanceof tf.Tensor) || x.rank !== 2 || (x.dtype !== 'float32' && x.dtype !== 'int32')) {
-      throw new ArgumentError(fn, arg, 'a float32 tensor of shape [samples, dim]', describeValue(x));
+    if (!(x instanceof tf.Tensor) || x.rank < 2 || (x.dtype !== 'float32' && x.dtype !== 'int32')) {
+      throw new ArgumentError(fn, arg, 'a float32 tensor of shape [samples, dim] (or [samples, ...event])', describeValue(x));
     }
-    if (x.shape[0]! < minRows || x.shape[1] === 0) {
+    if (x.shape[0]! < minRows || eventSize(x.shape.slice(1)) === 0) {
       const rows = minRows === 1 ? 'at least one sample' : `at least ${minRows} samples`;
       throw new ArgumentError(fn, arg, `a tensor of shape [samples, dim] with ${rows} and dim >= 1`, describeValue(x));
     }
   };
   check('a', a);
   check('b', b);
-  const [n, d] = (a as tf.Tensor).shape as [number, number];
-  const [m, db] = (b as tf.Tensor).shape as [number, number];
-  if (db !== d) throw new ArgumentError(fn, 'b', `a tensor of shape [samples, ${d}] (the dimension of a)`, describeValue(b));
-  return { n, m, d };
+  const sa = (a as tf.Tensor).shape;
+  const sb = (b as tf.Tensor).shape;
+  const event = sa.slice(1);
+  if (sb.length !== sa.length || sb.slice(1).some((s, i) => s !== event[i])) {
+    const expected = event.length === 1 ? `[samples, ${event[0]}] (the dimension of a)` : `${formatShape(['samples', ...event])} (the event shape of a)`;
+    throw new ArgumentError(fn, 'b', `a tensor of shape ${expected}`, describeValue(b));
+  }
+  return { n: sa[0]!, m: sb[0]!, d: eventSize(event) };
 }
 
 /** A scalar float tensor: 1 when every entry of `x` is finite, else 0. Call inside `tf.tidy`. */
@@ -45,9 +53,13 @@ export function seedStreamFrom(fn: string, seed: unknown, fallback: number): See
   return new SeedStream(checkNumber(fn, 'options.seed', seed ?? fallback, { integer: true }));
 }
 
-/** Casts to float32 (int32 input) without copying float32 input. Call inside `tf.tidy`. */
-export function asFloat(x: tf.Tensor2D): tf.Tensor2D {
-  return x.dtype === 'float32' ? x : (tf.cast(x, 'float32') as tf.Tensor2D);
+/**
+ * Flattens the event (`[n, ...event]` → `[n, d]`; a `[n, d]` tensor is not copied) and casts to float32
+ * (int32 input) without copying float32 input. Call inside `tf.tidy`.
+ */
+export function asFloat(x: tf.Tensor): tf.Tensor2D {
+  const flat = flattenEvent(x);
+  return flat.dtype === 'float32' ? flat : (tf.cast(flat, 'float32') as tf.Tensor2D);
 }
 
 /** Subtracts the pooled mean of `a` and `b` from both (costs are translation invariant). Call inside `tf.tidy`. */
