@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import type { SeedStream } from '../random.js';
 import { checkBatch, checkCount, checkEventShape, checkNumberArray, checkOptions, checkSeeds } from '../validate.js';
-import { eventSize, sumEvent } from './event.js';
+import { eventSize, sumEvent } from '../shapes.js';
 import type { Distribution } from './types.js';
 
 /** Options of {@link diagonalGaussian}. */

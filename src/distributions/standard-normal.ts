@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeedStream } from '../random.js';
 import { checkBatch, checkCount, checkEventShape, checkSeeds } from '../validate.js';
-import { eventSize, sumEvent } from './event.js';
+import { eventSize, sumEvent } from '../shapes.js';
 import type { Distribution } from './types.js';
 
 /** The standard normal law returned by {@link standardNormal}. */
