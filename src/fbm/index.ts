@@ -20,3 +20,5 @@ export { markovFbm } from './markov-fbm.js';
 export type { MarkovFbmState } from './markov-fbm.js';
 export type { MarkovFbmPath, MarkovFbmPathState } from './markov-fbm-path.js';
 export type { MarkovFbm, MarkovFbmOptions } from './markov-fbm-options.js';
+export { fouCovariance, fouCovarianceMatrix, sampleFouPaths } from './fou.js';
+export type { FouPathsOptions, FouSpec } from './fou.js';
