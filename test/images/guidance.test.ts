@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/errors.js';
 import { dropLabels, fieldForLabels, guidedField, type LabelledField } from '../../src/images/guidance.js';
 import { SeedStream } from '../../src/random.js';
+import { sampleOde } from '../../samplers/index.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 
 // Two Gaussian classes in 2-D, p(x1 | y) = N(μ_y, σ² I), equal weights; null class 2 = the mixture.
@@ -158,5 +159,43 @@ describe('dropLabels', () => {
     expect(() => dropLabels(labels, 1.5, 10, new SeedStream(1))).toThrow(/'p' must be a finite number >= 0 <= 1/);
     expect(() => dropLabels(labels, 0.1, 10, 3 as never)).toThrow(/SeedStream/);
     labels.dispose();
+  });
+});
+
+describe('guidedField with a sampler', () => {
+  it('pushes N(0, I) to the Gaussian of the guided mean, sample by sample (probability-flow ODE)', async () => {
+    // Velocity of x_t = (1 − t) z + t x1 toward N(m_y, s² I): b = m + k_t (x − t m), k_t = (t s² − (1 − t)) / v_t,
+    // v_t = (1 − t)² + t² s². The x-coefficient does not depend on the class, so the guided field
+    // (1 + w) b_y − w b_∅ is the velocity toward N(m*, s² I), m* = (1 + w) m_y − w m_∅, whose flow map is
+    // z ↦ m* + s z.
+    const s = 0.5;
+    const means = [
+      [2, 0],
+      [0, 2],
+      [0.5, 0.5], // the null class
+    ];
+    const table = tf.tensor2d(means);
+    const velocity: LabelledField<tf.Tensor2D> = (x, t, labels) =>
+      tf.tidy(() => {
+        const m = tf.gather(table, tf.cast(labels, 'int32'));
+        const tc = tf.reshape(t, [-1, 1]);
+        const v = tf.add(tf.square(tf.sub(1, tc)), tf.mul(tf.square(tc), s * s));
+        const k = tf.div(tf.sub(tf.mul(tc, s * s), tf.sub(1, tc)), v);
+        return tf.add(m, tf.mul(k, tf.sub(x, tf.mul(tc, m)))) as tf.Tensor2D;
+      });
+    const w = 1.5;
+    const labels = tf.tensor1d([0, 1, 0, 1], 'int32');
+    const z = tf.tensor2d([
+      [0.3, -0.2],
+      [-1, 0.5],
+      [1.2, 0.1],
+      [0, 0],
+    ]);
+    const b = fieldForLabels(guidedField(velocity, { weight: w, nullLabel: 2 }), labels);
+    const sol = await sampleOde(z, { velocity: b, scheme: 'rk4', steps: 40 });
+    const lv = labels.dataSync();
+    const expected = z.arraySync().map((zi, i) => zi.map((zk, k) => (1 + w) * means[lv[i]!]![k]! - w * means[2]![k]! + s * zk));
+    expectAllClose(sol.y, expected, { atol: 1e-4, rtol: 1e-4 });
+    tf.dispose([sol.y, labels, z, table]);
   });
 });
