@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { timeConditionedUNet } from '../../models/unet.js';
+import { type TimeConditionedUNetOptions, timeConditionedUNet } from '../../models/unet.js';
 import { ArgumentError } from '../../src/errors.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 
@@ -67,7 +67,7 @@ describe('timeConditionedUNet', () => {
   });
 
   it('the fused group norm gives the outputs and gradients of the plain-op one', () => {
-    const opts = { imageSize: 8, widths: [8, 16], groups: 4, embedding: 16, numClasses: 2, seed: 5 } as const;
+    const opts: TimeConditionedUNetOptions = { imageSize: 8, widths: [8, 16], groups: 4, embedding: 16, numClasses: 2, seed: 5 };
     const fused = timeConditionedUNet(opts);
     const plain = timeConditionedUNet({ ...opts, plainGroupNorm: true });
     plain.setWeights(fused.getWeights());
