@@ -94,7 +94,7 @@ function checkRunConfig(dir: string, config: Record<string, unknown>): RunConfig
   const legacy = config.format === 'si-run' && config.version === 1;
   const tagged = config.task === 'interpolant';
   if ((!legacy && !tagged) || !Array.isArray(config.fields) || typeof config.interpolant !== 'string' || typeof config.dataset !== 'string') {
-    const what = typeof config.task === 'string' ? `a run of the '${config.task}' task, not of an interpolant` : 'but not of an interpolant run (its config has no si-run format or task, fields and interpolant)';
+    const what = typeof config.task === 'string' ? `of a run of the '${config.task}' task, not of an interpolant` : 'but not of an interpolant run (its config has no si-run format or task, fields and interpolant)';
     throw new CheckpointError('loadTrainedModel', dir, `${dir} is a checkpoint ${what}`);
   }
   return config as unknown as RunConfig | InterpolantRunConfig;
@@ -129,6 +129,7 @@ export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?
   const others = Object.values(loaded.modules).filter((m) => m !== loaded.model);
   try {
     const config = checkRunConfig(dir, loaded.config);
+    if (loaded.model === undefined) throw new CheckpointError('loadTrainedModel', dir, `${dir} is a checkpoint without a network`);
     if (useEma && loaded.emaWeights) applyEma(dir, loaded);
     const interpolant = runInterpolant(config);
     const target = await loadDataset(config.dataset);
@@ -168,7 +169,7 @@ export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?
     };
     return run;
   } catch (err) {
-    loaded.model.dispose();
+    loaded.model?.dispose();
     throw err;
   } finally {
     others.forEach((m) => m.dispose());
