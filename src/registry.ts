@@ -24,8 +24,11 @@ export interface Registry<T> {
   readonly kind: string;
   /** The built-in names, in the order given. */
   readonly builtinNames: readonly string[];
-  /** The value under `name`; throws an ArgumentError (with suggestions) for an unknown name. */
-  get(name: string): T;
+  /**
+   * The value under `name`; throws an ArgumentError (with suggestions) for an unknown name, naming `fn` and
+   * `arg` (default: the registry's lookup function and `'name'`), e.g. `get(flag, 'si sample', '--scheme')`.
+   */
+  get(name: string, fn?: string, arg?: string): T;
   /** The value under `name`, or `undefined`. */
   find(name: string): T | undefined;
   /** Whether `name` is registered (built-in or added). */
@@ -156,12 +159,12 @@ export function createRegistry<T>(options: CreateRegistryOptions<T>): Registry<T
   return {
     kind,
     builtinNames,
-    get(name) {
+    get(name, fn = lookupFn, arg = 'name') {
       const value = typeof name === 'string' ? table.get(name) : undefined;
       if (value === undefined) {
         const hints = typeof name === 'string' ? suggest(name) : [];
         const hint = hints.length > 0 ? ` (did you mean ${hints.map((h) => `'${h}'`).join(' or ')}?)` : '';
-        throw new ArgumentError(lookupFn, 'name', `one of ${names().map((n) => `'${n}'`).join(', ')}`, `${describeValue(name)}${hint}`);
+        throw new ArgumentError(fn, arg, `one of ${names().map((n) => `'${n}'`).join(', ')}`, `${describeValue(name)}${hint}`);
       }
       return value;
     },

@@ -66,6 +66,7 @@ describe('createRegistry', () => {
     expect(() => r.get('gren')).toThrow(ArgumentError);
     expect(() => r.get('gren')).toThrow("getColour: argument 'name' must be one of 'red', 'green', got \"gren\" (did you mean 'green'?)");
     expect(() => r.get('purple')).toThrow("getColour: argument 'name' must be one of 'red', 'green', got \"purple\"");
+    expect(() => r.get('rde', 'paint', 'options.colour')).toThrow("paint: argument 'options.colour' must be one of 'red', 'green', got \"rde\" (did you mean 'red'?)");
   });
 
   it('validates names, values and options with the configured messages', () => {

@@ -12,3 +12,4 @@ export { labelledMixture } from './labelled-mixture.js';
 export type { LabelledMixture, LabelledMixtureOptions } from './labelled-mixture.js';
 export { checkAnyDistribution, checkDistribution, isAsyncDistribution, isDistribution, isLabelledDistribution } from './check.js';
 export { drawSamples, toAsync } from './async.js';
+export { resolveDistribution } from './resolve.js';

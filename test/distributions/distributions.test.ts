@@ -11,6 +11,7 @@ import {
   isDistribution,
   isLabelledDistribution,
   labelledMixture,
+  resolveDistribution,
   standardNormal,
   toAsync,
 } from '../../src/distributions/index.js';
@@ -229,5 +230,29 @@ describe('async distributions', () => {
     expect(Array.from(lp.dataSync())).toEqual(Array.from(ref.dataSync()));
     tf.dispose([x, y, z, lp, ref]);
     await expect(drawSamples({} as never, 1, new SeedStream(0))).rejects.toThrow(/drawSamples: argument 'source' must be a distribution/);
+  });
+});
+
+describe('resolveDistribution', () => {
+  it("turns 'gaussian' into the standard normal with the former base's draws, and passes distributions through", () => {
+    const base = resolveDistribution('f', 'options.base', 'gaussian', [2]);
+    expect(base.eventShape).toEqual([2]);
+    const x = base.sample(32, new SeedStream(12));
+    const y = tf.randomNormal([32, 2], 0, 1, 'float32', new SeedStream(12).next());
+    expect(Array.from(x.dataSync())).toEqual(Array.from(y.dataSync()));
+    const moons = getDataset('moons');
+    expect(resolveDistribution('f', 'options.base', moons, [2])).toBe(moons);
+    expect(resolveDistribution('f', 'options.base', moons)).toBe(moons);
+    tf.dispose([x, y]);
+  });
+
+  it('rejects other values naming the function and argument', () => {
+    expect(() => resolveDistribution('train', 'options.base', 'gauss', [2])).toThrow(
+      "train: argument 'options.base' must be a distribution { eventShape, sample(n, seeds) } (a dataset) or 'gaussian', got \"gauss\"",
+    );
+    expect(() => resolveDistribution('train', 'options.base', getDataset('moons'), [3])).toThrow(
+      "train: argument 'options.base' must be a distribution of event shape [3], got event shape [2]",
+    );
+    expect(() => resolveDistribution('train', 'options.base', 'gaussian')).toThrow(/'gaussian' needs the event shape/);
   });
 });
