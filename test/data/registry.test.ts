@@ -46,4 +46,31 @@ describe('dataset registry', () => {
     }
     expect(listDatasets()).not.toContain('pair');
   });
+
+  it('follows the one registry policy: replace built-ins only with { replace: true }, restore them on unregister', () => {
+    const tiny = () => arrayDataset([[0, 0]], { name: 'tiny' });
+    expect(() => registerDataset('moons', tiny)).toThrow(
+      "registerDataset: argument 'name' must be a name not yet registered (pass { replace: true } to replace the built-in dataset), got \"moons\"",
+    );
+    registerDataset('moons', tiny, { replace: true });
+    try {
+      expect(getDataset('moons').name).toBe('tiny');
+    } finally {
+      expect(unregisterDataset('moons')).toBe(true);
+    }
+    expect(getDataset('moons').name).toBe('moons');
+    expect(unregisterDataset('moons')).toBe(false); // built-ins stay
+    expect(listDatasets()).toContain('moons');
+    // the deprecated { overwrite } means { replace }
+    registerDataset('moons', tiny, { overwrite: true });
+    expect(getDataset('moons').name).toBe('tiny');
+    unregisterDataset('moons');
+    expect(() => registerDataset('x1', tiny, { force: true } as never)).toThrow(/unknown key 'force'/);
+  });
+
+  it('suggests close names for a typo', () => {
+    expect(() => getDataset('chequerboard')).toThrow(/got "chequerboard" \(did you mean 'checkerboard'\?\)/);
+    expect(() => getDataset('spiral')).toThrow(/did you mean 'spirals'/);
+    expect(() => getDataset('zzz')).toThrow(/got "zzz"$/);
+  });
 });
