@@ -3,7 +3,9 @@
  */
 import '@tensorflow/tfjs-layers';
 
-export { timeConditionedMlp, modelField, modelFields, MLP_ACTIVATIONS } from './mlp.js';
-export type { TimeConditionedMlpOptions, ConditionalField } from './mlp.js';
+export { timeConditionedMlp, MLP_ACTIVATIONS } from './mlp.js';
+export type { TimeConditionedMlpOptions } from './mlp.js';
+export { modelAdapter, modelField, modelFields } from './model-field.js';
+export type { ConditionalField, ModelAdapter, ModelAdapterOptions, ModelField, ModelInputMap } from './model-field.js';
 export { TimeFeatures } from './time-features.js';
 export type { TimeFeaturesArgs } from './time-features.js';

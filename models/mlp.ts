@@ -2,10 +2,8 @@
  * A multilayer perceptron of (x, t) and optionally a class label, built with tfjs-layers so it saves and
  * reloads.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkNumber, checkOneOf } from '../src/errors.js';
-import type { Field } from '../src/fields/types.js';
 import { TimeFeatures } from './time-features.js';
 
 /** Hidden activations accepted by {@link timeConditionedMlp}. */
@@ -53,14 +51,14 @@ export interface TimeConditionedMlpOptions {
 }
 
 /**
- * Builds an MLP `f(x, t[, y])`: inputs `x: [batch, d]`, `t: [batch, 1]` (and `label: [batch, 1]` when
- * `numClasses > 0`), time features `[t, sin(2π f t), cos(2π f t)]`, `layers` dense layers of width `hidden`
+ * Builds an MLP `f(x, t[, y])`: inputs named `x: [batch, d]`, `t: [batch, 1]` (and `label: [batch, 1]` when
+ * `numClasses > 0`; the names are what {@link modelAdapter} finds them by), time features `[t, sin(2π f t), cos(2π f t)]`, `layers` dense layers of width `hidden`
  * with `activation`, and a linear output `[batch, outputDim]`.
  *
  * @example
  * ```ts
  * const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3 });
- * const b = modelField(model);           // (x: [n, 2], t: [n]) => [n, 2]
+ * const { b } = modelAdapter(model, { heads: ['b'] }).fields; // (x: [n, 2], t: [n]) => [n, 2]
  * ```
  */
 export function timeConditionedMlp(options: TimeConditionedMlpOptions): tfl.LayersModel {
@@ -124,67 +122,6 @@ export function timeConditionedMlp(options: TimeConditionedMlpOptions): tfl.Laye
   return tfl.model({ inputs, outputs: out, name: 'time_conditioned_mlp' });
 }
 
-/**
- * The heads of a multi-head model as fields, by name: `modelFields(model, ['b', 's'])` gives `{ b, s }`,
- * head k being columns `k·d … (k+1)·d − 1` of the output. With `shareForwardPass` (for losses over several
- * heads, as the Trainer uses it), heads evaluated on the same `x`, `t` (and label) tensor objects reuse one
- * forward pass; leave it off when a field is differentiated with respect to its input (likelihoods), since a
- * reused output is not on the gradient tape of a later `tf.grad`.
- * With `label`, a class-conditional model is evaluated at that class unless the caller passes labels.
- */
-export function modelFields<K extends string>(
-  model: tfl.LayersModel,
-  names: readonly K[],
-  options: { label?: number; shareForwardPass?: boolean } = {},
-): Record<K, ConditionalField> {
-  const { label, shareForwardPass = false } = options;
-  const conditional = model.inputs.length === 3;
-  const width = model.outputs[0]!.shape[1] as number;
-  if (!Array.isArray(names) || names.length === 0 || width % names.length !== 0) {
-    throw new ArgumentError('modelFields', 'names', `a non-empty list whose length divides the model's output width ${width}`, String(names));
-  }
-  const list = [...names] as K[];
-  const d = width / list.length;
-  let cache: { x: tf.Tensor; t: tf.Tensor; label?: tf.Tensor; out: tf.Tensor2D } | undefined;
-  const forward = (x: tf.Tensor2D, t: tf.Tensor1D, labels?: tf.Tensor1D): tf.Tensor2D => {
-    if (shareForwardPass && cache && cache.x === x && cache.t === t && cache.label === labels && !cache.out.isDisposed) return cache.out;
-    const inputs: tf.Tensor[] = [x, tf.reshape(t, [-1, 1])];
-    if (conditional) {
-      if (labels === undefined && label === undefined) {
-        throw new ArgumentError('modelFields', 'label', 'a class index (or per-row labels) for a class-conditional model', 'undefined');
-      }
-      inputs.push(labels !== undefined ? tf.reshape(labels, [-1, 1]) : tf.fill([x.shape[0], 1], label as number));
-    }
-    const out = model.apply(inputs) as tf.Tensor2D;
-    cache = { x, t, label: labels, out };
-    return out;
-  };
-  const fields = {} as Record<K, ConditionalField>;
-  list.forEach((name, k) => {
-    fields[name] = (x, t, labels) => {
-      const out = forward(x, t, labels);
-      return list.length === 1 ? out : (tf.slice(out, [0, k * d], [-1, d]) as tf.Tensor2D);
-    };
-  });
-  return fields;
-}
-
-/** A field that optionally takes per-row class labels `[batch]`. */
-export type ConditionalField = (x: tf.Tensor2D, t: tf.Tensor1D, label?: tf.Tensor1D) => tf.Tensor2D;
-
-/**
- * Wraps a model built by {@link timeConditionedMlp} as a {@link Field}: `(x: [batch, d], t: [batch]) →
- * [batch, outputDim]`. With `label`, a class-conditional model is evaluated at that class for every row.
- */
-export function modelField(model: tfl.LayersModel, label?: number): Field {
-  const conditional = model.inputs.length === 3;
-  if (conditional && label === undefined) {
-    throw new ArgumentError('modelField', 'label', 'a class index for a class-conditional model', 'undefined');
-  }
-  return (x, t) =>
-    tf.tidy(() => {
-      const inputs = [x, tf.reshape(t, [-1, 1])];
-      if (conditional) inputs.push(tf.fill([x.shape[0], 1], label as number));
-      return model.apply(inputs) as tf.Tensor2D;
-    });
-}
+// The field wrappers moved to model-field.ts (modelAdapter); re-exported here for existing imports.
+export { modelField, modelFields } from './model-field.js';
+export type { ConditionalField } from './model-field.js';
