@@ -94,7 +94,7 @@ function checkRunConfig(dir: string, config: Record<string, unknown>): RunConfig
   const legacy = config.format === 'si-run' && config.version === 1;
   const tagged = config.task === 'interpolant';
   if ((!legacy && !tagged) || !Array.isArray(config.fields) || typeof config.interpolant !== 'string' || typeof config.dataset !== 'string') {
-    const what = typeof config.task === 'string' ? `of a run of the '${config.task}' task, not of an interpolant` : 'but not of an interpolant run (its config has no si-run format or task, fields and interpolant)';
+    const what = typeof config.task === 'string' ? `of a run of the '${config.task}' task, not of an interpolant` : "but not of an 'si train' run (an interpolant run: its config has no si-run format or task 'interpolant', fields and interpolant)";
     throw new CheckpointError('loadTrainedModel', dir, `${dir} is a checkpoint ${what}`);
   }
   return config as unknown as RunConfig | InterpolantRunConfig;
