@@ -97,6 +97,21 @@ describe('markovFbm', () => {
     direct.forEach((v, i) => expect(Math.abs(v - finals[0]![i]!)).toBeLessThan(2e-5));
   });
 
+  it('serves any-rank states: a [4, 2, 3] state gets the same noise as its [4, 6] flattening', async () => {
+    for (const queryable of [false, true]) {
+      const noise = markovFbm({ hurst: 0.3, type: 'II', queryable });
+      const y3 = tf.zeros([4, 2, 3]);
+      const y2 = tf.zeros([4, 6]);
+      const a = await integrate(pureNoise, 'euler-maruyama', y3, { steps: 40, seed: 3, noise });
+      const b = await integrate(pureNoise, 'euler-maruyama', y2, { steps: 40, seed: 3, noise });
+      expect(a.y.shape).toEqual([4, 2, 3]);
+      expect(Array.from(a.y.dataSync())).toEqual(Array.from(b.y.dataSync()));
+      a.dispose();
+      b.dispose();
+      tf.dispose([y3, y2]);
+    }
+  });
+
   it('H = ½, K = 1, γ → 0 is Brownian motion', async () => {
     const noise = markovFbm({ hurst: 0.5, type: 'II', K: 1, gammaMin: 1e-8, gammaMax: 1e-8 });
     expect(Math.abs(noise.omega[0]! - 1)).toBeLessThan(1e-6);
