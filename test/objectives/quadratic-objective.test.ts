@@ -4,8 +4,12 @@ import { makeOracle } from '../../src/fields/index.js';
 import { makeInterpolant } from '../../src/interpolants/index.js';
 import { quadraticObjective } from '../../src/objectives/quadratic-objective.js';
 import type { FieldName, TrainableField, TrainingBatch } from '../../src/objectives/types.js';
+import { modelAdapter } from '../../models/model-field.js';
+import { timeConditionedMlp } from '../../models/mlp.js';
+import type { Dataset } from '../../src/data/types.js';
+import { drawTrainingBatch } from '../../src/objectives/training-batch.js';
 import { SeedStream } from '../../src/random.js';
-import { expectNoLeaks } from '../helpers/index.js';
+import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 
 const linear = makeInterpolant('linear', { gamma: 'sqrt' });
 const oracle = makeOracle('gaussian', linear);
@@ -129,5 +133,64 @@ describe('quadraticObjective', () => {
     const objective = quadraticObjective(linear, ['b']);
     expect(() => objective.loss({}, fixedTimeBatch(4, 0.5, 1))).toThrow(/'fields.b' must be a trainable field/);
     expect(() => objective.loss({ b: (x) => x }, { x0: null, x1: tf.ones([4, 1]) as tf.Tensor2D, t: tf.ones([4]) as tf.Tensor1D })).toThrow(/'batch.x0' must be a tensor \[4, 1\] \(the shape of x1\)/);
+  });
+});
+
+describe('quadraticObjective on image-shaped data', () => {
+  /** A correlated Gaussian on R^4, sampled as `[n, ...event]` (the same numbers for every event shape). */
+  const gaussianData = (event: number[]): Dataset =>
+    ({
+      name: `gaussian${event.join('x')}`,
+      dim: 4,
+      eventShape: event,
+      description: 'test data',
+      sample: (n: number, seeds: SeedStream) =>
+        tf.tidy(() => tf.reshape(tf.add(tf.mul(tf.randomNormal([n, 4], 0, 1, 'float32', seeds.next()), [1, 0.5, 2, 0.3]), [1, -1, 0, 2]), [n, ...event])),
+    }) as unknown as Dataset;
+
+  it('a training step on [batch, 2, 2, 1] images equals the flattened [batch, 4] step: same loss terms and gradients', () => {
+    const model = timeConditionedMlp({ dim: 4, hidden: 16, layers: 2, heads: 2, seed: 9 });
+    const mlp = modelAdapter(model, { heads: ['b', 's'] }).fields;
+    // a conv-free image model: flattens the event, runs the MLP head, restores the shape of x
+    const onImages = (head: 'b' | 's'): TrainableField =>
+      ((x: tf.Tensor, t: tf.Tensor1D) => tf.reshape(mlp[head](tf.reshape(x, [x.shape[0]!, 4]), t), x.shape)) as unknown as TrainableField;
+    const objective = quadraticObjective(linear, ['b', 's']);
+    const step = (event: number[], nets: Partial<Record<FieldName, TrainableField>>) => {
+      const batch = drawTrainingBatch<tf.Tensor>({ interpolant: linear, target: gaussianData(event), size: 64, tMin: objective.tMin, seeds: new SeedStream(5) });
+      expect(batch.x1.shape).toEqual([64, ...event]);
+      expect(batch.z!.shape).toEqual([64, ...event]);
+      const perField: Record<string, number> = {};
+      const { value, grads } = tf.variableGrads(() => {
+        const loss = objective.loss(nets, batch);
+        for (const f of objective.fields) perField[f] = loss.perField[f]!.dataSync()[0]!;
+        return loss.total;
+      });
+      const out = { loss: value.dataSync()[0]!, perField, grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, Array.from(g.dataSync())])) };
+      tf.dispose([value, ...Object.values(grads), ...(Object.values(batch) as tf.Tensor[])]);
+      return out;
+    };
+    const flat = step([4], { b: mlp.b, s: mlp.s });
+    const image = step([2, 2, 1], { b: onImages('b'), s: onImages('s') });
+    expect(Number.isFinite(flat.loss)).toBe(true);
+    expect(image.loss).toBe(flat.loss);
+    expect(image.perField).toEqual(flat.perField);
+    expect(Object.keys(image.grads).sort()).toEqual(Object.keys(flat.grads).sort());
+    for (const k of Object.keys(flat.grads)) expectAllClose(image.grads[k]!, flat.grads[k]!, { rtol: 0, atol: 0, label: k });
+    model.dispose();
+  });
+
+  it('sums each row over the whole event: the loss of f ≡ 0 is 0 and of f = target is −½ E|target|² over all entries', () => {
+    // eta-1 target is x1: with f(x) = x1 (a lookup of the batch's own x1) the loss is −½ mean_i Σ_event x1².
+    const x1 = tf.tensor4d([1, 2, 3, 4, -1, -2, 0.5, 0], [2, 2, 2, 1]);
+    const batch = { x0: tf.zerosLike(x1), x1, t: tf.tensor1d([0.3, 0.6]), z: tf.zerosLike(x1) };
+    const objective = quadraticObjective(linear, ['eta-1'], { antithetic: false });
+    const lookup = (() => tf.clone(x1)) as unknown as TrainableField;
+    const zero = ((x: tf.Tensor) => tf.zerosLike(x)) as unknown as TrainableField;
+    const expected = -0.5 * ((1 + 4 + 9 + 16 + (1 + 4 + 0.25 + 0)) / 2);
+    const l1 = objective.loss({ 'eta-1': lookup }, batch);
+    const l0 = objective.loss({ 'eta-1': zero }, batch);
+    expect(l1.total.dataSync()[0]).toBeCloseTo(expected, 6);
+    expect(l0.total.dataSync()[0]).toBe(0);
+    tf.dispose([l1.total, l0.total, ...Object.values(l1.perField), ...Object.values(l0.perField), ...Object.values(batch)] as tf.Tensor[]);
   });
 });
