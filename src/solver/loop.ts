@@ -21,7 +21,8 @@ import {
   scaledErrorNorm,
 } from './step-control.js';
 import { stepRandom } from './seed-hash.js';
-import { collectTensors, eventSize, tensorIdWatermark } from './tensors.js';
+import { eventSize } from '../shapes.js';
+import { collectTensors, tensorIdWatermark } from './tensors.js';
 import type { Solution, SolverProgress, StepContext } from './types.js';
 
 /** What the loop asks of its driver. */
@@ -145,7 +146,7 @@ export function* solveLoop(plan: Plan): SolveLoop {
   const checkIncrement = (dW: unknown): tf.Tensor => {
     const shape = plan.noiseShape!;
     if (dW instanceof tf.Tensor && sameShape(dW.shape, shape)) return dW;
-    if (dW instanceof tf.Tensor && dW.shape[0] === shape[0] && eventSize(dW.shape) === eventSize(shape)) return tf.reshape(dW, shape);
+    if (dW instanceof tf.Tensor && dW.shape[0] === shape[0] && eventSize(dW.shape.slice(1)) === eventSize(shape.slice(1))) return tf.reshape(dW, shape);
     throw new ArgumentError(fn, 'noise', `a noise process whose increments have shape [${shape.join(', ')}]`, `'${noise!.name}' returning ${dW instanceof tf.Tensor ? `shape [${dW.shape.join(', ')}]` : String(dW)}`);
   };
 
@@ -159,7 +160,7 @@ export function* solveLoop(plan: Plan): SolveLoop {
     if (noise !== undefined) {
       tf.tidy(() => {
         const shape = plan.noiseShape!;
-        carry = { ...carry, noiseState: noise.init({ batch, dim: eventSize(shape), shape, t0, t1, seeds: plan.seeds! }) };
+        carry = { ...carry, noiseState: noise.init({ batch, dim: eventSize(shape.slice(1)), shape, t0, t1, seeds: plan.seeds! }) };
         return [...carried(carry)].filter(owned);
       });
     }

@@ -156,7 +156,7 @@ export function checkState(fn: string, y0: unknown, arg = 'y0'): tf.Tensor {
   const ok = y0 instanceof tf.Tensor && y0.rank >= 2 && y0.dtype === 'float32' && !y0.isDisposed && y0.shape.every((d: number) => d > 0);
   if (!ok) {
     const got = y0 instanceof tf.Tensor && y0.isDisposed ? 'a disposed tensor' : describeValue(y0);
-    throw new ArgumentError(fn, arg, 'a float32 tensor [batch, ...event] of rank >= 2 with every size >= 1 and finite values', got);
+    throw new ArgumentError(fn, arg, 'a float32 Tensor2D [batch, n] or a higher-rank [batch, ...event] tensor, with every size >= 1 and finite values', got);
   }
   return y0;
 }

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, checkOneOf, describeValue } from '../errors.js';
-import { flattenEvent } from './tensors.js';
+import { flattenEvent } from '../shapes.js';
 
 /** Norms of the scaled error. */
 export const ERROR_NORMS = ['rms', 'max'] as const;

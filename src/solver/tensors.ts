@@ -56,15 +56,3 @@ export function checkFieldOutput(fn: string, arg: string, out: unknown, shape: r
     throw new ArgumentError(fn, arg, expected, `a function that returned ${describeValue(out)}`);
   }
 }
-
-/** The number of entries of one sample: the product of `shape` without its first (batch) axis. */
-export function eventSize(shape: readonly number[]): number {
-  let n = 1;
-  for (let i = 1; i < shape.length; i++) n *= shape[i]!;
-  return n;
-}
-
-/** `[batch, ...event]` viewed as `[batch, eventSize]` (a reshape, no copy; rank-2 tensors are returned as they are). */
-export function flattenEvent(x: tf.Tensor): tf.Tensor2D {
-  return (x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, eventSize(x.shape)])) as tf.Tensor2D;
-}

@@ -197,7 +197,7 @@ describe('integrate: bad input is rejected before any work, naming the argument'
     expect((error as Error).message).toMatch(pattern);
   };
   it.each([
-    ['y0 not a tensor', () => integrate(term, 'rk4', [[1, 2]] as never, { steps: 1 }), /integrate: argument 'y0' must be a float32 tensor \[batch, \.\.\.event\] of rank >= 2/],
+    ['y0 not a tensor', () => integrate(term, 'rk4', [[1, 2]] as never, { steps: 1 }), /integrate: argument 'y0' must be a float32 Tensor2D \[batch, n\] or a higher-rank \[batch, \.\.\.event\] tensor/],
     ['y0 of rank 1', () => integrate(term, 'rk4', tf.ones([2]) as never, { steps: 1 }), /'y0' must be .* got a float32 tensor of shape \[2\]/],
     ['y0 int32', () => integrate(term, 'rk4', tf.ones([1, 2], 'int32') as never, { steps: 1 }), /'y0' .* got a int32 tensor/],
     ['y0 with NaN', () => integrate(term, 'rk4', tf.tensor2d([[1, NaN]]), { steps: 1 }), /'y0' must be a float32 tensor \[batch, \.\.\.event\] with finite values, got .* NaN or Infinity/],
