@@ -70,6 +70,8 @@ export interface InterpolantTask extends TrainingTask<TrainingBatch> {
   readonly target: Dataset;
   readonly base: Dataset | 'gaussian';
   readonly batchSize: number;
+  /** Draws `{ x0, x1, t, z }` of step `step` from `seeds` (synchronously). */
+  drawBatch(step: number, seeds: SeedStream): TrainingBatch;
   /** The learned fields by name (a fresh forward pass per call; for sampling). */
   fields(): Record<FieldName, TrainableField>;
   runConfig(): InterpolantRunConfig;
