@@ -31,6 +31,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   convTrainBenchmark,
   samplingBenchmark,
   checkerboardBenchmark,
+  (await import('./unet.js')).unetBenchmark, // U-Net training step vs PyTorch (bench/unet.ts)
 ];
 
 interface Args {
