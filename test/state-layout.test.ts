@@ -25,8 +25,8 @@ describe('stateLayout', () => {
       const y = layout.pack({ x, logp });
       expect(y.shape).toEqual([5, 5]);
       const rows = y.arraySync();
-      const xs = tf.reshape(x, [5, 4]).arraySync();
-      const ls = logp.arraySync();
+      const xs = (tf.reshape(x, [5, 4]) as tf.Tensor2D).arraySync();
+      const ls = (logp as tf.Tensor1D).arraySync();
       for (let i = 0; i < 5; i++) expect(rows[i]).toEqual([...xs[i]!, ls[i]!]);
       const back = layout.unpack(y);
       expect(back.x.shape).toEqual([5, 2, 2, 1]);

@@ -40,7 +40,7 @@ const CASES: [string, Interpolant][] = [
 /** Points `[n, 4]` and the same points as images `[n, 2, 2, 1]`, with per-sample times. */
 function points(n: number): { flat: tf.Tensor2D; image: tf.Tensor4D; t: tf.Tensor1D } {
   const flat = tf.randomNormal([n, 4], 0, 1.5, 'float32', 17) as tf.Tensor2D;
-  const image = tf.reshape(flat, [n, ...EVENT]) as tf.Tensor4D;
+  const image = tf.reshape(flat, [n, 2, 2, 1]) as tf.Tensor4D;
   const t = tf.tensor1d(Array.from({ length: n }, (_, i) => (i + 0.5) / n));
   return { flat, image, t };
 }
