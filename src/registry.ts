@@ -65,6 +65,8 @@ export interface CreateRegistryOptions<T> {
   valueText?: string;
   /** The value's argument name in `register` messages. @default 'value' */
   valueArg?: string;
+  /** The name's argument name in `register` messages (e.g. `'scheme.name'`). @default 'name' */
+  nameArg?: string;
 }
 
 const DEFAULT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
@@ -146,6 +148,7 @@ export function createRegistry<T>(options: CreateRegistryOptions<T>): Registry<T
   const isValue = options.isValue ?? ((v: unknown) => v !== undefined);
   const valueText = options.valueText ?? `a ${kind}`;
   const valueArg = options.valueArg ?? 'value';
+  const nameArg = options.nameArg ?? 'name';
   const builtinEntries: (readonly [string, T])[] = Array.isArray(options.builtins)
     ? [...(options.builtins as readonly (readonly [string, T])[])]
     : Object.entries(options.builtins as Record<string, T>);
@@ -178,11 +181,11 @@ export function createRegistry<T>(options: CreateRegistryOptions<T>): Registry<T
       }
       const replace = registerOptions?.replace ?? false;
       if (typeof replace !== 'boolean') throw new ArgumentError(registerFn, 'options.replace', 'true or false', describeValue(replace));
-      if (typeof name !== 'string' || !namePattern.test(name)) throw new ArgumentError(registerFn, 'name', nameText, describeValue(name));
+      if (typeof name !== 'string' || !namePattern.test(name)) throw new ArgumentError(registerFn, nameArg, nameText, describeValue(name));
       if (!isValue(value)) throw new ArgumentError(registerFn, valueArg, valueText, describeValue(value));
       if (table.has(name) && !replace) {
         const what = builtins.has(name) ? `the built-in ${kind}` : `an already registered ${kind}`;
-        throw new ArgumentError(registerFn, 'name', `a name not yet registered (pass { replace: true } to replace ${what})`, describeValue(name));
+        throw new ArgumentError(registerFn, nameArg, `a name not yet registered (pass { replace: true } to replace ${what})`, describeValue(name));
       }
       table.set(name, value);
     },

@@ -83,5 +83,7 @@ describe('createRegistry', () => {
     expect(() => r.register('two', () => 2, { replace: 'yes' as never })).toThrow(/'options.replace' must be true or false/);
     expect(() => r.get('on')).toThrow(/^makeBuilder: .*did you mean 'one'/);
     expect(() => createRegistry({ kind: '', builtins: {} })).toThrow(/createRegistry: argument 'options.kind'/);
+    const schemes = createRegistry<number>({ kind: 'scheme', builtins: { euler: 1 }, nameArg: 'scheme.name' });
+    expect(() => schemes.register('euler', 2)).toThrow(/^registerScheme: argument 'scheme.name' must be a name not yet registered/);
   });
 });
