@@ -221,3 +221,34 @@ describe('interpolant families', () => {
     });
   });
 });
+
+describe('sample on [batch, ...event] tensors', () => {
+  it('each row of an image batch gets its own coefficients: x_t = α x0 + β x1 + γ z by hand, and equals the flattened sample', () => {
+    const I = makeInterpolant('trig', { gamma: 'sqrt' });
+    tf.tidy(() => {
+      const seeds = new SeedStream(8);
+      const [x0, x1, z] = [0, 1, 2].map(() => tf.randomNormal([3, 2, 2, 1], 0, 1, 'float32', seeds.next()) as tf.Tensor4D);
+      const ts = [0.2, 0.5, 0.9];
+      const t = tf.tensor1d(ts);
+      const s = I.sample(x0!, x1!, t, z!);
+      expect(s.xt.shape).toEqual([3, 2, 2, 1]);
+      const [a, b, c] = [x0!, x1!, z!].map((v) => v.arraySync());
+      const got = s.xt.arraySync();
+      ts.forEach((tv, i) => {
+        const k = I.coefficientsAt(tv);
+        for (let h = 0; h < 2; h++) {
+          for (let w = 0; w < 2; w++) {
+            const want = k.alpha * a![i]![h]![w]![0]! + k.beta * b![i]![h]![w]![0]! + k.gamma * c![i]![h]![w]![0]!;
+            expect(got[i]![h]![w]![0]!).toBeCloseTo(want, 5);
+          }
+        }
+      });
+      const flat = (v: tf.Tensor) => tf.reshape(v, [3, 4]) as tf.Tensor2D;
+      const f = I.sample(flat(x0!), flat(x1!), t, flat(z!));
+      for (const key of ['xt', 'dxt', 'interp', 'dInterp'] as const) {
+        expectAllClose(s[key].dataSync(), f[key].dataSync(), { rtol: 0, atol: 0, label: key });
+      }
+      expect(() => I.sample(x0!, x1!, t, flat(z!))).toThrow(/argument 'z' must be a float32 tensor of shape \[3, 2, 2, 1\]/);
+    });
+  });
+});

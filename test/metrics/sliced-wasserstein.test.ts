@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/errors.js';
 import { slicedWasserstein2 } from '../../src/metrics/sliced-wasserstein.js';
 import { SeedStream } from '../../src/random.js';
+import { mmd } from '../../src/metrics/mmd.js';
+import { sinkhornDivergence } from '../../src/metrics/sinkhorn.js';
 import { expectNoLeaks } from '../helpers/index.js';
 
 const col = (values: number[]) => tf.tensor2d(values, [values.length, 1]);
@@ -72,5 +74,20 @@ describe('slicedWasserstein2', () => {
     // @ts-expect-error: not a tensor
     await expect(slicedWasserstein2([[1, 2]], a)).rejects.toThrow(/'a' must be a float32 tensor of shape \[samples, dim\]/);
     tf.dispose([a, b3, empty, bad]);
+  });
+});
+
+describe('sample sets of any event shape', () => {
+  it('image batches [n, 2, 2, 1] are compared as their flattened [n, 4] vectors (sliced W2, Sinkhorn, MMD)', async () => {
+    const a = tf.randomNormal([120, 4], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const b = tf.randomNormal([90, 4], 0.5, 1, 'float32', 2) as tf.Tensor2D;
+    const ai = tf.reshape(a, [120, 2, 2, 1]);
+    const bi = tf.reshape(b, [90, 2, 2, 1]);
+    expect(await slicedWasserstein2(ai, bi, { seed: 3 })).toBe(await slicedWasserstein2(a, b, { seed: 3 }));
+    expect(await sinkhornDivergence(ai, bi)).toBe(await sinkhornDivergence(a, b));
+    expect(await mmd(ai, bi)).toBe(await mmd(a, b));
+    await expect(slicedWasserstein2(ai, tf.reshape(b, [90, 4]))).rejects.toThrow(/slicedWasserstein2: argument 'b' must be a tensor of shape \[samples, 2, 2, 1\] \(the event shape of a\)/);
+    await expectNoLeaks(() => slicedWasserstein2(ai, bi, { seed: 1, projections: 8 }));
+    tf.dispose([a, b, ai, bi]);
   });
 });

@@ -52,3 +52,27 @@ describe('drawTrainingBatch', () => {
     );
   });
 });
+
+describe('drawTrainingBatch on image-shaped data', () => {
+  it("draws x0, x1, z as [size, ...eventShape] with the numbers of the flattened draw", () => {
+    const data = (event: number[]) =>
+      ({
+        name: 'img',
+        dim: 4,
+        eventShape: event,
+        description: 'test data',
+        sample: (n: number, seeds: SeedStream) => tf.reshape(tf.randomUniform([n, 4], 0, 1, 'float32', seeds.next()), [n, ...event]),
+      }) as unknown as Parameters<typeof drawTrainingBatch>[0]['target'];
+    const img = drawTrainingBatch<tf.Tensor>({ interpolant: linear, target: data([2, 2, 1]), size: 6, tMin: 0.01, seeds: new SeedStream(4) });
+    const flat = drawTrainingBatch({ interpolant: linear, target: data([4]), size: 6, tMin: 0.01, seeds: new SeedStream(4) });
+    for (const key of ['x0', 'x1', 'z'] as const) {
+      expect(img[key]!.shape).toEqual([6, 2, 2, 1]);
+      expectAllClose(img[key]!.dataSync(), flat[key]!.dataSync(), { rtol: 0, atol: 0, label: key });
+    }
+    expectAllClose(img.t, flat.t, { rtol: 0, atol: 0 });
+    expect(() => drawTrainingBatch({ interpolant: linear, target: data([2, 2, 1]), base: data([4]), size: 2, tMin: 0, seeds: new SeedStream(1) })).toThrow(
+      /'options.base' must be a dataset of event shape \[2, 2, 1\] \(the target's\), got event shape \[4\]/,
+    );
+    tf.dispose([...(Object.values(img) as tf.Tensor[]), ...(Object.values(flat) as tf.Tensor[])]);
+  });
+});
