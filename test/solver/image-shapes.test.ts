@@ -96,6 +96,26 @@ describe('image-shaped states [batch, 2, 2, 1] give exactly the numbers of [batc
     }
   });
 
+  it('a noise process written for [batch, dim] increments serves image-shaped states (reshaped by the core)', async () => {
+    const flatNoise = {
+      name: 'flat-brownian',
+      init: ({ batch, dim }: { batch: number; dim: number }) => ({ batch, dim, k: 0 }),
+      increment: (state: { batch: number; dim: number; k: number }, t0: number, t1: number) => ({
+        dW: tf.mul(tf.randomNormal([state.batch, state.dim], 0, 1, 'float32', 100 + state.k), Math.sqrt(Math.abs(t1 - t0))),
+        state: { ...state, k: state.k + 1 },
+      }),
+      tensors: () => [],
+    };
+    const r = await both('euler-maruyama', 'additive', { steps: 5, seed: 1, noise: flatNoise as never });
+    expectSame(r, 'flat noise process');
+    const wrong = { ...flatNoise, increment: (state: { batch: number; dim: number; k: number }) => ({ dW: tf.zeros([state.batch, state.dim + 1]), state }) };
+    const y0 = tf.zeros([3, ...EVENT]);
+    await expect(integrate(linearTerm(EVENT, 'additive'), 'euler-maruyama', y0, { steps: 1, seed: 1, noise: wrong as never })).rejects.toThrow(
+      /'noise' must be a noise process whose increments have shape \[3, 2, 2, 1\], got 'flat-brownian' returning shape \[3, 5\]/,
+    );
+    y0.dispose();
+  });
+
   it('leaks nothing, and integrateSync differentiates image-shaped states', async () => {
     const y0 = tf.ones([2, ...EVENT]);
     const [sde, ode] = [linearTerm(EVENT, 'additive'), linearTerm(EVENT, 'none')]; // their constants live on
