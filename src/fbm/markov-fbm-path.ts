@@ -73,11 +73,9 @@ function nodeSeed(seed: number, level: number, index: number): number {
   return hashWords(seed, level + 1, index % 4294967296, Math.floor(index / 4294967296));
 }
 
-/** Float32 bridge matrices, transposed for row-vector use: `Y(m) = yl·leftᵀ + yr·rightᵀ + z·Fᵀ`. */
+/** Float32 bridge matrices stacked for row-vector use: `Y(m) = [yl, yr, z] · [leftᵀ; rightᵀ; Fᵀ]` (3K×K). */
 interface BridgeT {
-  leftT: Float32Array;
-  rightT: Float32Array;
-  factorT: Float32Array;
+  stacked: Float32Array;
 }
 
 /**
@@ -113,7 +111,11 @@ export function markovFbmPath(setup: MarkovFbmSetup, options: MarkovFbmOptions):
     const hit = cacheable ? levelCache.get(key) : undefined;
     if (hit !== undefined) return hit;
     const br = ouBridge(setup.gammas, h1, h2);
-    const out = { leftT: transpose(br.left, K), rightT: transpose(br.right, K), factorT: transpose(br.factor, K) };
+    const stacked = new Float32Array(3 * K * K);
+    stacked.set(transpose(br.left, K), 0);
+    stacked.set(transpose(br.right, K), K * K);
+    stacked.set(transpose(br.factor, K), 2 * K * K);
+    const out = { stacked };
     if (cacheable) {
       if (levelCache.size >= 256) levelCache.clear();
       levelCache.set(key, out);
@@ -122,11 +124,7 @@ export function markovFbmPath(setup: MarkovFbmSetup, options: MarkovFbmOptions):
   };
   const normal = (rows: number, seed: number) => tf.randomNormal([rows, K], 0, 1, 'float32', seed) as tf.Tensor2D;
   const applyBridge = (br: BridgeT, yl: tf.Tensor2D, yr: tf.Tensor2D, seed: number): tf.Tensor2D =>
-    tf.addN([
-      tf.matMul(yl, tf.tensor2d(br.leftT, [K, K])),
-      tf.matMul(yr, tf.tensor2d(br.rightT, [K, K])),
-      tf.matMul(normal(yl.shape[0], seed), tf.tensor2d(br.factorT, [K, K])),
-    ]) as tf.Tensor2D;
+    tf.matMul(tf.concat([yl, yr, normal(yl.shape[0], seed)], 1), tf.tensor2d(br.stacked, [3 * K, K]));
 
   const evaluate = (state: MarkovFbmPathState, t: number): { y: tf.Tensor2D; state: MarkovFbmPathState } => {
     const T = state.b - state.a;

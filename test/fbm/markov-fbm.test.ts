@@ -33,7 +33,7 @@ async function simulate(noise: MarkovFbm, scheme: string, options: Partial<Integ
  * a covariance entry from the sample fourth moments, see test/helpers/statistics.ts). Returns the worst
  * |error|/SE for the report.
  */
-function expectCovarianceMatches(x: tf.Tensor2D, noise: MarkovFbm, times: number[], k = 4): number {
+function expectCovarianceMatches(x: tf.Tensor2D, noise: MarkovFbm, times: number[], k = 4): string {
   const m = sampleMoments(x);
   x.dispose();
   let worst = 0;
@@ -46,7 +46,9 @@ function expectCovarianceMatches(x: tf.Tensor2D, noise: MarkovFbm, times: number
     }),
   );
   m.mean.forEach((mu, a) => expect(Math.abs(mu) / m.meanSE[a]!).toBeLessThan(k));
-  return worst;
+  const last = times.length - 1;
+  const exactLast = markovCovariance({ type: noise.type, gammas: noise.gammas, omega: noise.omega }, times[last]!, times[last]!);
+  return `worst |cov error|/SE = ${worst.toFixed(2)} over ${times.length}x${times.length} entries (n = ${m.n}); Var(${times[last]}) = ${m.cov[last]![last]!.toFixed(4)} vs ${exactLast.toFixed(4)}, SE ${m.covSE[last]![last]!.toFixed(4)}`;
 }
 
 describe('markovFbm', () => {
@@ -55,23 +57,37 @@ describe('markovFbm', () => {
   it('Euler–Maruyama paths have the analytic Markov covariance (type II, H = 0.3, K = 5, γ_max = 20)', async () => {
     const noise = markovFbm({ hurst: 0.3, type: 'II', K: 5, gammaMax: 20, horizon: 1 });
     const x = await simulate(noise, 'euler-maruyama', { steps: 64, seed: 11, saveAt: times });
-    const worst = expectCovarianceMatches(x, noise, times);
-    console.info(`markovFbm II H=0.3 EM: worst |cov error|/SE = ${worst.toFixed(2)} (n = 4000)`);
+    console.info(`markovFbm II H=0.3 EM: ${expectCovarianceMatches(x, noise, times)}`);
   });
 
   it('type I starts from the stationary law (H = 0.7, K = 5, γ_max = 100; exact transitions at γ_max·dt = 1.6)', async () => {
     const noise = markovFbm({ hurst: 0.7, type: 'I', K: 5, gammaMax: 100, horizon: 1, maxSpeedStep: Infinity });
     const x = await simulate(noise, 'euler-maruyama', { steps: 64, seed: 12, saveAt: times });
-    const worst = expectCovarianceMatches(x, noise, times);
-    console.info(`markovFbm I H=0.7 EM: worst |cov error|/SE = ${worst.toFixed(2)} (n = 4000)`);
+    console.info(`markovFbm I H=0.7 EM: ${expectCovarianceMatches(x, noise, times)}`);
   });
 
   it('the queryable form drives adaptive stochastic Heun with the same covariance', async () => {
     const noise = markovFbm({ hurst: 0.7, type: 'II', K: 5, gammaMax: 20, queryable: true });
     expect(noise.queryable).toBe(true);
-    const x = await simulate(noise, 'stochastic-heun', { adaptive: { maxStep: 0.025, rtol: 1e-3 }, seed: 13, saveAt: times });
-    const worst = expectCovarianceMatches(x, noise, times);
-    console.info(`markovFbm II H=0.7 adaptive stochastic Heun: worst |cov error|/SE = ${worst.toFixed(2)} (n = 4000)`);
+    // Columns 0–1: dX = dB̂_H. Column 2: an ODE x' = 10 cos(20 t) (no diffusion) whose error estimate
+    // makes the controller vary the step and reject some, so the noise is queried over retried intervals.
+    const term: Term = {
+      drift: (t, y) => tf.concat([tf.zeros([y.shape[0]!, 2]), tf.fill([y.shape[0]!, 1], 10 * Math.cos(20 * t))], 1),
+      diffusion: () => tf.tensor2d([[1, 1, 0]]),
+    };
+    const batch = 1200;
+    const x0 = tf.zeros([batch, 3]);
+    const sol = await integrate(term, 'stochastic-heun', x0, { adaptive: { maxStep: 0.025, rtol: 1e-3, atol: 1e-3 }, seed: 13, saveAt: times, noise });
+    expect(sol.stats.rejectedSteps).toBeGreaterThan(0);
+    expect(sol.stats.acceptedSteps).toBeGreaterThan(40);
+    const cols = sol.ys.map((y) => y.dataSync());
+    const { acceptedSteps, rejectedSteps } = sol.stats;
+    sol.dispose();
+    x0.dispose();
+    const out = new Float32Array(2 * batch * times.length);
+    for (let r = 0; r < batch; r++) for (let j = 0; j < 2; j++) for (let c = 0; c < times.length; c++) out[(2 * r + j) * times.length + c] = cols[c]![3 * r + j]!;
+    const x = tf.tensor2d(out, [2 * batch, times.length]);
+    console.info(`markovFbm II H=0.7 adaptive stochastic Heun (${acceptedSteps} accepted, ${rejectedSteps} rejected steps): ${expectCovarianceMatches(x, noise, times)}`);
   });
 
   it('the queryable form is one path: X(1) is the same at every step count, forward', async () => {
