@@ -281,6 +281,11 @@ export interface SchemeRequirements {
 /**
  * One integration method. Schemes are stateless objects; per-solve state travels through `step`.
  *
+ * Adding a scheme: write `step` for any-rank states (elementwise ops, or reductions over the event axes),
+ * apply the noise with `term.diffusionProd!(t, y, dW)`, declare what it needs in `requires` (the core then
+ * refuses terms that lack it, with a message), draw randomness only from `ctx.random`, report counts as
+ * `summary` tensors, and register it with `registerScheme` to use it by name.
+ *
  * @example
  * ```ts
  * const explicitEuler: Scheme = {
