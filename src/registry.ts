@@ -100,7 +100,12 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidates within edit distance max(1, ⌊|name| / 3⌋) of `name` (and those that contain it or that it
- * contains, ignoring case), closest first, at most `limit`.
+ * contains, ignoring case), closest first (ties alphabetical), at most `limit` (@default 3).
+ *
+ * @example
+ * ```ts
+ * suggestNames('ring', ['rings', 'moons']); // ['rings']
+ * ```
  */
 export function suggestNames(name: string, candidates: readonly string[], limit = 3): string[] {
   if (typeof name !== 'string' || name === '') return [];

@@ -35,12 +35,26 @@ export function checkOptions<T extends object>(fn: string, options: T | undefine
   return options as Partial<T>;
 }
 
-/** Throws unless `n` is an integer ≥ 1 (a sample count, a batch size). */
+/**
+ * Throws unless `n` is an integer ≥ 1 (a sample count, a batch size).
+ *
+ * @example
+ * ```ts
+ * checkCount('sample', 'n', 512); // 512
+ * ```
+ */
 export function checkCount(fn: string, arg: string, n: unknown): number {
   return checkNumber(fn, arg, n, { integer: true, min: 1 });
 }
 
-/** Throws unless `seeds` is a {@link SeedStream}. The argument is named `seeds` unless `arg` says otherwise. */
+/**
+ * Throws unless `seeds` is a {@link SeedStream}. The argument is named `seeds` unless `arg` says otherwise.
+ *
+ * @example
+ * ```ts
+ * const stream = checkSeeds('sample', seeds);
+ * ```
+ */
 export function checkSeeds(fn: string, seeds: unknown, arg = 'seeds'): SeedStream {
   if (!(seeds instanceof SeedStream)) {
     throw new ArgumentError(fn, arg, 'a SeedStream (new SeedStream(seed))', describeValue(seeds));
@@ -48,13 +62,27 @@ export function checkSeeds(fn: string, seeds: unknown, arg = 'seeds'): SeedStrea
   return seeds;
 }
 
-/** Throws unless `value` is a boolean. */
+/**
+ * Throws unless `value` is a boolean.
+ *
+ * @example
+ * ```ts
+ * checkBoolean('train', 'options.ema', true); // true
+ * ```
+ */
 export function checkBoolean(fn: string, arg: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ArgumentError(fn, arg, 'true or false', describeValue(value));
   return value;
 }
 
-/** Throws unless `value` is a string (non-empty unless `allowEmpty`). */
+/**
+ * Throws unless `value` is a string (non-empty unless `allowEmpty`; @default allowEmpty false).
+ *
+ * @example
+ * ```ts
+ * checkString('arrayDataset', 'options.name', 'points'); // 'points'
+ * ```
+ */
 export function checkString(fn: string, arg: string, value: unknown, { allowEmpty = false }: { allowEmpty?: boolean } = {}): string {
   if (typeof value !== 'string' || (!allowEmpty && value === '')) {
     throw new ArgumentError(fn, arg, allowEmpty ? 'a string' : 'a non-empty string', describeValue(value));
@@ -62,13 +90,28 @@ export function checkString(fn: string, arg: string, value: unknown, { allowEmpt
   return value;
 }
 
-/** Throws unless `value` is a function. `signature` describes it in the message (e.g. `'(t) => number'`). */
+/**
+ * Throws unless `value` is a function. `signature` describes it in the message (@default 'a function').
+ *
+ * @example
+ * ```ts
+ * const alpha = checkFunction<(t: number) => number>('customInterpolant', 'alpha', options.alpha, 'a function (t) => number');
+ * ```
+ */
 export function checkFunction<F extends (...args: never[]) => unknown>(fn: string, arg: string, value: unknown, signature = 'a function'): F {
   if (typeof value !== 'function') throw new ArgumentError(fn, arg, signature, describeValue(value));
   return value as F;
 }
 
-/** Throws unless `value` is an array of finite numbers (optionally of a given length and bounds). */
+/**
+ * Throws unless `value` is an array of finite numbers (optionally of a given length and bounds; non-empty by
+ * default).
+ *
+ * @example
+ * ```ts
+ * checkNumberArray('gaussianMixture', 'options.weights', [0.3, 0.7], { length: 2, min: 0 });
+ * ```
+ */
 export function checkNumberArray(
   fn: string,
   arg: string,
@@ -152,12 +195,26 @@ export function checkTensor(fn: string, arg: string, value: unknown, spec: Tenso
   return value;
 }
 
-/** Throws unless `value` is a float32 `[rows, cols]` tensor (`undefined` dimensions are free). */
+/**
+ * Throws unless `value` is a float32 `[rows, cols]` tensor (`undefined` dimensions are free).
+ *
+ * @example
+ * ```ts
+ * checkTensor2D('velocity', 'x', x, undefined, 2); // x: float32 [batch, 2]
+ * ```
+ */
 export function checkTensor2D(fn: string, arg: string, value: unknown, rows?: number, cols?: number): asserts value is tf.Tensor2D {
   checkTensor(fn, arg, value, { shape: [rows ?? null, cols ?? null], shapeText: `[${rows ?? 'batch'}, ${cols ?? 'd'}]` });
 }
 
-/** Throws unless `value` is a float32 `[length]` tensor (any length when `length` is undefined). */
+/**
+ * Throws unless `value` is a float32 `[length]` tensor (any length when `length` is undefined).
+ *
+ * @example
+ * ```ts
+ * checkTensor1D('velocity', 't', t, x.shape[0]); // one time per row
+ * ```
+ */
 export function checkTensor1D(fn: string, arg: string, value: unknown, length?: number): asserts value is tf.Tensor1D {
   checkTensor(fn, arg, value, { shape: [length ?? null], shapeText: `[${length ?? 'batch'}]` });
 }
@@ -174,7 +231,14 @@ export function checkBatch(fn: string, arg: string, value: unknown, eventShape: 
   return checkTensor(fn, arg, value, { shape: [null, ...eventShape], shapeText: `[batch${eventShape.map((s) => `, ${s}`).join('')}]` });
 }
 
-/** Throws unless `x` is a float32 tensor of shape `[batch, dim]` (batch ≥ 0). The 2-D case of {@link checkBatch}. */
+/**
+ * Throws unless `x` is a float32 tensor of shape `[batch, dim]` (batch ≥ 0). The 2-D case of {@link checkBatch}.
+ *
+ * @example
+ * ```ts
+ * checkPoints('checkerboard.logDensity', 'x', x, 2);
+ * ```
+ */
 export function checkPoints(fn: string, arg: string, x: unknown, dim: number): tf.Tensor2D {
   return checkTensor(fn, arg, x, { shape: [null, dim], shapeText: `[batch, ${dim}]` }) as tf.Tensor2D;
 }

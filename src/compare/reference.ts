@@ -76,7 +76,14 @@ export function distributionReference(
   };
 }
 
-/** A dataset as a reference (its exact log density, when it has one, gives the floor's NLL). */
+/**
+ * A dataset as a reference (its exact log density, when it has one, gives the floor's NLL).
+ *
+ * @example
+ * ```ts
+ * const ref = datasetReference(getDataset('checkerboard')); // description 'dataset checkerboard'
+ * ```
+ */
 export function datasetReference(dataset: Dataset): ReferenceSource {
   return distributionReference(dataset, `dataset ${dataset.name}`);
 }

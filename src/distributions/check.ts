@@ -10,17 +10,38 @@ function hasEventShape(value: unknown): value is { eventShape: readonly number[]
   return Array.isArray(shape) && shape.every((s) => typeof s === 'number' && Number.isInteger(s) && s >= 1);
 }
 
-/** Whether `value` is a {@link Distribution} (an event shape and a `sample` function). */
+/**
+ * Whether `value` is a {@link Distribution} (an event shape and a `sample` function).
+ *
+ * @example
+ * ```ts
+ * isDistribution(getDataset('moons')); // true
+ * ```
+ */
 export function isDistribution(value: unknown): value is Distribution {
   return hasEventShape(value) && typeof (value as { sample?: unknown }).sample === 'function';
 }
 
-/** Whether `value` is an {@link AsyncDistribution} (an event shape and a `sampleAsync` function). */
+/**
+ * Whether `value` is an {@link AsyncDistribution} (an event shape and a `sampleAsync` function).
+ *
+ * @example
+ * ```ts
+ * isAsyncDistribution(toAsync(standardNormal([2]))); // true
+ * ```
+ */
 export function isAsyncDistribution(value: unknown): value is AsyncDistribution {
   return hasEventShape(value) && typeof (value as { sampleAsync?: unknown }).sampleAsync === 'function';
 }
 
-/** Whether `value` is a {@link LabelledDistribution}. */
+/**
+ * Whether `value` is a {@link LabelledDistribution}.
+ *
+ * @example
+ * ```ts
+ * isLabelledDistribution(labelledMixture([standardNormal([2])])); // true
+ * ```
+ */
 export function isLabelledDistribution(value: unknown): value is LabelledDistribution {
   return (
     isDistribution(value) &&
@@ -48,7 +69,14 @@ export function checkDistribution(fn: string, arg: string, value: unknown, event
   return value;
 }
 
-/** Throws unless `value` is a synchronous or asynchronous distribution (of event shape `eventShape`, when given). */
+/**
+ * Throws unless `value` is a synchronous or asynchronous distribution (of event shape `eventShape`, when given).
+ *
+ * @example
+ * ```ts
+ * checkAnyDistribution('drawSamples', 'source', flow);
+ * ```
+ */
 export function checkAnyDistribution(fn: string, arg: string, value: unknown, eventShape?: readonly number[]): AnyDistribution {
   if (!isDistribution(value) && !isAsyncDistribution(value)) {
     throw new ArgumentError(fn, arg, 'a distribution { eventShape, sample(n, seeds) } or { eventShape, sampleAsync(n, seeds) }', describeValue(value));
