@@ -32,6 +32,12 @@ export interface FlagSpec {
   help: string;
   /** Default shown in help and returned when the flag is absent. */
   default?: string | number | boolean;
+  /** For numbers: the smallest value accepted (checked by {@link parseArgs}, naming the flag). */
+  min?: number;
+  /** For numbers: the largest value accepted. */
+  max?: number;
+  /** For numbers: whole numbers only. */
+  integer?: boolean;
 }
 
 /** Parsed flags plus positional arguments. */
@@ -116,6 +122,7 @@ export function parseArgs(command: string, argv: readonly string[], specs: Recor
     if (type === 'number') {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n)) throw new ArgumentError(command, `--${name}`, 'a number', JSON.stringify(raw));
+      if (spec.min !== undefined || spec.max !== undefined || spec.integer) checkNumber(command, `--${name}`, n, { min: spec.min, max: spec.max, integer: spec.integer });
       flags[name] = n;
     } else {
       flags[name] = raw;
@@ -138,4 +145,29 @@ export function formatFlags(specs: Record<string, FlagSpec>, options: ParseArgsO
   });
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return rows.map(([l, r]) => l.padEnd(width) + r).join('\n');
+}
+
+/** Library arguments behind the common flags (`initBackend`'s name is `--backend`). */
+export const COMMON_OPTION_FLAGS: Record<string, string> = {
+  'initBackend:name': '--backend',
+  'initBackend:options.threads': '--threads',
+  'registerThreadedWasm:threads': '--threads',
+};
+
+/**
+ * Rewrites a library message `fn: argument 'arg' …` as `command: argument '--flag' …` when `arg` (or `fn:arg`)
+ * comes from a flag: `optionFlags` maps argument names to flags, {@link COMMON_OPTION_FLAGS} adds the
+ * common ones. Other lines come back unchanged.
+ *
+ * @example
+ * ```ts
+ * inFlagTermsOf("Trainer: argument 'options.batchSize' must be …", 'si train', { 'options.batchSize': '--batch' });
+ * // "si train: argument '--batch' must be …"
+ * ```
+ */
+export function inFlagTermsOf(line: string, command: string, optionFlags: Record<string, string>): string {
+  const m = /^([\w.]+): argument '([^']+)'/.exec(line);
+  if (!m) return line;
+  const flag = COMMON_OPTION_FLAGS[`${m[1]}:${m[2]}`] ?? optionFlags[m[2] as string];
+  return flag ? `${command}: argument '${flag}'${line.slice(m[0].length)}` : line;
 }

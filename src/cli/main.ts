@@ -3,7 +3,7 @@
  */
 import '@tensorflow/tfjs-layers';
 import { readFileSync } from 'node:fs';
-import { formatFlags } from './args.js';
+import { formatFlags, inFlagTermsOf } from './args.js';
 import { didYouMean } from './suggest.js';
 import { backendCommand } from './backend-command.js';
 import type { Command } from './commands.js';
@@ -93,10 +93,7 @@ export async function main(argv: readonly string[]): Promise<number> {
  * when the argument comes from a flag of `command`.
  */
 export function inFlagTerms(line: string, command: Pick<Command, 'name' | 'optionFlags'>): string {
-  const m = /^([\w.]+): argument '([^']+)'/.exec(line);
-  const flag = m ? command.optionFlags?.[m[2] as string] : undefined;
-  if (!m || !flag) return line;
-  return `si ${command.name}: argument '${flag}'${line.slice(m[0].length)}`;
+  return inFlagTermsOf(line, `si ${command.name}`, command.optionFlags ?? {});
 }
 
 /** Error classes that describe bad input or an unusable file rather than a bug. */

@@ -21,6 +21,8 @@ export const mergeCommand: Command = {
     'the merged table equals that of one unsharded run with the same seed (wall seconds aside).',
     '--png draws the quality-vs-NFE and quality-vs-seconds plots (the shards keep no samples for scatters).',
   ].join('\n'),
+  // Merging reads and writes JSON only: no backend, so no --backend or --threads.
+  common: ['json', 'help'],
   flags: {
     out: { help: 'write the merged report as JSON to this file' },
     csv: { help: 'write the merged results as CSV to this file' },
@@ -28,15 +30,15 @@ export const mergeCommand: Command = {
   },
   async run(argv) {
     try {
-      return await runMerge(argv, this.flags);
+      return await runMerge(argv, this.flags, this.common);
     } catch (err) {
       throw withoutPrefix(err, CMD);
     }
   },
 };
 
-async function runMerge(argv: readonly string[], specs: Command['flags']): Promise<number> {
-  const { flags, positional } = parseArgs(CMD, argv, specs);
+async function runMerge(argv: readonly string[], specs: Command['flags'], common: Command['common']): Promise<number> {
+  const { flags, positional } = parseArgs(CMD, argv, specs, { common });
   if (positional.length === 0) throw new ArgumentError(CMD, 'files', 'one or more report files (si compare --shard k/n --out part-k.json)', 'none');
   const reports = positional.map((path) => readCompareReport(path, CMD, path));
   let merged;

@@ -1,5 +1,5 @@
 /**
- * A one-line progress bar with ETA on a terminal's stderr (nothing when stderr is not a TTY).
+ * A one-line progress bar with ETA on a terminal's stderr (nothing when stderr is not a TTY, unless forced).
  */
 
 /** Formats seconds as `1h02m`, `3m05s` or `12s`. */
@@ -19,12 +19,14 @@ export class ProgressBar {
   /**
    * @param total - units of work (steps, grid cells)
    * @param stream - where to draw; @default process.stderr
+   * @param enabled - draw at all; @default whether `stream` is a TTY (`--progress` forces it)
    */
   constructor(
     private readonly total: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
+    enabled: boolean = Boolean(stream.isTTY),
   ) {
-    this.enabled = Boolean(stream.isTTY);
+    this.enabled = enabled;
   }
 
   /** Redraws the bar at `done` units with a free-text suffix (loss, current cell …). */

@@ -12,17 +12,19 @@ import { scatterSvg } from '../plot/scatter.js';
 import { writePng } from '../plot/svg.js';
 import { SeedStream } from '../random.js';
 import { resolveScheme } from '../solver/compatibility.js';
-import type { Solution } from '../solver/types.js';
+import type { Solution, SolverProgress } from '../solver/types.js';
 import { loadTrainedModel, sampleRunBase } from '../train/trained-model.js';
 import { parseArgs } from './args.js';
 import type { Command } from './commands.js';
+import { ProgressBar } from './progress.js';
+import { readRunFolder } from './run-folder.js';
 import { writeSamples } from './samples-file.js';
 
 /** `si sample …`. */
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw samples from a trained run with an ODE or SDE sampler',
-  usage: 'si sample --model runs/checker --n 4000 --sampler heun --nfe 100 [--eps 0.5] --out samples.csv [--png] [--seed 0] [--json]',
+  usage: 'si sample --model runs/checker --n 4000 --sampler heun --nfe 100 [--eps 0.5] --out samples.csv [--png] [--seed 0] [--progress] [--json]',
   flags: {
     model: { help: 'run directory written by si train' },
     n: { type: 'number', help: 'number of samples', default: 4000 },
@@ -33,6 +35,7 @@ export const sampleCommand: Command = {
     out: { help: 'output file, .csv (with a header) or .json' },
     png: { type: 'boolean', help: 'also write a scatter PNG next to --out (samples beside the target)' },
     'no-ema': { type: 'boolean', help: 'use the raw weights even if the run kept an EMA' },
+    progress: { type: 'boolean', help: 'draw the progress bar on stderr even when it is not a terminal' },
   },
   async run(argv) {
     const { flags } = parseArgs('si sample', argv, this.flags);
@@ -47,6 +50,16 @@ export const sampleCommand: Command = {
     const eps = parseEpsilon(String(flags.eps), '--eps');
     const noisy = !(eps === 0 || (typeof eps === 'object' && eps.scale === 0));
     const scheme = resolveScheme('si sample', (flags.sampler as string | undefined) ?? (noisy ? 'euler-maruyama' : 'heun'), '--sampler');
+    const png = flags.png ? out.replace(/\.(csv|json)$/i, '.png') : undefined;
+    let saved: ReturnType<typeof readRunFolder> = null;
+    try {
+      saved = readRunFolder(modelDir);
+    } catch {
+      // an unreadable run is reported by loadTrainedModel below, with its own message
+    }
+    if (png && saved && typeof saved.config.dim === 'number' && saved.config.dim !== 2) {
+      throw new ArgumentError('si sample', '--png', 'used with a 2-D model (it draws a scatter plot)', `a model of dimension ${saved.config.dim}`);
+    }
     await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
     const run = await loadTrainedModel(modelDir, { useEma: !flags['no-ema'] });
     const seeds = new SeedStream(seed);
@@ -58,22 +71,22 @@ export const sampleCommand: Command = {
         throw new ArgumentError('si sample', '--model', 'a run whose fields give the velocity (b; v and s; or η_z one-sided / mirror)', `fields ${run.config.fields.join(',')}`);
       }
       const steps = stepsForNfe(nfe, scheme.stagesPerStep);
+      const bar = new ProgressBar(steps, process.stderr, Boolean(flags.progress) || Boolean(process.stderr.isTTY));
+      const progress = (p: SolverProgress) => bar.update(p.acceptedSteps, `${p.nfe} NFE`);
       if (noisy) {
         if (!run.score) throw new ArgumentError('si sample', '--eps', `0 for this run: its fields (${run.config.fields.join(',')}) give no score`, String(flags.eps));
         const tMin = Math.max(run.tMin, run.config.fields.includes('s') ? 0 : 1e-3);
-        sol = await sampleSde(x0, { velocity: run.velocity, score: run.score, epsilon: eps, scheme, steps, tMin, seed: seeds.next() });
+        sol = await sampleSde(x0, { velocity: run.velocity, score: run.score, epsilon: eps, scheme, steps, tMin, seed: seeds.next(), progress });
       } else {
-        sol = await sampleOde(x0, { velocity: run.velocity, scheme, steps, tMin: run.tMin });
+        sol = await sampleOde(x0, { velocity: run.velocity, scheme, steps, tMin: run.tMin, progress });
       }
+      bar.done();
       const data = await sol.y.data();
       const seconds = (performance.now() - started) / 1000;
       writeSamples(out, data, n, run.config.dim);
       const nfeUsed = sol.stats.nfe;
       console.log(`wrote ${n} samples to ${out} (${scheme.name}, ${nfeUsed} NFE${noisy ? `, ε ${flags.eps}` : ''}) in ${seconds.toFixed(2)} s`);
-      let png: string | undefined;
-      if (flags.png) {
-        if (run.config.dim !== 2) throw new ArgumentError('si sample', '--png', 'a 2-D model for the scatter plot', `dimension ${run.config.dim}`);
-        png = out.replace(/\.(csv|json)$/i, '.png');
+      if (png) {
         const ref = run.target.sample(n, new SeedStream(seed + 1));
         await writePng(scatterSvg([{ title: `target: ${run.config.dataset}`, points: ref.dataSync() }, { title: `${scheme.name}, ${nfeUsed} NFE${noisy ? `, ε ${flags.eps}` : ''}`, points: data }]), png);
         ref.dispose();

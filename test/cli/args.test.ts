@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFlags, parseArgs } from '../../src/cli/args.js';
+import { formatFlags, inFlagTermsOf, parseArgs } from '../../src/cli/args.js';
 
 const specs = {
   steps: { type: 'number' as const, help: 'training steps', default: 100 },
@@ -23,10 +23,32 @@ describe('parseArgs', () => {
     expect(() => parseArgs('si x', ['--threads=1.5'], specs)).toThrow(/argument '--threads' must be a finite integer/);
   });
 
-  it('rejects unknown flags, listing the known ones', () => {
-    expect(() => parseArgs('si x', ['--stpes', '3'], specs)).toThrow(
-      "si x: argument '--stpes' must be one of --backend, --threads, --json, --help, --steps, --out, --png, got an unknown flag",
+  it('rejects unknown flags with the closest known ones and a pointer to --help', () => {
+    expect(() => parseArgs('si x', ['--stpes', '3'], specs)).toThrow('si x: unknown flag --stpes (did you mean --steps?); si x --help lists the flags');
+    expect(() => parseArgs('si x', ['--zzzzzz'], specs)).toThrow('si x: unknown flag --zzzzzz; si x --help lists the flags');
+    expect(() => parseArgs('si x', ['--steps', '3'], specs, { common: ['help'] })).not.toThrow();
+    expect(() => parseArgs('si x', ['--backend', 'cpu'], specs, { common: ['help'] })).toThrow(/unknown flag --backend/);
+  });
+
+  it('rejects a flag given twice and reports which flags were given', () => {
+    expect(() => parseArgs('si x', ['--steps', '3', '--steps=4'], specs)).toThrow('si x: --steps is given twice');
+    expect(parseArgs('si x', ['--out', 'd', '--steps', '3'], specs).given).toEqual(['out', 'steps']);
+    expect(parseArgs('si x', [], specs).given).toEqual([]);
+  });
+
+  it('checks number ranges declared in the spec, naming the flag', () => {
+    const ranged = { steps: { type: 'number' as const, help: 'steps', min: 1, integer: true } };
+    expect(parseArgs('demo', ['--steps', '7'], ranged).flags.steps).toBe(7);
+    expect(() => parseArgs('demo', ['--steps', '-5'], ranged)).toThrow("demo: argument '--steps' must be a finite integer >= 1, got -5");
+    expect(() => parseArgs('demo', ['--steps', '2.5'], ranged)).toThrow("demo: argument '--steps' must be a finite integer >= 1, got 2.5");
+  });
+
+  it('rewrites library argument names as flags', () => {
+    expect(inFlagTermsOf("Trainer: argument 'options.batchSize' must be a finite integer >= 1, got 0", 'si train', { 'options.batchSize': '--batch' })).toBe(
+      "si train: argument '--batch' must be a finite integer >= 1, got 0",
     );
+    expect(inFlagTermsOf(`initBackend: argument 'name' must be one of 'cpu', got "x"`, 'demo', {})).toBe(`demo: argument '--backend' must be one of 'cpu', got "x"`);
+    expect(inFlagTermsOf("f: argument 'other' must be 1, got 2", 'si x', {})).toBe("f: argument 'other' must be 1, got 2");
   });
 
   it('rejects a missing or non-numeric value', () => {
