@@ -317,7 +317,7 @@ export async function writeCheckpoint(dir: string, state: CheckpointState, optio
   if (existing !== null && !existing.isDirectory()) {
     throw new ArgumentError(fn, 'dir', 'a directory path (or a path that does not exist yet)', `'${target}', which is a file`);
   }
-  await readManifestIfAny(fn, target);
+  const previous = await readManifestIfAny(fn, target);
   const createdFolder = existing === null;
   await fs.mkdir(target, { recursive: true });
 
@@ -338,7 +338,7 @@ export async function writeCheckpoint(dir: string, state: CheckpointState, optio
   }
 
   // 4. Committed: what the previous checkpoint (of either version) left is removed.
-  await cleanStaleCheckpointFiles(target, Object.keys(manifest.files), CHECKPOINT_FORMAT_VERSION);
+  await cleanStaleCheckpointFiles(target, Object.keys(manifest.files), CHECKPOINT_FORMAT_VERSION, previous?.formatVersion === 1 ? Object.keys(previous.files) : []);
   return manifest;
 }
 

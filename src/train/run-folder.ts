@@ -95,16 +95,17 @@ export interface CleanedFiles {
 
 /**
  * Removes what a killed writer left behind, and only that: checkpoint generations in `checkpoint/` that the
- * manifest does not name (`keep` adds names to spare), temporary manifests, the version-1 files of a run
- * whose manifest is now of version 2, and version-1 writers' hidden siblings `.<name>.tmp-…` / `.<name>.old-…`
+ * manifest does not name, temporary manifests, the files of a version-1 checkpoint just replaced by a
+ * version-2 one (those its manifest listed), and version-1 writers' hidden siblings `.<name>.tmp-…` / `.<name>.old-…`
  * (the latter only while `dir` holds a readable manifest, so a previous checkpoint that survived only as
  * `.old-…` is never lost). Entries not named like the library's own are never touched.
  *
  * @param dir - the run folder
  * @param referenced - the paths (relative to `dir`) the current manifest names
  * @param manifestVersion - the current manifest's format version, or null when there is none
+ * @param replacedV1Files - the files a version-1 manifest listed, just replaced by a version-2 checkpoint
  */
-export async function cleanStaleCheckpointFiles(dir: string, referenced: Iterable<string>, manifestVersion: number | null): Promise<CleanedFiles> {
+export async function cleanStaleCheckpointFiles(dir: string, referenced: Iterable<string>, manifestVersion: number | null, replacedV1Files: readonly string[] = []): Promise<CleanedFiles> {
   const target = path.resolve(dir);
   const removed: string[] = [];
   const keepGenerations = new Set<string>();
@@ -124,7 +125,7 @@ export async function cleanStaleCheckpointFiles(dir: string, referenced: Iterabl
   }
   for (const name of await readdirOrEmpty(target)) {
     if (MANIFEST_TMP.test(name)) await remove(path.join(target, name));
-    else if (manifestVersion !== null && manifestVersion >= 2 && V1_FILES.includes(name) && name !== MANIFEST_FILE && !keepFiles.has(name)) {
+    else if (manifestVersion !== null && manifestVersion >= 2 && replacedV1Files.includes(name) && V1_FILES.includes(name) && name !== MANIFEST_FILE && !keepFiles.has(name)) {
       await remove(path.join(target, name));
     }
   }

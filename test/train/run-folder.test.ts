@@ -223,3 +223,20 @@ describe('loss history', () => {
     trainer.dispose();
   });
 });
+
+describe('replacing a version-1 checkpoint', () => {
+  it("removes exactly the files its manifest listed; a user's model.json in a version-2 folder stays", async () => {
+    const run = join(dir, 'v1-replaced');
+    await fs.cp(resolve(root, 'test/fixtures/runs/v1-checker'), run, { recursive: true });
+    await fs.writeFile(join(run, 'notes.txt'), 'n');
+    const ck = await loadCheckpoint(run);
+    await saveCheckpoint(run, { model: ck.model, config: ck.config, step: 7 });
+    expect((await fs.readdir(run)).sort()).toEqual(['checkpoint', 'manifest.json', 'notes.txt']);
+    // later saves over a version-2 manifest never remove files named like version-1 ones
+    await fs.writeFile(join(run, 'model.json'), '{"mine":1}');
+    await saveCheckpoint(run, { model: ck.model, config: ck.config, step: 8 });
+    expect(await fs.readFile(join(run, 'model.json'), 'utf8')).toBe('{"mine":1}');
+    ck.model.dispose();
+    ck.dispose();
+  });
+});
