@@ -36,7 +36,7 @@ const CACHE_LIMIT = 64;
 /**
  * Fractional noise for any SDE: the Markov approximation `B̂_H = Σ_k ω_k Y_k` of fractional Brownian
  * motion (type I or II, MATH.md §2), with `dY_k = −γ_k Y_k dt + dW` for ONE Brownian W per state entry,
- * the speeds on the geometric grid and the weights from {@link optimalOmega}. Pass it as `options.noise`
+ * the speeds on the geometric grid and the weights from `optimalOmega`. Pass it as `options.noise`
  * of `integrate`/`integrateSync` (or `term.noise`); every state entry gets its own independent copy of
  * the process, and `dW` of the scheme becomes `dB̂_H`.
  *

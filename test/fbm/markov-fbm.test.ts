@@ -128,6 +128,23 @@ describe('markovFbm', () => {
     }
   });
 
+  it('backward solves: the queryable path gives minus the forward increment; the stream keeps the variance', async () => {
+    const x0 = tf.zeros([2000, 1]);
+    const path = markovFbm({ hurst: 0.3, type: 'II', queryable: true });
+    const fwd = await integrate(pureNoise, 'euler-maruyama', x0, { steps: 64, seed: 9, noise: path });
+    const bwd = await integrate(pureNoise, 'euler-maruyama', x0, { t0: 1, t1: 0, steps: 48, seed: 9, noise: path });
+    const f = fwd.y.dataSync();
+    // float32: each step sums Σ ω_k ΔY_k with |ω| up to 38
+    bwd.y.dataSync().forEach((v, i) => expect(Math.abs(v + f[i]!)).toBeLessThan(1e-4));
+    const stream = markovFbm({ hurst: 0.3, type: 'II' });
+    const back = await integrate(pureNoise, 'euler-maruyama', x0, { t0: 1, t1: 0, steps: 64, seed: 9, noise: stream });
+    const m = sampleMoments(back.y as tf.Tensor2D);
+    const exact = markovCovariance({ type: 'II', gammas: stream.gammas, omega: stream.omega }, 1, 1);
+    expect(Math.abs(m.cov[0]![0]! - exact)).toBeLessThan(4 * m.covSE[0]![0]!);
+    [fwd, bwd, back].forEach((s) => s.dispose());
+    x0.dispose();
+  });
+
   it('H = ½, K = 1, γ → 0 is Brownian motion', async () => {
     const noise = markovFbm({ hurst: 0.5, type: 'II', K: 1, gammaMin: 1e-8, gammaMax: 1e-8 });
     expect(Math.abs(noise.omega[0]! - 1)).toBeLessThan(1e-6);
