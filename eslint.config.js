@@ -39,7 +39,20 @@ const NO_UPPER_LIBRARY = {
 /** The generative samplers do not import the trainer. */
 const NO_TRAIN = { regex: folder(['train']), message: 'samplers/ and models/ do not import src/train (docs/ARCHITECTURE.md).' };
 
-const restrict = (...patterns) => ['error', { patterns }];
+/**
+ * The rules of one block: the static imports (`import`, `export … from`) through no-restricted-imports, and
+ * dynamic `import('…')` of a literal path through no-restricted-syntax, with the same patterns and messages.
+ */
+const restrict = (...patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+  'no-restricted-syntax': [
+    'error',
+    ...patterns.map(({ regex, message }) => ({
+      selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`,
+      message: `Dynamic import across a folder boundary. ${message}`,
+    })),
+  ],
+});
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'runs/**', 'out/**', 'bench/results/**', 'coverage/**'] },
@@ -60,25 +73,25 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**', 'src/compare/**', 'src/index.ts'],
-    rules: { 'no-restricted-imports': restrict(NO_CLI, NO_COMPARE, NO_SAMPLERS, NO_MODELS) },
+    rules: restrict(NO_CLI, NO_COMPARE, NO_SAMPLERS, NO_MODELS),
   },
   {
     files: ['src/interpolants/**/*.ts', 'src/distributions/**/*.ts', 'src/data/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(NO_CLI, NO_COMPARE, NO_SAMPLERS, NO_MODELS, NO_UPPER_LIBRARY) },
+    rules: restrict(NO_CLI, NO_COMPARE, NO_SAMPLERS, NO_MODELS, NO_UPPER_LIBRARY),
   },
   // The core.
   {
     files: ['src/solver/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(NO_CLI, NO_COMPARE, NO_SAMPLERS, NO_MODELS, CORE_ONLY) },
+    rules: restrict(NO_CLI, NO_COMPARE, NO_SAMPLERS, NO_MODELS, CORE_ONLY),
   },
   // The public entry re-exports the library and the comparison subsystem, never the CLI.
-  { files: ['src/index.ts'], rules: { 'no-restricted-imports': restrict(NO_CLI, NO_SAMPLERS, NO_MODELS) } },
+  { files: ['src/index.ts'], rules: restrict(NO_CLI, NO_SAMPLERS, NO_MODELS) },
   // The comparison subsystem runs samplers on trained models; it does not import the CLI.
-  { files: ['src/compare/**/*.ts'], rules: { 'no-restricted-imports': restrict(NO_CLI) } },
+  { files: ['src/compare/**/*.ts'], rules: restrict(NO_CLI) },
   // Generative samplers and networks are built on the library; neither imports the CLI, the comparison or
   // the trainer, and samplers import no network.
-  { files: ['samplers/**/*.ts'], rules: { 'no-restricted-imports': restrict(NO_CLI, NO_COMPARE, NO_MODELS, NO_TRAIN) } },
-  { files: ['models/**/*.ts'], rules: { 'no-restricted-imports': restrict(NO_CLI, NO_COMPARE, { ...NO_SAMPLERS, message: 'models/ does not import samplers/ (docs/ARCHITECTURE.md).' }) } },
+  { files: ['samplers/**/*.ts'], rules: restrict(NO_CLI, NO_COMPARE, NO_MODELS, NO_TRAIN) },
+  { files: ['models/**/*.ts'], rules: restrict(NO_CLI, NO_COMPARE, { ...NO_SAMPLERS, message: 'models/ does not import samplers/ (docs/ARCHITECTURE.md).' }) },
 
   // ---- TEMPORARY (issue 9): files with known boundary violations, being fixed by their owners. ----
   // Each entry keeps every boundary except the one it breaks today. Remove an entry as soon as its file
@@ -89,6 +102,6 @@ export default tseslint.config(
   //   src/train/tasks/interpolant.ts imports models/mlp (modelFields; the model adapter replaces it)
   {
     files: ['src/metrics/nll.ts', 'src/train/trained-model.ts', 'src/train/model-builders.ts', 'src/train/tasks/interpolant.ts'],
-    rules: { 'no-restricted-imports': restrict(NO_CLI, NO_COMPARE) },
+    rules: restrict(NO_CLI, NO_COMPARE),
   },
 );

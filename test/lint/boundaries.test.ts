@@ -62,4 +62,13 @@ describe('folder boundaries (no-restricted-imports)', () => {
     }
     expect(boundaryErrors(await lintAs(code.replace('../src/cli/', './'), 'src/cli/fixture.ts'))).toEqual([]);
   }, 60_000);
+
+  it('a dynamic import across a boundary is an error too', async () => {
+    const messages = await lintAs(fixture('dynamic-import-model.ts.txt'), 'src/train/fixture.ts');
+    const errors = messages.filter((m) => m.ruleId === 'no-restricted-syntax' && m.severity === 2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^Dynamic import across a folder boundary\. src\/ does not import models\//);
+    const fine = fixture('dynamic-import-model.ts.txt').replace('../../models/mlp.js', '../fields/names.js');
+    expect(await lintAs(fine, 'src/train/fixture.ts')).toEqual([]);
+  }, 60_000);
 });
