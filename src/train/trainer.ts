@@ -3,7 +3,7 @@
  * optimiser, a learning-rate schedule with warm-up, gradient clipping, an EMA of the weights, logging with
  * per-term losses, a loss history file and atomic checkpoints from which a run resumes exactly.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -230,7 +230,7 @@ const RESUMING = Symbol('resuming');
  * ```
  */
 export class Trainer {
-  /** The options given, with defaults filled in (`onLog` may be replaced). */
+  /** The options given, with defaults filled in (`onLog` may be replaced; `batchSize` is 0 for tasks other than the interpolant form). */
   readonly options: Readonly<Required<Pick<TrainerOptions, 'steps' | 'batchSize' | 'seed' | 'logEvery' | 'checkpointEvery'>>> & Partial<TrainerOptions> & TrainerSettings;
   /** The task trained. */
   readonly task: TrainingTask<unknown>;
@@ -290,6 +290,9 @@ export class Trainer {
     }
     if (options.config !== undefined && (options.config === null || typeof options.config !== 'object' || Array.isArray(options.config))) {
       throw new ArgumentError(fn, 'options.config', 'a JSON-serialisable plain object', describeValue(options.config));
+    }
+    if (options.checkpointDir !== undefined && existsSync(options.checkpointDir) && !statSync(options.checkpointDir).isDirectory()) {
+      throw new ArgumentError(fn, 'options.checkpointDir', 'a folder (or a path that does not exist yet)', `'${options.checkpointDir}', which is a file`);
     }
     if (options.checkpointDir !== undefined && internal !== RESUMING && options.overwrite !== true) {
       const manifestPath = path.join(options.checkpointDir, MANIFEST_FILE);

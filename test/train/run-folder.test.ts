@@ -110,6 +110,7 @@ describe('run folders are owned: checkpoints never touch other files', () => {
       `Trainer: argument 'options.checkpointDir' must be a folder without a run: resume the run there with Trainer.resume, or pass overwrite: true to replace it, got '${run}', which holds a run at step 2`,
     );
     expect(await manifestStep(run)).toBe(2);
+    expect(() => new Trainer(options({ checkpointDir: join(run, 'notes.txt') }))).toThrow(/'options.checkpointDir' must be a folder \(or a path that does not exist yet\), got '.*notes.txt', which is a file/);
     const t2 = new Trainer(options({ checkpointDir: run, overwrite: true, steps: 1 }));
     await t2.train();
     t2.dispose();
