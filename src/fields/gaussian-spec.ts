@@ -87,7 +87,7 @@ function isFiniteNumber(v: unknown): v is number {
 }
 
 /** Validates a vector of `d` finite numbers (`d` free when undefined). */
-export function parseVector(fn: string, arg: string, value: unknown, d?: number): Float64Array {
+function parseVector(fn: string, arg: string, value: unknown, d?: number): Float64Array {
   if (!Array.isArray(value) || value.length === 0 || (d !== undefined && value.length !== d) || !value.every(isFiniteNumber)) {
     throw new ArgumentError(fn, arg, `an array of ${d ?? 'd ≥ 1'} finite numbers`, describeValue(value));
   }
@@ -95,7 +95,7 @@ export function parseVector(fn: string, arg: string, value: unknown, d?: number)
 }
 
 /** Validates a covariance spec into a symmetric positive-definite row-major `d×d` matrix. */
-export function parseCovariance(fn: string, arg: string, value: unknown, d: number): Float64Array {
+function parseCovariance(fn: string, arg: string, value: unknown, d: number): Float64Array {
   if (value === undefined) return identity(d);
   if (typeof value === 'number') {
     if (!(Number.isFinite(value) && value > 0)) throw new ArgumentError(fn, arg, 'a variance > 0 (isotropic covariance)', describeValue(value));

@@ -5,13 +5,13 @@
 import { ArgumentError, describeValue } from '../errors.js';
 
 /** Interior points where derivatives are checked (irregular, so no kink sits on one by accident). */
-export const CHECK_POINTS = [0.113, 0.237, 0.389, 0.461, 0.547, 0.683, 0.821, 0.907] as const;
+const CHECK_POINTS = [0.113, 0.237, 0.389, 0.461, 0.547, 0.683, 0.821, 0.907] as const;
 
 /** Default relative tolerance of the derivative check. */
 export const DEFAULT_DERIVATIVE_TOLERANCE = 1e-6;
 
 /** Central difference with one Richardson step: error O(h⁴). */
-export function finiteDifference(f: (t: number) => number, t: number, h = 1e-3): number {
+function finiteDifference(f: (t: number) => number, t: number, h = 1e-3): number {
   const d = (k: number) => (f(t + k) - f(t - k)) / (2 * k);
   return (4 * d(h / 2) - d(h)) / 3;
 }

@@ -15,7 +15,7 @@ export interface InterpolantOptions {
 }
 
 /** The default γ of the two-sided families. */
-export const DEFAULT_GAMMA: GammaName = 'sqrt';
+const DEFAULT_GAMMA: GammaName = 'sqrt';
 
 /** Resolves `options.gamma` (default {@link DEFAULT_GAMMA}). */
 export function gammaFromOptions(fn: string, options: InterpolantOptions | undefined, fallback: GammaName = DEFAULT_GAMMA): GammaSchedule {
