@@ -93,6 +93,21 @@ export function wasmConv2DBackpropInput(
 
   const flipped = runWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const g = runWasmKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+  if (info.strideHeight === 1 && info.strideWidth === 1) {
+    // No zeros to interleave: pad inside the convolution (saves a padded copy of dy and a crop of dx).
+    const backH = inHeight + filterHeight - 1 - frontH - info.outHeight;
+    const backW = inWidth + filterWidth - 1 - frontW - info.outWidth;
+    if (backH >= 0 && backW >= 0) {
+      const out = runWasmKernel(backend, 'Conv2D', { x: dy, filter: g }, {
+        strides: [1, 1],
+        pad: [[0, 0], [frontH, backH], [frontW, backW], [0, 0]],
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+      });
+      disposeInfos(backend, flipped, g);
+      return out;
+    }
+  }
   const z = interleaveAndPad(
     backend,
     dy,

@@ -100,6 +100,19 @@ describe('wasm Conv2DBackpropInput override and Conv2DBackpropFilter addition', 
     });
   }
 
+  for (const c of STRIDE_ONE.filter((k) => (k.dilations ?? 1) === 1)) {
+    it(`stride-1 Conv2DBackpropInput (padding inside the conv) matches cpu: ${c.label}`, async () => {
+      const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, 1, c.pad);
+      await expectWasmMatchesCpu(`input grad ${c.label}`, () =>
+        tf.engine().runKernel(
+          'Conv2DBackpropInput',
+          { dy: rand(info.outShape, 55), filter: rand(c.filter, 56) },
+          { inputShape: c.x, strides: 1, pad: c.pad, dataFormat: 'NHWC' } as never,
+        ) as tf.Tensor,
+      );
+    });
+  }
+
   it('stride-1 filter gradient: one product per tap gives the same as stacked taps', async () => {
     const x = rand([3, 6, 6, 4], 53);
     const dy = rand([3, 6, 6, 5], 54);
