@@ -68,6 +68,8 @@ export interface TrainerSettings {
   logEvery?: number;
   /** Called with every log entry. */
   onLog?: (entry: TrainingLogEntry) => void;
+  /** Called after every step with the steps done and the total (for progress bars; no read-back). */
+  onProgress?: (step: number, steps: number) => void;
   /**
    * The run folder: checkpoints (written atomically; other files in it are never touched) and the loss
    * history `history.jsonl`. None when absent.
@@ -656,6 +658,7 @@ export class Trainer {
       }
       const pending = this.trainStep();
       if (pending) await pending;
+      this.options.onProgress?.(this.step, this.resolved.steps);
       const logNow = this.step % logEvery === 0 || this.step === end;
       const checkpointNow = this.step % checkpointEvery === 0 || this.step === end;
       if (logNow || checkpointNow) {

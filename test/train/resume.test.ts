@@ -83,7 +83,10 @@ describe('resuming with more steps: the schedule is defined over the new total',
     first.dispose();
     const second = await Trainer.resume(run, ({ model }) => options({ model, checkpointDir: run, steps: 4 }));
     second.setTraining({ steps: 6, learningRate: 3e-3, schedule: 'constant' });
+    const progress: [number, number][] = [];
+    second.options.onProgress = (step, steps) => progress.push([step, steps]);
     const { history } = await second.train();
+    expect(progress).toEqual([[5, 6], [6, 6]]);
     expect(history.map((h) => h.learningRate)).toEqual([3e-3, 3e-3]);
     expect(second.settings).toMatchObject({ steps: 6, learningRate: 3e-3, schedule: 'constant' });
     second.dispose();
