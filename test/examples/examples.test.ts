@@ -1,8 +1,9 @@
 /**
  * Every example runs end to end at a tiny size, accepts --json and prints one JSON object as its last
- * stdout line, and writes its PNG.
+ * stdout line, and writes its PNG; and behaves like the `si` command through the shared harness: --help
+ * lists its flags (with --threads) and exits 0, bad input is one line on stderr and exit code 2.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,5 +37,43 @@ describe('examples', () => {
     expect(existsSync(result.png as string)).toBe(true);
     const meta = await sharp(result.png as string).metadata();
     expect(meta.width).toBeGreaterThan(300);
+  });
+});
+
+describe('examples behave like the CLI', () => {
+  const scripts = ['demo-2d.ts', 'bridge-2d.ts', 'checkerboard-sde.ts'];
+  const spawnExample = (script: string, args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'examples', script), ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it.each(scripts)('%s --help prints its flags (with --threads) and exits 0 without training', (script) => {
+    const r = spawnExample(script, ['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: /);
+    for (const flag of ['--steps', '--out', '--seed', '--backend', '--threads', '--json', '--help']) expect(r.stdout).toContain(`  ${flag}`);
+    expect(r.stdout).not.toMatch(/step +\d+ +loss/);
+    expect(r.stderr).toBe('');
+  });
+
+  it.each(scripts)('%s with a bad value or an unknown flag prints one line and exits 2', (script) => {
+    const name = script.replace('.ts', '');
+    const bad = spawnExample(script, ['--steps', '-5']);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toBe(`${name}: argument '--steps' must be a finite integer >= 1, got -5\n`);
+    const unknown = spawnExample(script, ['--stesp', '5']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe(`${name}: unknown flag --stesp (did you mean --steps?); ${name} --help lists the flags\n`);
+  });
+
+  it('a failure after the wasm backend has started prints its message, never the wasm module source', () => {
+    const early = spawnExample('demo-2d.ts', ['--backend', 'metal']);
+    expect(early.status).toBe(2);
+    expect(early.stderr).toBe(`demo-2d: argument '--backend' must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got "metal"\n`);
+    // Trains one step on wasm, then cannot write its PNG under /dev/null: a bug-class error (stack, exit 1).
+    const late = spawnExample('checkerboard-sde.ts', ['--steps', '1', '--n', '10', '--eps', '0', '--backend', 'wasm', '--json', '--out', '/dev/null/x']);
+    expect(late.status).toBe(1);
+    expect(late.stderr).toMatch(/ENOTDIR|not a directory/i);
+    expect(late.stderr).not.toContain('var Module');
+    expect(late.stderr.length).toBeLessThan(4000);
   });
 });
