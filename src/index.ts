@@ -12,6 +12,12 @@ export { initBackend, backendFlag, BACKEND_NAMES } from './backend.js';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend.js';
 export { ArgumentError } from './errors.js';
 export { SeedStream } from './random.js';
+export { createRegistry } from './registry.js';
+export type { Registry, RegisterOptions } from './registry.js';
+
+// Distributions: event shape, seeded samples, exact log densities
+export { standardNormal, diagonalGaussian, labelledMixture, resolveDistribution, drawSamples, toAsync, isDistribution, isAsyncDistribution, isLabelledDistribution, checkDistribution } from './distributions/index.js';
+export type { Distribution, AsyncDistribution, AnyDistribution, LabelledDistribution, LabelledSample } from './distributions/index.js';
 
 // The solver core
 export { integrate, integrateSync, uniformGrid, brownianMotion, brownianPath, SolverError, AbortError } from './solver/index.js';
@@ -52,13 +58,21 @@ export { makeOptimizer, OPTIMIZER_NAMES, AdaBelief, DiffGrad, learningRateSchedu
 export type { OptimizerName, LearningRateSchedule, ScheduleKind, LoadedCheckpoint } from './train/index.js';
 
 // Data and metrics
-export { getDataset, listDatasets, registerDataset, arrayDataset, csvDataset } from './data/index.js';
+export { getDataset, listDatasets, registerDataset, unregisterDataset, arrayDataset, csvDataset } from './data/index.js';
 export type { Dataset } from './data/index.js';
 export { slicedWasserstein2, sinkhorn, sinkhornDivergence, mmd, negativeLogLikelihood } from './metrics/index.js';
 export type { SlicedWassersteinOptions, SinkhornOptions, SinkhornResult, MmdOptions } from './metrics/index.js';
 
 // Sampler comparison
-export { compareSamplers, oracleTarget, modelTarget, datasetReference, arrayReference, mergeReports, readCompareReport, formatCompareTable, compareCsv, writeComparePlots, parseShard, SAMPLER_ALIASES } from './compare/index.js';
+export { compareSamplers, oracleTarget, modelTarget, distributionReference, datasetReference, arrayReference, mergeReports, readCompareReport, formatCompareTable, compareCsv, writeComparePlots, parseShard, SAMPLER_ALIASES } from './compare/index.js';
 export type { CompareOptions, CompareProgress, CompareTarget, CompareReport, CompareResult, CompareFloor, CompareConfig, CompareMetric, ReferenceSource, ShardSpec } from './compare/index.js';
 export { loadTrainedModel } from './train/trained-model.js';
 export type { TrainedModel, RunConfig } from './train/trained-model.js';
+
+// Fractional Brownian motion: float64 maths, the Markov approximation as a noise process, exact paths
+export { optimalOmega, optimalOmegaWithDerivative, omegaTensor, speedGrid, FBM_TYPES, markovFbm, fbmCovariance, fbmCovarianceMatrix, markovCovariance, sampleFbmPaths, fouCovariance, fouCovarianceMatrix, sampleFouPaths, regularizedGammaP, regularizedGammaQ, lgamma } from './fbm/index.js';
+export type { FbmType, OptimalOmega, OptimalOmegaDerivative, OptimalOmegaOptions, OmegaTensorOptions, SpeedGridOptions, MarkovFbm, MarkovFbmOptions, FbmSpec, MarkovSpec, FbmPathsOptions, FouPathsOptions, FouSpec } from './fbm/index.js';
+
+// Images: data sets, guidance, grids, classifier-based metrics
+export { loadMnist, loadImageFolder, shapesDataset, arrayImageDataset, guidedField, fieldForLabels, dropLabels, writeImageGrid, imageGridPng, writeTrajectoryStrip, DigitClassifier, loadDigitClassifier, trainDigitClassifier, digitFrechetDistance, frechetDistance, sqrtmPsd } from './images/index.js';
+export type { LabelledImageDataset, LabelledImages, ImageFolderDataset, ImageFolderOptions, MnistOptions, ShapesDatasetOptions, ArrayImageDatasetOptions, GuidanceOptions, LabelledField, ImageGridOptions, WriteImageGridOptions, TrajectoryStripOptions, TrainDigitClassifierOptions } from './images/index.js';
