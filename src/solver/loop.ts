@@ -4,8 +4,12 @@
  * awaits `data()`, the sync one calls `dataSync()`) and step events (the drivers report progress, check
  * the abort signal and, when async, yield to the event loop).
  *
- * Memory: every attempted step runs in one `tf.tidy`; the carried state (y, scheme state, noise state)
- * is what survives it. After a step, tensors of the superseded state that the new one does not share are
+ * Each attempt k gets a {@link StepContext}: the increment, seeded draws hashed from (scheme seed, k), and
+ * the shapes. Scheme summaries of accepted steps are summed as tensors in the carry and read back once at
+ * the end (`stats.scheme`).
+ *
+ * Memory: every attempted step runs in one `tf.tidy`; the carried state (y, scheme state, noise state,
+ * summary sums) is what survives it. After a step, tensors of the superseded state that the new one does not share are
  * disposed; tensors the solve borrowed (`y0`, constants captured by the term) are never disposed.
  */
 import * as tf from '@tensorflow/tfjs-core';
