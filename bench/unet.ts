@@ -6,8 +6,9 @@
  * Three configurations alternate in every block:
  * - `ours`: this library's kernels (shifted-product filter gradient, SplitV and resize-gradient overrides)
  *   and the fused GroupNorm node;
- * - `before`: the previous kernels (filter gradient as one XNNPACK convolution, the wasm backend's own
- *   SplitV and ResizeNearestNeighborGrad) and GroupNorm from ordinary ops;
+ * - `before`: the previous kernels (filter gradient as one XNNPACK convolution, stride-1 input gradient
+ *   through a padded copy, the wasm backend's own SplitV and ResizeNearestNeighborGrad) and GroupNorm
+ *   from ordinary ops;
  * - PyTorch, on the wall clock and on the thread's CPU clock.
  * Our steps are timed on both clocks too (process CPU time): on a shared machine the CPU clock is the
  * steadier of the two. A per-kernel profile of one `ours` step gives the convolutions' share.
@@ -19,7 +20,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { timeConditionedUNet } from '../models/unet.js';
 import { initBackend } from '../src/backend.js';
-import { wasmKernel, type WasmBackendLike } from '../src/kernels/wasm-common.js';
+import { runWasmKernel, wasmKernel, type WasmBackendLike } from '../src/kernels/wasm-common.js';
+import { type Conv2DBackpropInputAttrs, wasmConv2DBackpropInput } from '../src/kernels/wasm-conv2d-backprop-input.js';
 import { convFormFilterGrad, type Conv2DBackpropFilterAttrs } from '../src/kernels/wasm-conv2d-backprop-filter.js';
 import { type Benchmark, type BenchResult, fmt, median } from './lib.js';
 import { findTorchPython } from './torch-mlp.js';
@@ -28,7 +30,7 @@ import { findTorchPython } from './torch-mlp.js';
 export const UNET_BENCH = { batch: 64, size: 28, widths: [32, 64], classes: 10, lr: 2e-4 } as const;
 
 /** Kernels whose implementation differs between `ours` and `before`. */
-const SWAPPED = ['Conv2DBackpropFilter', 'SplitV', 'ResizeNearestNeighborGrad'] as const;
+const SWAPPED = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'SplitV', 'ResizeNearestNeighborGrad'] as const;
 
 /** The previous filter gradient (one XNNPACK convolution for every stride) as a kernel config. */
 function previousFilterGradKernel(): KernelConfig {
@@ -41,11 +43,23 @@ function previousFilterGradKernel(): KernelConfig {
   return { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc };
 }
 
+/** The previous input gradient (stride 1 through a padded copy of dy and a crop) as a kernel config. */
+function previousInputGradKernel(): KernelConfig {
+  const kernelFunc = (args: Parameters<KernelFunc>[0]) => {
+    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+    const backend = args.backend as WasmBackendLike;
+    const out = wasmConv2DBackpropInput(backend, dy, filter, args.attrs as unknown as Conv2DBackpropInputAttrs, false);
+    return out ?? runWasmKernel(backend, 'Conv2DBackpropInput', args.inputs, args.attrs);
+  };
+  return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc };
+}
+
 /** Switches the swapped kernels between this library's (`ours`) and the previous ones (`before`). */
 function kernelSwitch(): (mode: 'ours' | 'before') => void {
   const ours = new Map(SWAPPED.map((name) => [name, tf.getKernel(name, 'wasm')!]));
   const before = new Map<string, KernelConfig>([
     ['Conv2DBackpropFilter', previousFilterGradKernel()],
+    ['Conv2DBackpropInput', previousInputGradKernel()],
     ['SplitV', wasmKernel('SplitV')],
     ['ResizeNearestNeighborGrad', wasmKernel('ResizeNearestNeighborGrad')],
   ]);

@@ -66,13 +66,16 @@ export function interleaveAndPad(
 /**
  * The input gradient of a channels-last conv2d: `dy: [B, OH, OW, CO]`, `filter: [FH, FW, CI, CO]` →
  * `dx: [B, H, W, CI]` with `inputShape = [B, H, W, CI]`. Returns `null` when the padding is outside what
- * the convolution form covers (the caller then uses the backend's own kernel).
+ * the convolution form covers (the caller then uses the backend's own kernel). With stride 1 the padding
+ * goes into the convolution itself; `padInsideConv = false` pads a copy of `dy` and crops the result
+ * instead (the earlier form, kept for benchmarks).
  */
 export function wasmConv2DBackpropInput(
   backend: WasmBackendLike,
   dy: TensorInfo,
   filter: TensorInfo,
   attrs: Conv2DBackpropInputAttrs,
+  padInsideConv = true,
 ): TensorInfo | null {
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
   if (dataFormat !== 'channelsLast' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
@@ -93,7 +96,7 @@ export function wasmConv2DBackpropInput(
 
   const flipped = runWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const g = runWasmKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-  if (info.strideHeight === 1 && info.strideWidth === 1) {
+  if (padInsideConv && info.strideHeight === 1 && info.strideWidth === 1) {
     // No zeros to interleave: pad inside the convolution (saves a padded copy of dy and a crop of dx).
     const backH = inHeight + filterHeight - 1 - frontH - info.outHeight;
     const backW = inWidth + filterWidth - 1 - frontW - info.outWidth;
