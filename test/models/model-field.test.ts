@@ -20,7 +20,33 @@ function imageModel(heads: number, names = { x: 'x', t: 't' }): tfl.LayersModel 
   return tfl.model({ inputs: [t, x], outputs: out });
 }
 
+async function roundTrip(model: tfl.LayersModel): Promise<tfl.LayersModel> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+}
+
 describe('modelAdapter', () => {
+  it('finds the inputs of a saved and reloaded model by name and gives the same numbers', async () => {
+    const model = timeConditionedMlp({ dim: 2, hidden: 8, layers: 1, heads: 2, numClasses: 2, seed: 6 });
+    const reloaded = await roundTrip(model);
+    const a = modelAdapter(model, { heads: ['b', 's'], label: 0 });
+    const b = modelAdapter(reloaded, { heads: ['b', 's'], label: 0 });
+    expect(b.inputs).toEqual({ x: 0, t: 1, label: 2 });
+    tf.tidy(() => {
+      const x = tf.randomNormal([4, 2], 0, 1, 'float32', 7);
+      const t = tf.fill([4], 0.25) as tf.Tensor1D;
+      expectAllClose(b.fields.s(x, t), a.fields.s(x, t), { rtol: 0, atol: 0 });
+    });
+    model.dispose();
+    reloaded.dispose();
+  });
+
   it('finds x, t by name and splits [batch, H·d] into heads by columns, the same numbers as modelFields', () => {
     const model = timeConditionedMlp({ dim: 2, hidden: 8, layers: 1, heads: 2, seed: 4 });
     const adapter = modelAdapter(model, { heads: ['b', 's'] });
