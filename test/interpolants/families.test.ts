@@ -248,7 +248,7 @@ describe('sample on [batch, ...event] tensors', () => {
       for (const key of ['xt', 'dxt', 'interp', 'dInterp'] as const) {
         expectAllClose(s[key].dataSync(), f[key].dataSync(), { rtol: 0, atol: 0, label: key });
       }
-      expect(() => I.sample(x0!, x1!, t, flat(z!))).toThrow(/argument 'z' must be a float32 tensor of shape \[3, 2, 2, 1\]/);
+      expect(() => I.sample<tf.Tensor>(x0!, x1!, t, flat(z!))).toThrow(/argument 'z' must be a float32 tensor of shape \[3, 2, 2, 1\]/);
     });
   });
 });
