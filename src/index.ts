@@ -52,8 +52,8 @@ export type { Field, VelocityField, ScoreField, DenoiserField, GaussianSpec, Gau
 // Objectives and training
 export { quadraticObjective, drawTrainingBatch, FIELD_NAMES } from './objectives/index.js';
 export type { FieldName, Objective, ObjectiveLoss, TrainableField, TrainingBatch, QuadraticObjectiveOptions } from './objectives/index.js';
-export { Trainer, NonFiniteLossError } from './train/trainer.js';
-export type { TrainerOptions, TrainingLogEntry, TrainingResult } from './train/trainer.js';
+export { Trainer, NonFiniteLossError, hasRun, interpolantTask, registerModelBuilder, buildModel, modelBuilderNames, writeCheckpoint, readCheckpointManifest, cleanRunFolder, exportRunWeights, readLossHistory, LOSS_HISTORY_FILE } from './train/index.js';
+export type { TrainerOptions, TrainingLogEntry, TrainingResult, TrainingTask, TaskLoss, TaskTrainerOptions, TrainerSettings, TrainingChanges, ResolvedTrainerSettings, SavedRun, InterpolantRunConfig, InterpolantTask, InterpolantTaskOptions, CheckpointState, JsonValue, ModelBuilder, ModuleSpec, LossHistoryLine } from './train/index.js';
 export { makeOptimizer, OPTIMIZER_NAMES, AdaBelief, DiffGrad, learningRateSchedule, clipByGlobalNorm, ExponentialMovingAverage, saveCheckpoint, loadCheckpoint, CheckpointError } from './train/index.js';
 export type { OptimizerName, LearningRateSchedule, ScheduleKind, LoadedCheckpoint } from './train/index.js';
 
@@ -67,7 +67,7 @@ export type { SlicedWassersteinOptions, SinkhornOptions, SinkhornResult, MmdOpti
 export { compareSamplers, oracleTarget, modelTarget, distributionReference, datasetReference, arrayReference, mergeReports, readCompareReport, formatCompareTable, compareCsv, writeComparePlots, parseShard, SAMPLER_ALIASES } from './compare/index.js';
 export type { CompareOptions, CompareProgress, CompareTarget, CompareReport, CompareResult, CompareFloor, CompareConfig, CompareMetric, ReferenceSource, ShardSpec } from './compare/index.js';
 export { loadTrainedModel } from './train/trained-model.js';
-export type { TrainedModel, RunConfig } from './train/trained-model.js';
+export type { TrainedModel, RunConfig, RunSampleOptions, ExportedWeights } from './train/trained-model.js';
 
 // Fractional Brownian motion: float64 maths, the Markov approximation as a noise process, exact paths
 export { optimalOmega, optimalOmegaWithDerivative, omegaTensor, speedGrid, FBM_TYPES, markovFbm, fbmCovariance, fbmCovarianceMatrix, markovCovariance, sampleFbmPaths, fouCovariance, fouCovarianceMatrix, sampleFouPaths, regularizedGammaP, regularizedGammaQ, lgamma } from './fbm/index.js';
