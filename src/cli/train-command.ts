@@ -323,6 +323,8 @@ async function runTrain(flags: Flags, given: readonly string[]): Promise<number>
       logEvery: flags['log-every'] as number,
       checkpointEvery: flags['checkpoint-every'] as number,
       checkpointDir: out,
+      // --force replaces the run's own files (checkpoint and loss history); other files in the folder stay.
+      overwrite: Boolean(flags.force),
       config: cfg as unknown as Record<string, unknown>,
     };
   };
@@ -331,8 +333,11 @@ async function runTrain(flags: Flags, given: readonly string[]): Promise<number>
     : new Trainer(await build(config, timeConditionedMlp(config.model)));
 
   const bar = new ProgressBar(steps);
+  let suffix = '';
+  trainer.options.onProgress = (step) => bar.update(step, suffix);
   trainer.options.onLog = (e) => {
-    bar.update(e.step, `loss ${e.loss.toFixed(4)} lr ${e.learningRate.toExponential(2)} ${e.stepsPerSecond.toFixed(1)} steps/s`);
+    suffix = `loss ${e.loss.toFixed(4)} lr ${e.learningRate.toExponential(2)} ${e.stepsPerSecond.toFixed(1)} steps/s`;
+    bar.update(e.step, suffix);
     if (!process.stderr.isTTY && !quiet) {
       const fields = Object.entries(e.perField).map(([k, v]) => `${k} ${(v as number).toFixed(4)}`).join(' ');
       console.log(`step ${e.step}  loss ${e.loss.toFixed(4)} (${fields})  lr ${e.learningRate.toExponential(2)}  ${e.stepsPerSecond.toFixed(1)} steps/s`);
