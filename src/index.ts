@@ -15,6 +15,11 @@ export { SeedStream } from './random.js';
 export { createRegistry } from './registry.js';
 export type { Registry, RegisterOptions } from './registry.js';
 
+// Batch-first tensors [batch, ...event]: shape helpers and a layout of named blocks in one state
+export { eventShape, eventSize, eventAxes, expandToRank, scaleRows, divideRows, sumEvent, flattenEvent, unflattenEvent } from './shapes.js';
+export { stateLayout } from './state-layout.js';
+export type { StateLayout, StateBlock } from './state-layout.js';
+
 // Distributions: event shape, seeded samples, exact log densities
 export { standardNormal, diagonalGaussian, labelledMixture, resolveDistribution, drawSamples, toAsync, isDistribution, isAsyncDistribution, isLabelledDistribution, checkDistribution } from './distributions/index.js';
 export type { Distribution, AsyncDistribution, AnyDistribution, LabelledDistribution, LabelledSample } from './distributions/index.js';
@@ -47,7 +52,8 @@ export type { Interpolant, InterpolantCoefficients, InterpolantSample, Interpola
 // Fields and closed-form oracles
 export { GaussianMixtureOracle, gaussianOracle, gaussianMixtureOracle, makeOracle, oracleProblem, ORACLE_PROBLEM_NAMES } from './fields/index.js';
 export { scoreFromDenoiser, velocityFromVAndScore, velocityFromDenoiser, scoreFromVelocity, sdeDrifts } from './fields/index.js';
-export type { Field, VelocityField, ScoreField, DenoiserField, GaussianSpec, GaussianMixtureSpec, OracleProblem, OracleProblemName } from './fields/index.js';
+export { FIELD_LONG_NAMES, isFieldName } from './fields/index.js';
+export type { EventField, Field, VelocityField, ScoreField, DenoiserField, GaussianSpec, GaussianMixtureSpec, OracleProblem, OracleProblemName } from './fields/index.js';
 
 // Objectives and training
 export { quadraticObjective, drawTrainingBatch, FIELD_NAMES } from './objectives/index.js';
