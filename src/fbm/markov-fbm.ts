@@ -1,6 +1,6 @@
 /**
  * Markov-approximate fractional Brownian motion as a noise process of the solver core: K OU factors
- * driven by one Brownian motion, advanced by their exact Gaussian transitions (MATH.md §2.1).
+ * driven by one Brownian motion, advanced by their exact Gaussian transitions (MATH.md §2.3).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeedStream } from '../random.js';

@@ -1,6 +1,6 @@
 /**
  * The speeds γ_1 < … < γ_K of the Ornstein–Uhlenbeck factors of the Markov-approximate fBM: a geometric
- * grid (MATH.md §2.1).
+ * grid (MATH.md §2.2).
  */
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 
