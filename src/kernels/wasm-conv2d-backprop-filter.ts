@@ -191,7 +191,7 @@ export function shiftedProductsFilterGrad(
   // Patch rows of one chunk: row (tap, c) is channel c's chunk row read from the tap's offset.
   const patches = stackTaps ? backend.makeOutput([taps * ci, rowLength], 'float32') : null;
   for (let chunk = 0; chunk < chunks; chunk++) {
-    const right = aliasInfo(backend, dyg, chunk * rowLength * co, [rowLength, co]);
+    const dyChunk = aliasInfo(backend, dyg, chunk * rowLength * co, [rowLength, co]);
     const chunkBase = chunk * ci * rowLength;
     if (patches !== null) {
       const xd = backend.typedArrayFromHeap(xg) as Float32Array;
@@ -203,7 +203,7 @@ export function shiftedProductsFilterGrad(
           pd.set(xd.subarray(s, s + rowLength), (t * ci + c) * rowLength);
         }
       }
-      const part = runWasmKernel(backend, 'BatchMatMul', { a: patches, b: right }, { transposeA: false, transposeB: false });
+      const part = runWasmKernel(backend, 'BatchMatMul', { a: patches, b: dyChunk }, { transposeA: false, transposeB: false });
       const pv = backend.typedArrayFromHeap(part) as Float32Array;
       for (let i = 0; i < sum.length; i++) sum[i]! += pv[i]!;
       disposeInfos(backend, part);
@@ -211,7 +211,7 @@ export function shiftedProductsFilterGrad(
       for (let t = 0; t < taps; t++) {
         const offset = Math.floor(t / fw) * dh * wp + (t % fw) * dw;
         const a = aliasInfo(backend, xg, chunkBase + offset, [ci, rowLength]);
-        const part = runWasmKernel(backend, 'BatchMatMul', { a, b: right }, { transposeA: false, transposeB: false });
+        const part = runWasmKernel(backend, 'BatchMatMul', { a, b: dyChunk }, { transposeA: false, transposeB: false });
         releaseAlias(backend, a);
         const pv = backend.typedArrayFromHeap(part) as Float32Array;
         const base = t * block;
@@ -219,7 +219,7 @@ export function shiftedProductsFilterGrad(
         disposeInfos(backend, part);
       }
     }
-    releaseAlias(backend, right);
+    releaseAlias(backend, dyChunk);
   }
   disposeInfos(backend, patches);
   (backend.typedArrayFromHeap(out) as Float32Array).set(sum);
