@@ -25,7 +25,7 @@ export { standardNormal, diagonalGaussian, labelledMixture, resolveDistribution,
 export type { Distribution, AsyncDistribution, AnyDistribution, LabelledDistribution, LabelledSample } from './distributions/index.js';
 
 // The solver core
-export { integrate, integrateSync, uniformGrid, brownianMotion, brownianPath, SolverError, AbortError } from './solver/index.js';
+export { integrate, integrateSync, uniformGrid, brownianMotion, brownianPath, SolverError, AbortError, termOffer, schemeRequirements, hashSeed, streamSeedAt } from './solver/index.js';
 export type {
   IntegrateOptions,
   AdaptiveOptions,
@@ -43,6 +43,13 @@ export type {
   SolverProgress,
   StateField,
   DiffusionField,
+  DiffusionProduct,
+  EnergyField,
+  Calculus,
+  SchemeRequirements,
+  StepContext,
+  StepRandom,
+  TermOffer,
 } from './solver/index.js';
 
 // Interpolants and γ options
