@@ -20,6 +20,7 @@ import { createWasmConv2DBackpropFilterKernel } from './wasm-conv2d-backprop-fil
 import { createWasmConv2DBackpropInputKernel } from './wasm-conv2d-backprop-input.js';
 import { createWasmDepthwiseConv2DBackpropFilterKernel } from './wasm-depthwise-conv2d-backprop-filter.js';
 import { createWasmDepthwiseConv2DBackpropInputKernel } from './wasm-depthwise-conv2d-backprop-input.js';
+import { createWasmFusedAdamKernel, FUSED_ADAM_KERNEL } from './wasm-fused-adam.js';
 import { createWasmFusedMatMulKernel } from './wasm-fused-matmul.js';
 import { createWasmCastKernel, createWasmIdentityKernel } from './wasm-identity.js';
 import { createWasmResizeNearestNeighborGradKernel } from './wasm-resize-nearest-grad.js';
@@ -132,6 +133,12 @@ export const WASM_KERNEL_FIXES: readonly WasmKernelFix[] = [
     kind: 'addition',
     reason: 'missing: the filter gradient of depthwise/separable conv2d',
     create: () => createWasmDepthwiseConv2DBackpropFilterKernel(),
+  },
+  {
+    kernelName: FUSED_ADAM_KERNEL,
+    kind: 'addition',
+    reason: 'new: one kernel for a whole Adam/AdaBelief step (tfjs issues ~14 elementwise kernels per variable)',
+    create: () => createWasmFusedAdamKernel(),
   },
   {
     kernelName: 'UnsortedSegmentSum',

@@ -5,6 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamFamilyOptimizer } from './adam-family.js';
 import type { AdamFamilyStep } from './adam-family.js';
+import { fusableEntries, fusedStepAvailable, runFusedAdamStep } from './fused-adam.js';
+import type { FusedAdamEntry } from './fused-adam.js';
+import { gradientEntries, lookupVariable, zeroSlot } from './optimizer-state.js';
+import type { NamedTensor, SlotVariable } from './optimizer-state.js';
 
 /** Options of {@link AdaBelief}. */
 export interface AdaBeliefOptions {
@@ -62,6 +66,50 @@ export class AdaBelief extends AdamFamilyOptimizer {
   /** @param options - hyper-parameters; see {@link AdaBeliefOptions} for defaults. */
   constructor(options: AdaBeliefOptions = {}) {
     super('AdaBelief', ['m', 's'], options, { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-16, weightDecay: 0 });
+  }
+
+  /**
+   * One step for every variable named in `variableGradients` — as one fused kernel when the backend has it
+   * (see `fused-adam.ts`; the same float32 numbers as {@link AdaBelief.step}'s ops), else variable by
+   * variable.
+   */
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    if (fusedStepAvailable() && this.applyFused(variableGradients)) return;
+    super.applyGradients(variableGradients);
+  }
+
+  /** The fused step; false (nothing done) when some gradient cannot be fused. */
+  private applyFused(variableGradients: tf.NamedTensorMap | NamedTensor[]): boolean {
+    const fn = 'AdaBelief.applyGradients';
+    // The base class keeps the slots as `slots[k][i]` (k: 0 = m, 1 = s; i: position in the gradient list).
+    const [mSlots, sSlots] = (this as unknown as { slots: SlotVariable[][] }).slots as [SlotVariable[], SlotVariable[]];
+    const entries: FusedAdamEntry[] = [];
+    gradientEntries(variableGradients).forEach(({ name, gradient }, i) => {
+      const value = lookupVariable(fn, name);
+      mSlots[i] ??= zeroSlot(name, 'm', value);
+      sSlots[i] ??= zeroSlot(name, 's', value);
+      if (gradient !== null) entries.push({ value, gradient, m: mSlots[i].variable, s: sSlots[i].variable });
+    });
+    if (!fusableEntries(entries)) return false;
+    const f = Math.fround;
+    const t = this.iterations + 1;
+    const { learningRate: lr, beta1, beta2, epsilon, weightDecay } = this;
+    tf.tidy(() =>
+      runFusedAdamStep(entries, {
+        rule: 'adabelief',
+        beta1: f(beta1),
+        oneMinusBeta1: f(1 - beta1),
+        beta2: f(beta2),
+        oneMinusBeta2: f(1 - beta2),
+        c1: f(lr / (1 - beta1 ** t)),
+        c2: f(1 - beta2 ** t),
+        epsilon: f(epsilon),
+        negLearningRate: f(-lr),
+        decay: weightDecay > 0 ? f(1 - lr * weightDecay) : 1,
+      }),
+    );
+    this.incrementIterations();
+    return true;
   }
 
   /** m ← β1 m + (1 − β1) g; s ← β2 s + (1 − β2)(g − m)² + ε; Δ = α m̂ / (√ŝ + ε). */

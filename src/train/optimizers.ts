@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, checkOneOf, describeValue } from '../errors.js';
 import { AdaBelief } from './adabelief.js';
 import { DiffGrad } from './diffgrad.js';
-import { checkAdamFamily, checkLearningRate, checkWeightList, disposeSlots, gradientEntries, lookupVariable } from './optimizer-state.js';
+import { fusableEntries, fusedStepAvailable, runFusedAdamStep } from './fused-adam.js';
+import type { FusedAdamEntry } from './fused-adam.js';
+import { checkAdamFamily, checkLearningRate, checkWeightList, disposeSlots, gradientEntries, lookupVariable, zeroSlot } from './optimizer-state.js';
 import type { NamedTensor, ScheduledOptimizer, SlotVariable } from './optimizer-state.js';
 
 /** Names {@link makeOptimizer} accepts. */
@@ -95,11 +97,85 @@ export class ScheduledAdam extends tf.AdamOptimizer implements ScheduledOptimize
     this.learningRate = checkLearningRate('ScheduledAdam.setLearningRate', 'learningRate', learningRate);
   }
 
-  /** Weight decay (when λ > 0), then tfjs's Adam step. */
+  /**
+   * Weight decay (when λ > 0), then tfjs's Adam step — as one fused kernel when the backend has it (see
+   * `fused-adam.ts`; the same float32 numbers), else tfjs's own ops.
+   */
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    if (fusedStepAvailable() && this.applyFused(variableGradients)) return;
+    this.syncAccumulatedBetas();
     applyWeightDecay('ScheduledAdam.applyGradients', variableGradients, this.learningRate, this.weightDecay);
     // tfjs types this parameter as a map of Variables although it only reads the gradients from it.
     super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+    this.accBetas = null; // tfjs advanced its own products: the fused step re-reads them.
+  }
+
+  /**
+   * β1^(t+1) and β2^(t+1) as the float32 products tfjs accumulates, mirrored in JavaScript by the fused step
+   * (null: read them from tfjs's variables when next needed).
+   */
+  private accBetas: [number, number] | null = null;
+  /** Whether the fused step advanced {@link accBetas} past tfjs's `accBeta1` / `accBeta2` variables. */
+  private accBetasAhead = false;
+
+  /** Writes the mirrored products back into tfjs's variables before a step by tfjs's own ops. */
+  private syncAccumulatedBetas(): void {
+    if (!this.accBetasAhead || this.accBetas === null) return;
+    const acc = this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    const [b1, b2] = [tf.scalar(this.accBetas[0]), tf.scalar(this.accBetas[1])];
+    acc.accBeta1.assign(b1);
+    acc.accBeta2.assign(b2);
+    tf.dispose([b1, b2]);
+    this.accBetasAhead = false;
+  }
+
+  /** The fused step; false (nothing done) when some gradient cannot be fused. */
+  private applyFused(variableGradients: tf.NamedTensorMap | NamedTensor[]): boolean {
+    const fn = 'ScheduledAdam.applyGradients';
+    const internals = this as unknown as { accumulatedFirstMoment: SlotVariable[]; accumulatedSecondMoment: SlotVariable[]; accBeta1: tf.Variable; accBeta2: tf.Variable };
+    const entries: FusedAdamEntry[] = [];
+    const pending: [number, string, tf.Variable][] = [];
+    gradientEntries(variableGradients).forEach(({ name, gradient }, i) => {
+      const value = lookupVariable(fn, name);
+      if (internals.accumulatedFirstMoment[i] == null || internals.accumulatedSecondMoment[i] == null) pending.push([i, name, value]);
+      if (gradient !== null) entries.push({ value, gradient, m: undefined as unknown as tf.Variable, s: undefined as unknown as tf.Variable });
+    });
+    for (const [i, name, value] of pending) {
+      internals.accumulatedFirstMoment[i] ??= zeroSlot(name, 'm', value);
+      internals.accumulatedSecondMoment[i] ??= zeroSlot(name, 'v', value);
+    }
+    let j = 0;
+    gradientEntries(variableGradients).forEach(({ gradient }, i) => {
+      if (gradient === null) return;
+      entries[j]!.m = internals.accumulatedFirstMoment[i]!.variable;
+      entries[j]!.s = internals.accumulatedSecondMoment[i]!.variable;
+      j++;
+    });
+    if (!fusableEntries(entries)) return false;
+    if (this.accBetas === null) {
+      this.accBetas = [internals.accBeta1.dataSync()[0]!, internals.accBeta2.dataSync()[0]!];
+    }
+    const f = Math.fround;
+    const [acc1, acc2] = this.accBetas;
+    const lr = this.learningRate;
+    tf.tidy(() =>
+      runFusedAdamStep(entries, {
+        rule: 'adam',
+        beta1: f(this.beta1),
+        oneMinusBeta1: f(1 - this.beta1),
+        beta2: f(this.beta2),
+        oneMinusBeta2: f(1 - this.beta2),
+        c1: f(1 - acc1),
+        c2: f(1 - acc2),
+        epsilon: f(this.epsilon),
+        negLearningRate: f(-lr),
+        decay: this.weightDecay > 0 && lr !== 0 ? f(1 - lr * this.weightDecay) : 1,
+      }),
+    );
+    this.accBetas = [f(acc1 * f(this.beta1)), f(acc2 * f(this.beta2))];
+    this.accBetasAhead = true;
+    this.incrementIterations();
+    return true;
   }
 
   /**
@@ -114,6 +190,8 @@ export class ScheduledAdam extends tf.AdamOptimizer implements ScheduledOptimize
     const replaced = [...(internals.accumulatedFirstMoment ?? []), ...(internals.accumulatedSecondMoment ?? [])];
     await super.setWeights(weightValues);
     disposeSlots(replaced);
+    this.accBetas = null;
+    this.accBetasAhead = false;
     // tfjs restores β^(t+1) with pow(), but a running optimiser holds the float32 product β·β·…·β it
     // accumulated step by step; the two differ in the last bits, so recompute the product exactly.
     const acc = this as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
