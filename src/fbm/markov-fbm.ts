@@ -3,7 +3,7 @@
  * driven by one Brownian motion, advanced by their exact Gaussian transitions (MATH.md §2.3).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { SeedStream } from '../random.js';
+import { streamSeedAt } from '../solver/seed-hash.js';
 import type { NoiseInit } from '../solver/types.js';
 import { initialFactors, stationaryFactorTranspose, transpose } from './factor-tensors.js';
 import { markovFbmPath } from './markov-fbm-path.js';
@@ -17,8 +17,10 @@ export interface MarkovFbmState {
   readonly dim: number;
   /** The OU factors, one row per state entry: `[batch·dim, K]` float32. */
   readonly y: tf.Tensor2D;
-  /** Split from the solve's stream at `init`; one seed per increment. */
-  readonly seeds: SeedStream;
+  /** Base seed drawn from the solve's stream at `init`: draw k is seeded by `streamSeedAt(base, k)`. */
+  readonly base: number;
+  /** Index of the next draw (0 was the initial factors). Immutable state: any step can be recomputed. */
+  readonly index: number;
 }
 
 /** Per-step-size constants, float64 (uploaded per step inside the core's tidy: no long-lived tensors). */
@@ -103,16 +105,17 @@ export function markovFbm(options: MarkovFbmOptions): MarkovFbm {
     omega: setup.omega,
     relativeError: setup.relativeError,
     init({ batch, dim, seeds }: NoiseInit): MarkovFbmState {
-      const own = seeds.split();
-      return { batch, dim, seeds: own, y: initialFactors(setup, batch * dim, own.next(), stationaryT) };
+      // Same draws as splitting the stream and drawing from the split (SeedStream.split takes one seed).
+      const base = seeds.next();
+      return { batch, dim, base, index: 1, y: initialFactors(setup, batch * dim, streamSeedAt(base, 0), stationaryT) };
     },
     increment(state: MarkovFbmState, t0: number, t1: number) {
       checkSpeedStep(fn, setup, t0, t1);
       const c = constants(Math.abs(t1 - t0));
-      const z = tf.randomNormal([state.batch * state.dim, K], 0, 1, 'float32', state.seeds.next()) as tf.Tensor2D;
+      const z = tf.randomNormal([state.batch * state.dim, K], 0, 1, 'float32', streamSeedAt(state.base, state.index)) as tf.Tensor2D;
       const y = tf.add(tf.mul(state.y, tf.tensor2d(c.decay, [1, K])), tf.matMul(z, tf.tensor2d(c.factorT, [K, K]))) as tf.Tensor2D;
       const db = tf.add(tf.matMul(state.y, tf.tensor2d(c.u, [K, 1])), tf.matMul(z, tf.tensor2d(c.v, [K, 1])));
-      return { dW: tf.reshape(db, [state.batch, state.dim]) as tf.Tensor2D, state: { ...state, y } };
+      return { dW: tf.reshape(db, [state.batch, state.dim]) as tf.Tensor2D, state: { ...state, y, index: state.index + 1 } };
     },
     tensors(state: MarkovFbmState): tf.Tensor[] {
       return [state.y];
