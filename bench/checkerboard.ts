@@ -156,3 +156,55 @@ function productsFloor(repeats: number): { ms: number; products: number; mflop: 
   tf.dispose(made);
   return { ms: median(times), products: products.length, mflop: flop / 1e6 };
 }
+
+/** A switchable part of the training step, for {@link checkerboardStepComparison}. */
+export interface StepVariant {
+  /** Row label. */
+  label: string;
+  /** Sets the library's switches for this variant (called before every block of it). */
+  apply: () => void;
+}
+
+/**
+ * Milliseconds per step of the checkerboard recipe (MLP 3×128 swish, batch 512, Adam, objective b) for
+ * each variant, in one process on the active backend: variants run in interleaved blocks of `block` steps
+ * (the order rotates every round) so that background load hits all alike; returns the median over
+ * `rounds` of each variant's per-step time (wall clock, or the process's CPU time with `cpu`, which a
+ * loaded machine disturbs far less; the same thing on one thread). Each variant trains its own model from the same seed.
+ */
+export async function checkerboardStepComparison(
+  variants: readonly StepVariant[],
+  { rounds = 9, block = 20, warmup = 10, cpu = false }: { rounds?: number; block?: number; warmup?: number; cpu?: boolean } = {},
+): Promise<{ label: string; ms: number; samples: number[] }[]> {
+  const { timeConditionedMlp } = await import('../models/mlp.js');
+  const { makeInterpolant } = await import('../src/interpolants/index.js');
+  const { quadraticObjective } = await import('../src/objectives/quadratic-objective.js');
+  const { interpolantTask } = await import('../src/train/tasks/interpolant.js');
+  const { Trainer } = await import('../src/train/trainer.js');
+  const trainers = variants.map(() => {
+    const interpolant = makeInterpolant('one-sided-linear');
+    const objective = quadraticObjective(interpolant, ['b']);
+    const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, activation: 'swish', heads: 1, towers: 'shared', seed: 0 });
+    const task = interpolantTask({ interpolant, objective, model, target: getDataset('checkerboard'), batchSize: 512 });
+    return new Trainer({ task, steps: 1_000_000, seed: 0, learningRate: 2e-3, logEvery: 1_000_000 });
+  });
+  // CPU time of this process (user + system), not wall time: on a loaded machine the wall clock mostly
+  // measures the other processes. On one wasm thread it is the step's own work.
+  const clock = cpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; } : () => performance.now();
+  const time = (i: number, steps: number) => {
+    variants[i]!.apply();
+    const t0 = clock();
+    for (let k = 0; k < steps; k++) void trainers[i]!.trainStep();
+    return (clock() - t0) / steps;
+  };
+  variants.forEach((_, i) => time(i, warmup));
+  const samples = variants.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < variants.length; j++) {
+      const i = (j + r) % variants.length;
+      samples[i]!.push(time(i, block));
+    }
+  }
+  trainers.forEach((t) => t.dispose());
+  return variants.map((v, i) => ({ label: v.label, ms: median(samples[i]!), samples: samples[i]! }));
+}

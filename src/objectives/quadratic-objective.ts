@@ -119,7 +119,6 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
       else z = z && tf.neg(z);
     }
     const sample = interpolant.sample<tf.Tensor>(x0, x1, t, z);
-    const c = interpolant.coefficients(t);
     const noise = interpolant.oneSided ? (x0 as tf.Tensor) : z;
     const out: Partial<Record<FieldName, tf.Scalar>> = {};
     for (const f of fields) {
@@ -136,7 +135,8 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
           target = sample.dInterp;
           break;
         case 's':
-          target = tf.neg(divideRows(noise as tf.Tensor, interpolant.oneSided ? c.alpha : c.gamma));
+          // Only the score needs a coefficient beyond those inside `sample`: computed here, for it alone.
+          target = tf.neg(divideRows(noise as tf.Tensor, scoreDivisor(interpolant, t)));
           break;
         case 'eta-z':
           target = noise as tf.Tensor;
@@ -175,6 +175,12 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
       });
     },
   };
+}
+
+/** α(t) (one-sided) or γ(t): what the score's target −noise/· divides by (call inside a tidy). */
+function scoreDivisor(interpolant: Interpolant, t: tf.Tensor1D): tf.Tensor1D {
+  const c = interpolant.coefficients(t);
+  return interpolant.oneSided ? c.alpha : c.gamma;
 }
 
 function checkBatch(interpolant: Interpolant, batch: TrainingBatch<tf.Tensor>, noisy: boolean): void {
