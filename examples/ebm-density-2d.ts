@@ -183,7 +183,7 @@ await runScript(
           seconds: (performance.now() - t1) / 1000,
         };
         ctx.log(
-          `${toy.padEnd(12)} ${label.padEnd(8)} noise: held-out log-likelihood ${ll.toFixed(3)} (log Z ${z.logZ.toFixed(3)} ± ${z.standardError.toFixed(3)}, ESS ${Math.round(z.effectiveSampleSize)}), MALA acceptance ${mala.acceptanceRate.toFixed(3)} at h = ${mala.stepSize.toFixed(4)}`,
+          `${toy.padEnd(12)} ${label.padEnd(8)} noise: held-out log-likelihood ${ll.toFixed(3)} (log Z ${z.logZ.toFixed(3)} ± ${z.standardError.toFixed(3)}, ESS ${Math.round(z.effectiveSampleSize)}), MALA acceptance ${mala.acceptanceRate.toFixed(3)} at h = ${mala.stepSize.toFixed(4)} (${((performance.now() - t1) / 1000).toFixed(1)} s)`,
         );
         tf.dispose([start, mala.x]);
         trainer.dispose(); // also disposes the model's network
@@ -191,7 +191,7 @@ await runScript(
         if (label === 'flow') (noise as NoiseSource).dispose();
       }
       ctx.log(
-        `${toy.padEnd(12)} noise laws' own held-out log-likelihoods: Gaussian ${(row.gaussianNoiseHeldOut as number).toFixed(3)}, flow ${(row.flowNoiseHeldOut as number).toFixed(3)}${row.trueHeldOut === undefined ? '' : `, true density ${(row.trueHeldOut as number).toFixed(3)}`}`,
+        `${toy.padEnd(12)} flow trained in ${flowSeconds.toFixed(1)} s; noise laws' own held-out log-likelihoods: Gaussian ${(row.gaussianNoiseHeldOut as number).toFixed(3)}, flow ${(row.flowNoiseHeldOut as number).toFixed(3)}${row.trueHeldOut === undefined ? '' : `, true density ${(row.trueHeldOut as number).toFixed(3)}`}`,
       );
       results.push(row);
       flowTrainer.dispose();

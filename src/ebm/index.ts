@@ -28,6 +28,7 @@ export type { AnnealedLangevinOptions, AnnealedLangevinResult } from './annealed
 export { importanceLogPartition } from './importance-log-partition.js';
 export type { LogPartitionEstimate, ImportanceLogPartitionOptions } from './importance-log-partition.js';
 export { mala } from '../solver/schemes/mala.js';
+export { auroc } from './auroc.js';
 
 // 'mala' joins the scheme registry (by name in integrate, the CLI and configs) once this module loads.
 if (!schemeNames().includes(mala.name)) registerScheme(mala);
