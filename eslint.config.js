@@ -92,16 +92,4 @@ export default tseslint.config(
   // the trainer, and samplers import no network.
   { files: ['samplers/**/*.ts'], rules: restrict(NO_CLI, NO_COMPARE, NO_MODELS, NO_TRAIN) },
   { files: ['models/**/*.ts'], rules: restrict(NO_CLI, NO_COMPARE, { ...NO_SAMPLERS, message: 'models/ does not import samplers/ (docs/ARCHITECTURE.md).' }) },
-
-  // ---- TEMPORARY (issue 9): files with known boundary violations, being fixed by their owners. ----
-  // Each entry keeps every boundary except the one it breaks today. Remove an entry as soon as its file
-  // is fixed; remove the block when it is empty.
-  //   src/metrics/nll.ts             imports samplers/likelihood (the NLL moves next to the likelihood)
-  //   src/train/trained-model.ts     imports models/mlp and samplers/probability-flow
-  //   src/train/model-builders.ts    imports models/mlp (the model-builder registry)
-  //   src/train/tasks/interpolant.ts imports models/mlp (modelFields; the model adapter replaces it)
-  {
-    files: ['src/metrics/nll.ts', 'src/train/trained-model.ts', 'src/train/model-builders.ts', 'src/train/tasks/interpolant.ts'],
-    rules: restrict(NO_CLI, NO_COMPARE),
-  },
 );

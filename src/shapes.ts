@@ -149,24 +149,5 @@ export function formatShape(shape: readonly (number | string | null)[]): string 
   return `[${shape.map((s) => (s === null ? 'batch' : s)).join(', ')}]`;
 }
 
-/**
- * Throws an ArgumentError unless `value` is a float32 batch-first tensor `[batch, ...event]` of rank ≥ 2;
- * with `shape`, of exactly that shape (`undefined` entries are free, e.g. the batch size).
- *
- * @example
- * ```ts
- * checkBatchTensor('sample', 'x1', x1);                        // any [batch, ...event]
- * checkBatchTensor('sample', 'z', z, [undefined, ...x1.shape.slice(1)]); // same event as x1
- * ```
- */
-export function checkBatchTensor(fn: string, arg: string, value: unknown, shape?: readonly (number | undefined)[]): asserts value is tf.Tensor {
-  const ok =
-    value instanceof tf.Tensor &&
-    value.rank >= 2 &&
-    value.dtype === 'float32' &&
-    (shape === undefined || (value.rank === shape.length && shape.every((s, i) => s === undefined || value.shape[i] === s)));
-  if (!ok) {
-    const expected = shape === undefined ? '[batch, ...event]' : formatShape(shape.map((s) => s ?? null));
-    throw new ArgumentError(fn, arg, `a float32 tensor of shape ${expected}`, describeValue(value));
-  }
-}
+// The batch-tensor check moved to the shared validators (src/validate.ts); re-exported for existing imports.
+export { checkBatchTensor } from './validate.js';

@@ -232,6 +232,22 @@ export function checkBatch(fn: string, arg: string, value: unknown, eventShape: 
 }
 
 /**
+ * Throws unless `value` is a float32 batch-first tensor `[batch, ...event]` of rank ≥ 2; with `shape`, of
+ * exactly that shape (`undefined` entries are free, e.g. the batch size). Unlike {@link checkBatch}, the event
+ * shape need not be known.
+ *
+ * @example
+ * ```ts
+ * checkBatchTensor('sample', 'x1', x1);                                  // any [batch, ...event]
+ * checkBatchTensor('sample', 'z', z, [undefined, ...x1.shape.slice(1)]); // same event as x1
+ * ```
+ */
+export function checkBatchTensor(fn: string, arg: string, value: unknown, shape?: readonly (number | undefined)[]): asserts value is tf.Tensor {
+  if (shape === undefined) checkTensor(fn, arg, value, { minRank: 2, shapeText: '[batch, ...event]' });
+  else checkTensor(fn, arg, value, { shape: shape.map((s) => s ?? null), shapeText: `[${shape.map((s) => s ?? 'batch').join(', ')}]` });
+}
+
+/**
  * Throws unless `x` is a float32 tensor of shape `[batch, dim]` (batch ≥ 0). The 2-D case of {@link checkBatch}.
  *
  * @example

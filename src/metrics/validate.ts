@@ -7,16 +7,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import { SeedStream } from '../random.js';
 import { eventSize, flattenEvent, formatShape } from '../shapes.js';
+import { checkTensor } from '../validate.js';
 
 /**
  * Checks two sample sets `[n, ...event]` and `[m, ...event]` (float32 or int32, at least `minRows` rows each,
  * the same event shape, event size ≥ 1); `d` is the event size (the metrics flatten the event).
  */
 export function checkSampleSets(fn: string, a: unknown, b: unknown, minRows = 1): { n: number; m: number; d: number } {
-  const check = (arg: string, x: unknown) => {
-    if (!(x instanceof tf.Tensor) || x.rank < 2 || (x.dtype !== 'float32' && x.dtype !== 'int32')) {
-      throw new ArgumentError(fn, arg, 'a float32 tensor of shape [samples, dim] (or [samples, ...event])', describeValue(x));
-    }
+  const check = (arg: string, value: unknown) => {
+    const x = checkTensor(fn, arg, value, { dtype: ['float32', 'int32'], minRank: 2, shapeText: '[samples, dim] (or [samples, ...event])' });
     if (x.shape[0]! < minRows || eventSize(x.shape.slice(1)) === 0) {
       const rows = minRows === 1 ? 'at least one sample' : `at least ${minRows} samples`;
       throw new ArgumentError(fn, arg, `a tensor of shape [samples, dim] with ${rows} and dim >= 1`, describeValue(x));

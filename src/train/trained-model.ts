@@ -7,11 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { sampleOde } from '../../samplers/probability-flow.js';
-import type { OdeSamplerOptions } from '../../samplers/probability-flow.js';
 import { ArgumentError, describeValue } from '../errors.js';
-import { modelFields } from '../../models/mlp.js';
-import type { TimeConditionedMlpOptions } from '../../models/mlp.js';
+import { modelAdapter, namedOrPositionalInputs } from '../fields/model-adapter.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/types.js';
 import { scoreFromDenoiser, scoreFromVelocity, velocityFromDenoiser, velocityFromVAndScore } from '../fields/conversions.js';
@@ -21,6 +18,12 @@ import type { GammaName } from '../interpolants/gamma.js';
 import type { Interpolant } from '../interpolants/types.js';
 import type { FieldName } from '../objectives/types.js';
 import { SeedStream } from '../random.js';
+import { resolveScheme } from '../solver/compatibility.js';
+import { integrate } from '../solver/integrate.js';
+import type { IntegrateOptions } from '../solver/options.js';
+import { uniformGrid } from '../solver/time-grid.js';
+import type { Scheme } from '../solver/types.js';
+import { checkOptions } from '../validate.js';
 import { CheckpointError, loadCheckpoint } from './checkpoint.js';
 import type { LoadedCheckpoint } from './checkpoint.js';
 import { encodeModule } from './module-io.js';
@@ -43,8 +46,8 @@ export interface RunConfig {
   fields: FieldName[];
   /** Data dimension. */
   dim: number;
-  /** How the network was built. */
-  model: TimeConditionedMlpOptions;
+  /** How the network was built: the options of `timeConditionedMlp` (`models/`). */
+  model: Record<string, unknown>;
   /** Training time range `[tMin, 1 − tMin]`. */
   tMin: number;
   /** Training settings, for the record (steps, batch, lr, optimizer, schedule, ema, seed …). */
@@ -56,10 +59,61 @@ export function runInterpolant(config: Pick<RunConfig, 'interpolant' | 'gamma'>)
   return makeInterpolant(config.interpolant, config.gamma ? { gamma: config.gamma } : {});
 }
 
-/** Options of {@link TrainedModel.sample}: the ODE sampler's (scheme, steps, …) and a seed for the base draws. */
-export interface RunSampleOptions extends Partial<Omit<OdeSamplerOptions, 'velocity'>> {
+/**
+ * Options of {@link TrainedModel.sample}: the probability-flow ODE's stepping (the same names as `sampleOde`
+ * in `stochastic-interpolants/samplers`) and a seed for the base draws. Give at most one of `steps`, `grid`,
+ * `adaptive` (@default `steps: 50`).
+ */
+export interface RunSampleOptions {
   /** Seed of the base samples x0 ~ ρ0. @default 0 */
   seed?: number;
+  /** An ODE scheme or its registered name. @default 'heun' */
+  scheme?: Scheme | string;
+  /** Uniform steps over `[tMin, 1 − tMin]`. @default 50 (when neither grid nor adaptive is given) */
+  steps?: number;
+  /** A time grid (strictly monotone in the direction of integration); overrides `tMin`. */
+  grid?: ArrayLike<number>;
+  /** Adaptive steps (`'dopri5'`, `'heun'`, …): `true` or `{ rtol, atol, … }`. */
+  adaptive?: IntegrateOptions['adaptive'];
+  /** Integrate over `[tMin, 1 − tMin]`. @default the run's training `tMin` */
+  tMin?: number;
+  /** Times whose states the solver also lands on (the result is the final state). */
+  saveAt?: ArrayLike<number>;
+  /** Called after every accepted step. */
+  progress?: IntegrateOptions['progress'];
+  /** Cancels the run between steps. */
+  signal?: AbortSignal;
+  /** `'forward'` (ρ0 → ρ1, the default) or `'backward'` (integrates the base draws from t = 1 to 0). @default 'forward' */
+  direction?: 'forward' | 'backward';
+  /**
+   * @deprecated A final denoising step is not available on `run.sample` (it moved with the samplers): draw the
+   *   base with {@link sampleRunBase} and call `sampleOde(x0, { velocity: run.velocity, denoise, … })` from
+   *   `stochastic-interpolants/samplers`. Giving it throws an ArgumentError saying so.
+   */
+  denoise?: unknown;
+}
+
+const RUN_SAMPLE_OPTIONS = ['seed', 'scheme', 'steps', 'grid', 'adaptive', 'tMin', 'saveAt', 'progress', 'signal', 'direction', 'denoise'] as const;
+
+/**
+ * The probability-flow ODE `dX = b(t, X) dt` from `x0` over `[tMin, 1 − tMin]` on the solver core (what
+ * `sampleOde` does without a final denoising step; the library does not import `samplers/`).
+ */
+async function flowRun(fn: string, velocity: Field, x0: tf.Tensor2D, options: Omit<RunSampleOptions, 'seed'>, defaultTMin: number): Promise<tf.Tensor2D> {
+  if (options.denoise !== undefined) {
+    throw new ArgumentError(fn, 'options.denoise', "undefined (for a final denoising step call sampleOde from 'stochastic-interpolants/samplers' on sampleRunBase(run, n, seeds))", describeValue(options.denoise));
+  }
+  const { scheme = 'heun', steps, grid, adaptive, tMin = defaultTMin, saveAt, progress, signal, direction = 'forward' } = options;
+  if (direction !== 'forward' && direction !== 'backward') throw new ArgumentError(fn, 'options.direction', "'forward' or 'backward'", describeValue(direction));
+  const [t0, t1] = direction === 'forward' ? [tMin, 1 - tMin] : [1 - tMin, tMin];
+  const given = [steps !== undefined && 'steps', grid !== undefined && 'grid', adaptive !== undefined && adaptive !== false && 'adaptive'].filter(Boolean);
+  if (given.length > 1) throw new ArgumentError(fn, 'options', 'at most one of options.steps, options.grid or options.adaptive', given.join(' and '));
+  const stepping: IntegrateOptions = grid !== undefined ? { grid } : given[0] === 'adaptive' ? { t0, t1, adaptive } : { grid: uniformGrid({ t0, t1, steps: steps ?? 50 }) };
+  const drift = (t: number, y: tf.Tensor) => velocity(y as tf.Tensor2D, tf.fill([y.shape[0]!], t) as tf.Tensor1D);
+  const sol = await integrate({ drift }, resolveScheme(fn, scheme, 'options.scheme'), x0, { ...stepping, saveAt, progress, signal });
+  const y = tf.keep(sol.y.clone());
+  sol.dispose();
+  return y;
 }
 
 /** A trained run loaded for sampling. */
@@ -133,7 +187,7 @@ export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?
     if (useEma && loaded.emaWeights) applyEma(dir, loaded);
     const interpolant = runInterpolant(config);
     const target = await loadDataset(config.dataset);
-    const fields = modelFields(loaded.model, config.fields) as Partial<Record<FieldName, Field>>;
+    const fields = { ...modelAdapter(loaded.model, { heads: config.fields, inputs: namedOrPositionalInputs(loaded.model) }).fields } as Partial<Record<FieldName, Field>>;
     const { b, v, s } = fields;
     const etaZ = fields['eta-z'];
     const oneSidedOrMirror = interpolant.oneSided || interpolant.mirror;
@@ -154,13 +208,10 @@ export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?
         const fn = 'TrainedModel.sample';
         if (!Number.isInteger(n) || n < 1) throw new ArgumentError(fn, 'n', 'an integer >= 1', describeValue(n));
         if (!run.velocity) throw new ArgumentError(fn, 'run', 'a run whose fields give a velocity (b; v and s; or η_z one-sided / mirror)', `fields ${config.fields.join(',')}`);
-        const { seed = 0, ...ode } = options;
+        const { seed = 0, ...ode } = checkOptions(fn, options, RUN_SAMPLE_OPTIONS);
         const x0 = sampleRunBase(run, n, new SeedStream(seed));
         try {
-          const sol = await sampleOde(x0, { scheme: 'heun', steps: 50, tMin: run.tMin, ...ode, velocity: run.velocity });
-          const y = tf.keep(sol.y.clone());
-          sol.dispose();
-          return y;
+          return await flowRun(fn, run.velocity, x0, ode, run.tMin);
         } finally {
           x0.dispose();
         }

@@ -72,7 +72,7 @@ describe('slicedWasserstein2', () => {
     // @ts-expect-error: invalid on purpose
     await expect(slicedWasserstein2(a, a, { directions: 'random' })).rejects.toThrow(/'options.directions' must be one of 'orthogonal', 'independent'/);
     // @ts-expect-error: not a tensor
-    await expect(slicedWasserstein2([[1, 2]], a)).rejects.toThrow(/'a' must be a float32 tensor of shape \[samples, dim\]/);
+    await expect(slicedWasserstein2([[1, 2]], a)).rejects.toThrow(/'a' must be a float32 or int32 tensor of shape \[samples, dim\]/);
     tf.dispose([a, b3, empty, bad]);
   });
 });

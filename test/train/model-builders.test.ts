@@ -1,10 +1,11 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { timeConditionedMlp } from '../../models/mlp.js';
+import '../../models/model-builders.js';
 import { buildModel, modelBuilderNames, registerModelBuilder } from '../../src/train/model-builders.js';
 
 describe('model builders', () => {
-  it("'time-conditioned-mlp' is built in and builds the same network as timeConditionedMlp", () => {
+  it("'time-conditioned-mlp' is registered by models/ and builds the same network as timeConditionedMlp", () => {
     expect(modelBuilderNames()).toContain('time-conditioned-mlp');
     const options = { dim: 2, hidden: 8, layers: 1, seed: 3 };
     const a = buildModel({ builder: 'time-conditioned-mlp', options });

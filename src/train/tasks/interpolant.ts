@@ -4,9 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { modelFields } from '../../../models/mlp.js';
 import type { Dataset } from '../../data/types.js';
 import { ArgumentError, checkNumber, describeValue } from '../../errors.js';
+import { modelAdapter, namedOrPositionalInputs } from '../../fields/model-adapter.js';
 import { GAMMA_NAMES } from '../../interpolants/gamma.js';
 import type { GammaName } from '../../interpolants/gamma.js';
 import type { Interpolant } from '../../interpolants/types.js';
@@ -93,7 +93,9 @@ export function makeInterpolantTask(options: InterpolantTaskOptions, fn: string)
   const batchSize = checkNumber(fn, 'options.batchSize', options.batchSize ?? 512, { min: 1, integer: true });
   const base = options.base ?? 'gaussian';
   const fields = objective.fields as readonly FieldName[];
-  const nets = modelFields(model, fields as FieldName[], { shareForwardPass: true }) as Record<FieldName, TrainableField>;
+  const inputs = namedOrPositionalInputs(model);
+  const nets = modelAdapter(model, { heads: fields, inputs, shareForwardPass: true }).fields as Record<FieldName, TrainableField>;
+  const sampling = modelAdapter(model, { heads: fields, inputs }).fields as Record<FieldName, TrainableField>;
   return {
     name: 'interpolant',
     modules: { model },
@@ -112,7 +114,7 @@ export function makeInterpolantTask(options: InterpolantTaskOptions, fn: string)
       for (const f of fields) terms[f] = out.perField[f]!;
       return { total: out.total, terms };
     },
-    fields: () => modelFields(model, fields as FieldName[]) as Record<FieldName, TrainableField>,
+    fields: () => ({ ...sampling }),
     runConfig(): InterpolantRunConfig {
       const gamma = interpolant.gammaSchedule?.name;
       return {
