@@ -52,3 +52,19 @@ export function timeMlp(options: TimeMlpOptions): tfl.LayersModel {
   }
   return model;
 }
+
+/**
+ * The forward pass of a {@link timeMlp} on `[x, t]`, computed from its weights with plain ops (the layers'
+ * `apply` costs far more per call than the few small products, and the solver calls it every step).
+ * Differentiable in the model's variables. Call inside `tf.tidy`.
+ */
+export function timeMlpForward(model: tfl.LayersModel, x: tf.Tensor2D, t: tf.Tensor2D): tf.Tensor2D {
+  let h: tf.Tensor2D = tf.concat([x, t], 1);
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Dense') continue;
+    const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
+    h = tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!);
+    if (layer.name !== 'output') h = tf.tanh(h);
+  }
+  return h;
+}

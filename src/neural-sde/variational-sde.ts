@@ -13,7 +13,7 @@ import type { FbmType } from '../fbm/optimal-omega.js';
 import { ouStationaryCovariance } from '../fbm/ou-factors.js';
 import { checkSpeedGridOptions, speedGrid } from '../fbm/speed-grid.js';
 import { augmentedTerm } from './augmented-term.js';
-import { timeMlp } from './networks.js';
+import { timeMlp, timeMlpForward } from './networks.js';
 import type { AugmentedTerm } from './augmented-term.js';
 
 /** How σ is parametrised: one learnable number, one per dimension, or a network σ(t, x). */
@@ -238,7 +238,7 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
   const posterior = timeMlp({ inputDim: postIn, outputDim: d, ...postSize, seed: seed + 400, zeroOutputBias: 0, name: 'posterior' });
   modules.posterior = posterior;
 
-  const column = (t: number, batch: number) => tf.fill([batch, 1], t / horizon);
+  const column = (t: number, batch: number): tf.Tensor2D => tf.fill([batch, 1], t / horizon);
   const sde: VariationalSde = {
     config: {
       dim: d,
@@ -262,11 +262,11 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
     omega: () => tf.tidy(() => omegaTensor(tf.sigmoid(hurstLogit), { type, K, gammaMax: grid.gammaMax, gammaMin: grid.gammaMin, horizon })),
     drift(t, x) {
       if (linear) return tf.add(tf.matMul(x, driftMatrix!), driftBias!);
-      return modules.prior!.apply([x, column(t, x.shape[0])]) as tf.Tensor2D;
+      return timeMlpForward(modules.prior!, x, column(t, x.shape[0]));
     },
     sigma(t, x) {
       if (logSigma !== undefined) return tf.exp(logSigma);
-      return tf.add(tf.softplus(modules.diffusion!.apply([x, column(t, x.shape[0])]) as tf.Tensor), 1e-3);
+      return tf.add(tf.softplus(timeMlpForward(modules.diffusion!, x, column(t, x.shape[0]))), 1e-3);
     },
     control(t, x, y, context) {
       const batch = x.shape[0];
@@ -277,7 +277,7 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
         }
         parts.push(context);
       }
-      return posterior.apply([tf.concat(parts, 1), column(t, batch)]) as tf.Tensor2D;
+      return timeMlpForward(posterior, tf.concat(parts, 1) as tf.Tensor2D, column(t, batch));
     },
     encode(observations) {
       if (modules.encoder === undefined) throw new ArgumentError('VariationalSde.encode', 'this', 'a model built with options.encoder', 'none');
