@@ -40,7 +40,7 @@ describe('scheme registry', () => {
   it('getScheme: unknown names list the registered ones', () => {
     expect(getScheme('dopri5').stagesPerStep).toBe(6);
     expect(() => getScheme('rk45')).toThrow(ArgumentError);
-    expect(() => getScheme('rk45')).toThrow(/getScheme: argument 'name' must be a registered scheme name \(one of 'euler', .*'stochastic-heun'\), got "rk45"/);
+    expect(() => getScheme('rk45')).toThrow(/getScheme: argument 'name' must be one of 'euler', .*'stochastic-heun', got "rk45" \(did you mean 'rk4'\?\)/);
   });
 
   it('registers user schemes usable by name in integrate (Ralston converges with order 2)', async () => {
@@ -59,12 +59,20 @@ describe('scheme registry', () => {
     expect(fitSlope([8, 16, 32].map((n) => 1 / n), errors)).toBeCloseTo(2, 0);
   });
 
-  it('refuses duplicates unless replace, and never replaces or removes built-ins', () => {
+  it('follows the one registry policy: taken names need replace, a replaced built-in is restored, built-ins stay', () => {
     registerScheme(ralston());
-    expect(() => registerScheme(ralston())).toThrow(/'scheme.name' must be a name not yet registered \(or pass \{ replace: true \}\), got "ralston"/);
+    expect(() => registerScheme(ralston())).toThrow(/registerScheme: argument 'scheme.name' must be a name not yet registered \(pass \{ replace: true \}/);
     expect(() => registerScheme(ralston(), { replace: true })).not.toThrow();
-    expect(() => registerScheme({ ...getScheme('rk4') }, { replace: true })).toThrow(/a name not used by a built-in scheme, got "rk4"/);
-    expect(() => unregisterScheme('rk4')).toThrow(ArgumentError);
+    const original = getScheme('rk4');
+    expect(() => registerScheme({ ...original })).toThrow(/pass \{ replace: true \} to replace the built-in scheme\), got "rk4"/);
+    const mine = { ...original, description: 'my rk4' };
+    registerScheme(mine, { replace: true });
+    expect(getScheme('rk4')).toBe(mine);
+    expect(listSchemes().find((r) => r.name === 'rk4')?.builtIn).toBe(true);
+    expect(unregisterScheme('rk4')).toBe(true); // restores the built-in
+    expect(getScheme('rk4')).toBe(original);
+    expect(unregisterScheme('rk4')).toBe(false); // the built-in itself stays
+    expect(getScheme('rk4')).toBe(original);
     expect(unregisterScheme('ralston')).toBe(true);
     expect(unregisterScheme('ralston')).toBe(false);
   });

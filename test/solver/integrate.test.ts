@@ -209,7 +209,7 @@ describe('integrate: bad input is rejected before any work, naming the argument'
     ['atol < 0', () => integrate(term, 'dopri5', tf.tensor2d(initial), { adaptive: { atol: -1 } }), /'options.adaptive.atol' must be a finite number >= 0, got -1/],
     ['unknown adaptive key', () => integrate(term, 'dopri5', tf.tensor2d(initial), { adaptive: { tol: 1 } as never }), /'options.adaptive.tol'/],
     ['t0 === t1', () => integrate(term, 'rk4', tf.tensor2d(initial), { t0: 0.5, t1: 0.5, steps: 2 }), /'options.t1' must be a time different from options.t0 = 0.5, got 0.5/],
-    ['unknown scheme', () => integrate(term, 'rk5', tf.tensor2d(initial), { steps: 2 }), /'scheme' must be a registered scheme name \(one of 'euler', 'midpoint', 'heun', 'rk4', 'dopri5', 'euler-maruyama', 'stochastic-heun'.*\), got "rk5"/],
+    ['unknown scheme', () => integrate(term, 'rk5', tf.tensor2d(initial), { steps: 2 }), /'scheme' must be one of 'euler', 'midpoint', 'heun', 'rk4', 'dopri5', 'euler-maruyama', 'stochastic-heun'.*, got "rk5" \(did you mean 'rk4'\?\)/],
     ['no step control', () => integrate(term, 'rk4', tf.tensor2d(initial), {}), /'options' must be exactly one of options.steps .* got none of them/],
     ['two step controls', () => integrate(term, 'rk4', tf.tensor2d(initial), { steps: 2, adaptive: true }), /got steps and adaptive/],
     ['saveAt outside the span', () => integrate(term, 'rk4', tf.tensor2d(initial), { steps: 2, saveAt: [1.5] }), /'options.saveAt\[0\]' must be a time within \[0, 1\], got 1.5/],

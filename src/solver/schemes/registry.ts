@@ -2,7 +2,9 @@
  * The scheme registry: look schemes up by name (the CLI, configs, `integrate(term, 'rk4', …)`), list them,
  * and register your own. The built-in schemes are registered when this module loads.
  */
-import { ArgumentError, checkNumber, describeValue } from '../../errors.js';
+import { checkNumber } from '../../errors.js';
+import { createRegistry } from '../../registry.js';
+import type { Registry, RegisterOptions } from '../../registry.js';
 import { checkSchemeObject } from '../scheme-validation.js';
 import type { Scheme, SchemeKind } from '../types.js';
 import { dopri5 } from './dopri5.js';
@@ -26,33 +28,27 @@ export interface SchemeInfo {
   /** Drift evaluations per step. */
   stagesPerStep: number;
   description: string;
-  /** Whether it ships with the library (built-ins cannot be replaced or removed). */
+  /** Whether its name is a built-in one (a built-in can be replaced with `{ replace: true }`, never removed). */
   builtIn: boolean;
 }
 
-/** Options of {@link registerScheme}. */
-export interface RegisterSchemeOptions {
-  /**
-   * Replace a user scheme registered under the same name (built-ins are never replaced).
-   * @default false
-   */
-  replace?: boolean;
-}
-
-const schemes = new Map<string, Scheme>();
-const builtIns = new Set<string>();
+/** Options of {@link registerScheme}: the library's one registry policy (see `createRegistry`). */
+export type RegisterSchemeOptions = RegisterOptions;
 
 /** The built-in schemes, in listing order. */
 export const BUILT_IN_SCHEMES: readonly Scheme[] = [euler, midpoint, heun, rk4, dopri5, eulerMaruyama, stochasticHeun];
-for (const s of BUILT_IN_SCHEMES) {
-  schemes.set(s.name, s);
-  builtIns.add(s.name);
-}
+
+const schemes: Registry<Scheme> = createRegistry<Scheme>({
+  kind: 'scheme',
+  builtins: BUILT_IN_SCHEMES.map((s) => [s.name, s] as const),
+  nameArg: 'scheme.name',
+  valueArg: 'scheme',
+});
 
 /**
  * Registers a scheme under its `name` so that `integrate`, the CLI and configs can use it by name.
- * Throws an {@link ArgumentError} for a malformed scheme, a built-in name, or a taken name without
- * `replace: true`.
+ * Throws an {@link ArgumentError} for a malformed scheme, or a built-in or taken name without
+ * `replace: true` (the one registry policy of the library).
  *
  * @example
  * ```ts
@@ -62,17 +58,12 @@ for (const s of BUILT_IN_SCHEMES) {
  */
 export function registerScheme(scheme: Scheme, options: RegisterSchemeOptions = {}): void {
   const s = checkSchemeObject('registerScheme', 'scheme', scheme);
-  if (builtIns.has(s.name)) {
-    throw new ArgumentError('registerScheme', 'scheme.name', 'a name not used by a built-in scheme', describeValue(s.name));
-  }
-  if (schemes.has(s.name) && options.replace !== true) {
-    throw new ArgumentError('registerScheme', 'scheme.name', 'a name not yet registered (or pass { replace: true })', describeValue(s.name));
-  }
-  schemes.set(s.name, s);
+  schemes.register(s.name, s, options);
 }
 
 /**
- * Removes a user-registered scheme; returns whether it was registered. Built-ins cannot be removed.
+ * Removes a user-registered scheme (restoring a built-in it replaced); returns whether anything changed.
+ * Built-ins themselves stay.
  *
  * @example
  * ```ts
@@ -80,10 +71,7 @@ export function registerScheme(scheme: Scheme, options: RegisterSchemeOptions = 
  * ```
  */
 export function unregisterScheme(name: string): boolean {
-  if (builtIns.has(name)) {
-    throw new ArgumentError('unregisterScheme', 'name', 'the name of a user-registered scheme (built-ins stay)', describeValue(name));
-  }
-  return schemes.delete(name);
+  return schemes.unregister(name);
 }
 
 /**
@@ -95,7 +83,7 @@ export function unregisterScheme(name: string): boolean {
  * ```
  */
 export function schemeNames(): string[] {
-  return [...schemes.keys()];
+  return schemes.names();
 }
 
 /**
@@ -103,18 +91,14 @@ export function schemeNames(): string[] {
  *
  * @param fn - the calling function, for the error message
  * @param arg - the argument's name, for the error message
- * @throws ArgumentError listing the registered names when `name` is unknown.
+ * @throws ArgumentError listing the registered names (with "did you mean …") when `name` is unknown.
  * @example
  * ```ts
  * getScheme('rk4').order; // 4
  * ```
  */
 export function getScheme(name: string, fn = 'getScheme', arg = 'name'): Scheme {
-  const s = typeof name === 'string' ? schemes.get(name) : undefined;
-  if (s === undefined) {
-    throw new ArgumentError(fn, arg, `a registered scheme name (one of ${schemeNames().map((n) => `'${n}'`).join(', ')})`, describeValue(name));
-  }
-  return s;
+  return schemes.get(name, fn, arg);
 }
 
 /**
@@ -126,7 +110,7 @@ export function getScheme(name: string, fn = 'getScheme', arg = 'name'): Scheme 
  * ```
  */
 export function listSchemes(): SchemeInfo[] {
-  return [...schemes.values()].map((s) => ({
+  return schemes.names().map((name) => schemes.get(name)).map((s) => ({
     name: s.name,
     kind: s.kind,
     order: s.order,
@@ -134,7 +118,7 @@ export function listSchemes(): SchemeInfo[] {
     adaptive: s.adaptive,
     stagesPerStep: s.stagesPerStep,
     description: s.description,
-    builtIn: builtIns.has(s.name),
+    builtIn: schemes.isBuiltin(s.name),
   }));
 }
 
