@@ -1,12 +1,15 @@
 /**
  * The packed tarball installs into a fresh ESM project, its three entry points import from plain Node,
- * their types resolve for TypeScript users, and `npx si` runs. Run by `npm run test:pack` (after
- * `npm run build`), part of CI, not of `npm test`.
+ * their types resolve for TypeScript users, `npx si` runs, and every ```ts snippet of the README runs
+ * against it in a clean process (no test setup registers a backend there: a snippet must call
+ * `initBackend()` itself, as a user's script must). `npm pack` builds first (`prepack`), so the tarball
+ * always holds `dist/`. Run by `npm run test:pack`, part of CI, not of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -18,9 +21,10 @@ function run(cmd: string, args: string[], cwd: string): string {
 }
 
 describe('packed tarball', () => {
+  let listing = '';
   beforeAll(() => {
-    if (!existsSync(join(root, 'dist/src/index.js'))) run('npm', ['run', 'build'], root);
-    run('npm', ['pack', '--pack-destination', work], root);
+    // No build first: `prepack` must make the tarball complete on its own.
+    listing = run('npm', ['pack', '--pack-destination', work], root);
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error('npm pack produced no tarball');
     run('mkdir', ['-p', project], work);
@@ -29,6 +33,31 @@ describe('packed tarball', () => {
   });
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('contains the compiled package (prepack builds it)', () => {
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+    const files = run('tar', ['-tzf', join(work, tarball)], work).split('\n');
+    for (const f of ['package/dist/src/index.js', 'package/dist/src/index.d.ts', 'package/dist/src/cli/bin.js', 'package/dist/models/index.js', 'package/dist/samplers/index.js']) {
+      expect(files, `${f} in the tarball (npm pack said: ${listing.slice(-200)})`).toContain(f);
+    }
+  });
+
+  const snippets = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  it('the README has ts snippets', () => expect(snippets.length).toBeGreaterThanOrEqual(3));
+  snippets.forEach((code, i) => {
+    it(`README snippet ${i + 1} runs against the installed package in a clean process`, () => {
+      const file = join(project, `readme-${i + 1}.ts`);
+      writeFileSync(file, code);
+      const loader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+      try {
+        run(process.execPath, ['--import', loader, file], project);
+      } catch (err) {
+        const e = err as { stderr?: string };
+        const hint = /No backend found in registry/.test(e.stderr ?? '') ? ' (the snippet never calls initBackend())' : '';
+        throw new Error(`README snippet ${i + 1} failed${hint}:\n${code.slice(0, 300)}\n${(e.stderr ?? '').slice(-1500)}`);
+      }
+    });
+  });
 
   it('imports the three entry points from a plain ESM script and computes with them', () => {
     writeFileSync(
