@@ -5,7 +5,7 @@
  * `mean(−E(x)) − log Z` with log Z by importance sampling from the noise (with its standard error), the noise
  * laws' own held-out log-likelihoods, and writes a heat map of each learned density with MALA samples on top.
  *
- *   npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--method nce] [--steps 1500] [--json]   (--help lists the flags)
+ *   npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--method nce] [--steps 1000] [--json]   (--help lists the flags)
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -51,20 +51,23 @@ function ramp(v: number): [number, number, number] {
 await runScript(
   {
     name: 'ebm-density-2d',
-    usage: 'npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--method nce|compositional] [--steps 1500] [--flow-steps 1500] [--out out/ebm-density-2d] [--json]',
+    usage: 'npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--method nce|compositional] [--steps 1000] [--flow-steps 1000] [--out out/ebm-density-2d] [--json]',
     summary:
       'EBM density estimation on 2-D toys with Gaussian noise and with a trained flow as the noise: held-out log-likelihood (log Z by importance sampling, with SE) and a heat map with MALA samples.',
     flags: {
       toys: { help: 'comma-separated toys among rings, moons, checkerboard', default: TOYS.join(',') },
       method: { help: "training method: 'nce' or 'compositional'", default: 'nce' },
-      steps: { type: 'number', help: 'EBM training steps', default: 1500, min: 1, integer: true },
-      'flow-steps': { type: 'number', help: 'flow training steps', default: 1500, min: 1, integer: true },
+      steps: { type: 'number', help: 'EBM training steps', default: 1000, min: 1, integer: true },
+      'flow-steps': { type: 'number', help: 'flow training steps', default: 1000, min: 1, integer: true },
+      'flow-ode-steps': { type: 'number', help: 'rk4 steps of the flow ODE (sampling and log density)', default: 8, min: 1, integer: true },
+      bank: { type: 'number', help: 'flow draws kept in the noise bank', default: 8000, min: 1, integer: true },
       batch: { type: 'number', help: 'data points per step', default: 256, min: 1, integer: true },
       nu: { type: 'number', help: 'noise draws per data point', default: 2, min: 0.01 },
-      lr: { type: 'number', help: 'EBM learning rate (Adam, linear decay)', default: 3e-3, min: 1e-7 },
+      lr: { type: 'number', help: 'EBM learning rate (Adam, linear decay)', default: 1e-2, min: 1e-7 },
       n: { type: 'number', help: 'training points', default: 4000, min: 10, integer: true },
-      'is-samples': { type: 'number', help: 'importance samples for log Z', default: 20000, min: 100, integer: true },
-      chains: { type: 'number', help: 'MALA chains drawn on the heat map', default: 600, min: 1, integer: true },
+      'is-samples': { type: 'number', help: 'importance samples for log Z', default: 10000, min: 100, integer: true },
+      chains: { type: 'number', help: 'MALA chains drawn on the heat map', default: 400, min: 1, integer: true },
+      'mala-steps': { type: 'number', help: 'MALA steps after as many adaptation steps', default: 100, min: 1, integer: true },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       out: { help: 'output directory', default: 'out/ebm-density-2d' },
     },
@@ -114,7 +117,7 @@ await runScript(
       const flowTrainer = new Trainer({ interpolant, objective: quadraticObjective(interpolant, ['b']), model: flowNet, target: data, steps: flags['flow-steps'] as number, batchSize: 256, learningRate: 3e-3, seed });
       await flowTrainer.train();
       const { b } = modelFields(flowNet, ['b']);
-      const flow = flowDistribution({ velocity: b, base: standardNormal([2]), steps: 12 });
+      const flow = flowDistribution({ velocity: b, base: standardNormal([2]), steps: flags['flow-ode-steps'] as number });
       const flowSeconds = (performance.now() - t0) / 1000;
 
       const heldOut = async (q: Distribution) => {
@@ -132,7 +135,7 @@ await runScript(
       };
       const noises: [string, NoiseSource | Distribution, Distribution][] = [
         ['gaussian', gauss, gauss],
-        ['flow', noiseBank(flow, { size: 20000, seed: seed + 3 }), flow],
+        ['flow', noiseBank(flow, { size: flags.bank as number, seed: seed + 3 }), flow],
       ];
       for (const [label, noise, law] of noises) {
         const t1 = performance.now();
@@ -150,7 +153,7 @@ await runScript(
         e.dispose();
         // MALA samples from the learned density, started at noise draws, with step-size adaptation
         const start = law.sample(flags.chains as number, new SeedStream(seed + 9));
-        const mala = await sampleMala(model.energy, start, { steps: 200, stepSize: 0.05, seed: seed + 11, adapt: { steps: 200, every: 20 } });
+        const mala = await sampleMala(model.energy, start, { steps: flags['mala-steps'] as number, stepSize: 0.05, seed: seed + 11, adapt: { steps: flags['mala-steps'] as number, every: 10 } });
         // heat map of exp(−E − log Z) on the grid, samples in white
         const pad = [0, 1].map((j) => 0.1 * (hi[j]! - lo[j]!));
         const grid = tf.tidy(() => {
