@@ -10,6 +10,7 @@ import {
   registerInterpolant,
   type CustomInterpolantOptions,
 } from '../../src/interpolants/index.js';
+import { unregisterInterpolant } from '../../src/interpolants/registry.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 
 const trigLike: CustomInterpolantOptions = {
@@ -135,5 +136,21 @@ describe('registry', () => {
     expect(makeInterpolant('test-quadratic-path', { gamma: 'sin2' }).gammaSchedule.name).toBe('sin2');
     expect(() => registerInterpolant('linear', () => makeInterpolant('trig'))).toThrow(/registerInterpolant: argument 'name'/);
     expect(() => registerInterpolant('', () => makeInterpolant('trig'))).toThrow(/argument 'name'/);
+  });
+
+  it('follows the one registry policy: replace only when asked, did-you-mean for unknown names, unregister restores a built-in', () => {
+    expect(() => makeInterpolant('lineer')).toThrow(/makeInterpolant: argument 'name' must be one of 'linear', .*got "lineer" \(did you mean 'linear'\?\)/);
+    expect(() => registerInterpolant('trig', () => makeInterpolant('linear'))).toThrow(/pass \{ replace: true \} to replace the built-in interpolant/);
+    expect(() => registerInterpolant('test-x', 3 as never)).toThrow(/registerInterpolant: argument 'factory' must be a function/);
+    registerInterpolant('trig', () => makeInterpolant('linear'), { replace: true });
+    expect(makeInterpolant('trig').name).toBe('linear');
+    expect(unregisterInterpolant('trig')).toBe(true);
+    expect(makeInterpolant('trig').name).toBe('trig');
+    expect(unregisterInterpolant('linear')).toBe(false);
+    registerInterpolant('test-named path', () => makeInterpolant('linear'));
+    expect(() => registerInterpolant('test-named path', () => makeInterpolant('linear'))).toThrow(/an already registered interpolant/);
+    expect(unregisterInterpolant('test-named path')).toBe(true);
+    expect(interpolantNames()).not.toContain('test-named path');
+    expect(interpolantNames().slice(0, INTERPOLANT_NAMES.length)).toEqual([...INTERPOLANT_NAMES]);
   });
 });
