@@ -157,10 +157,11 @@ export const defaultRecipeBenchmark: Benchmark = {
     const runs: RecipeRun[] = [];
     const notes: string[] = [];
     const variant = cliDefaultVariant();
+    const lr = trainCommand.flags.lr!.default as number;
     for (const seed of seeds) {
-      ctx.progress(`default-recipe: ${variant.name}, seed ${seed}`);
-      runs.push(await runOurs(variant, 2e-3, seed, steps, reference));
-      const t = await runTorch(2e-3, seed, steps, reference);
+      ctx.progress(`default-recipe: ${variant.name}, lr ${lr}, seed ${seed}`);
+      runs.push(await runOurs(variant, lr, seed, steps, reference));
+      const t = await runTorch(lr, seed, steps, reference);
       if ('error' in t) notes.push(t.error);
       else runs.push(t);
     }

@@ -32,6 +32,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   samplingBenchmark,
   checkerboardBenchmark,
   (await import('./unet.js')).unetBenchmark, // U-Net training step vs PyTorch (bench/unet.ts)
+  (await import('./default-recipe-sweep.js')).defaultRecipeBenchmark, // si train defaults vs the plain PyTorch recipe (bench/default-recipe-sweep.ts)
 ];
 
 interface Args {
