@@ -2,8 +2,8 @@
  * Networks: `import { timeConditionedMlp } from 'stochastic-interpolants/models'`.
  */
 import '@tensorflow/tfjs-layers';
-// Registers the builders of these networks (`'time-conditioned-mlp'`) with the library's model-builder registry.
-import './model-builders.js';
+// Registers the custom layer classes and the builders of these networks (`'time-conditioned-mlp'`).
+import './register.js';
 
 export { timeConditionedMlp, MLP_ACTIVATIONS } from './mlp.js';
 export type { TimeConditionedMlpOptions } from './mlp.js';

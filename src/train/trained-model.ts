@@ -179,7 +179,13 @@ function applyEma(dir: string, loaded: LoadedCheckpoint): void {
  * ```
  */
 export async function loadTrainedModel(dir: string, { useEma = true }: { useEma?: boolean } = {}): Promise<TrainedModel> {
-  const loaded = await loadCheckpoint(dir);
+  const loaded = await loadCheckpoint(dir).catch((err: unknown) => {
+    // The library imports no network: the layer classes of models/ are registered when models/ is loaded.
+    if (err instanceof CheckpointError && /Unknown layer/.test(err.message)) {
+      throw new CheckpointError('loadTrainedModel', err.path, `${err.message.split('. This may be')[0]}: the network uses layers of models/ that are not registered yet; import 'stochastic-interpolants/models' (or its register module) before loading the run`);
+    }
+    throw err;
+  });
   const others = Object.values(loaded.modules).filter((m) => m !== loaded.model);
   try {
     const config = checkRunConfig(dir, loaded.config);
