@@ -48,13 +48,21 @@ export function wasmResizeNearestNeighborGrad(
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   const rows = nearestSourceIndices(h, oh, attrs.alignCorners, attrs.halfPixelCenters);
   const cols = nearestSourceIndices(w, ow, attrs.alignCorners, attrs.halfPixelCenters);
+  const c4 = c & ~3;
   let s = 0;
   for (let b = 0; b < nb; b++) {
     for (let r = 0; r < oh; r++) {
       const rowBase = (b * h + rows[r]!) * w;
       for (let q = 0; q < ow; q++) {
         const d = (rowBase + cols[q]!) * c;
-        for (let k = 0; k < c; k++) dx[d + k]! += g[s++]!;
+        let k = 0;
+        for (; k < c4; k += 4, s += 4) {
+          dx[d + k]! += g[s]!;
+          dx[d + k + 1]! += g[s + 1]!;
+          dx[d + k + 2]! += g[s + 2]!;
+          dx[d + k + 3]! += g[s + 3]!;
+        }
+        for (; k < c; k++) dx[d + k]! += g[s++]!;
       }
     }
   }

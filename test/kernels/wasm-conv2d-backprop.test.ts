@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { convFormFilterGrad, shiftedProductsFilterGrad } from '../../src/kernels/wasm-conv2d-backprop-filter.js';
+import { convFormFilterGrad, SHIFTED_PRODUCTS_CHUNK, SHIFTED_PRODUCTS_MIN_IMAGE, shiftedProductsFilterGrad } from '../../src/kernels/wasm-conv2d-backprop-filter.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks } from './compare.js';
 
@@ -72,30 +72,31 @@ describe('wasm Conv2DBackpropInput override and Conv2DBackpropFilter addition', 
     { label: '3×3 dilation 2 same', x: [2, 9, 9, 2], filter: [3, 3, 2, 2], strides: 1, pad: 'same', dilations: 2 },
     { label: 'explicit asymmetric padding', x: [2, 6, 6, 2], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
     { label: 'one input channel', x: [4, 6, 6, 1], filter: [3, 3, 1, 5], strides: 1, pad: 'same' },
+    { label: 'image of 17×16 (≥ 256 positions: the kernel takes this path)', x: [3, 17, 16, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
   ];
   for (const c of STRIDE_ONE) {
     it(`stride-1 Conv2DBackpropFilter (shifted products) matches cpu: ${c.label}`, async () => {
       const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, c.dilations ?? 1, c.pad);
       const dyShape = info.outShape as [number, number, number, number];
       const attrs = { filterShape: c.filter, strides: 1, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations ?? 1 };
-      const kernel = () => tf.engine().runKernel('Conv2DBackpropFilter', { x: rand(c.x, 51), dy: rand(dyShape, 52) }, attrs as never) as tf.Tensor;
       // tfjs's cpu kernel ignores dilations: a filter dilated by d is the (k−1)·d+1 filter with zeros
       // between taps, whose gradient at the taps is the reference.
       const d = c.dilations ?? 1;
       const big = [(c.filter[0] - 1) * d + 1, (c.filter[1] - 1) * d + 1, c.filter[2], c.filter[3]];
       const reference = () => {
         const g = tf.engine().runKernel('Conv2DBackpropFilter', { x: rand(c.x, 51), dy: rand(dyShape, 52) }, { ...attrs, filterShape: big, dilations: 1 } as never) as tf.Tensor4D;
-        return tf.stridedSlice(g, [0, 0, 0, 0], big, [d, d, 1, 1]);
+        const r = tf.stridedSlice(g, [0, 0, 0, 0], big, [d, d, 1, 1]);
+        return [r, r];
       };
       await expectWasmMatchesCpu(`filter grad ${c.label}`, () => {
-        if (c.chunk === undefined) return kernel();
-        // Small chunks: the same math over several products (compared with the same cpu reference).
+        // Small images go to the one-convolution form in the kernel; call the shifted products directly.
         const x = rand(c.x, 51);
         const dy = rand(dyShape, 52);
         const backend = tf.backend() as never;
-        const full = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, 1, c.pad, undefined, false, 'channelsLast');
-        const out = shiftedProductsFilterGrad(backend, x, dy, full, c.chunk);
-        return tf.engine().makeTensorFromTensorInfo(out);
+        const full = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, d, c.pad, undefined, false, 'channelsLast');
+        const stacked = shiftedProductsFilterGrad(backend, x, dy, full, c.chunk ?? SHIFTED_PRODUCTS_CHUNK, true);
+        const perTap = shiftedProductsFilterGrad(backend, x, dy, full, c.chunk ?? SHIFTED_PRODUCTS_CHUNK, false);
+        return [tf.engine().makeTensorFromTensorInfo(stacked), tf.engine().makeTensorFromTensorInfo(perTap)];
       }, { reference });
     });
   }
@@ -112,6 +113,14 @@ describe('wasm Conv2DBackpropInput override and Conv2DBackpropFilter addition', 
       );
     });
   }
+
+  it('the kernel takes the shifted products from 256 output positions on (17×16 same)', async () => {
+    expect(SHIFTED_PRODUCTS_MIN_IMAGE).toBe(256);
+    const attrs = { filterShape: [3, 3, 3, 4], strides: 1, pad: 'same', dataFormat: 'NHWC' };
+    await expectWasmMatchesCpu('filter grad kernel 17×16', () =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: rand([3, 17, 16, 3], 57), dy: rand([3, 17, 16, 4], 58) }, attrs as never) as tf.Tensor,
+    );
+  });
 
   it('stride-1 filter gradient: one product per tap gives the same as stacked taps', async () => {
     const x = rand([3, 6, 6, 4], 53);

@@ -9,6 +9,7 @@ describe('wasm ResizeNearestNeighborGrad override', () => {
 
   const cases: [string, number[], [number, number], boolean, boolean][] = [
     ['2× upsampling (U-Net)', [2, 4, 4, 3], [8, 8], false, false],
+    ['2× upsampling, 6 channels (unrolled loop and remainder)', [2, 3, 3, 6], [6, 6], false, false],
     ['7 → 14 → crop-free odd size 15', [2, 7, 7, 2], [15, 15], false, false],
     ['downsampling 9 → 4', [1, 9, 9, 2], [4, 4], false, false],
     ['half-pixel centres', [2, 5, 6, 2], [11, 9], false, true],

@@ -9,7 +9,8 @@ describe('wasm SplitV override', () => {
   const cases: [string, number[], number[] | number, number][] = [
     ['U-Net skip gradient: channels halves', [4, 5, 5, 8], [4, 4], 3],
     ['unequal channel parts with −1', [3, 4, 4, 7], [2, -1, 1], -1],
-    ['long runs (middle axis)', [2, 40, 3], [30, 10], 1],
+    ['runs with a remainder after the unrolled part (middle axis)', [2, 40, 3], [30, 10], 1],
+    ['long runs copied with set, and a short one', [3, 300, 2], [200, 100], 1],
     ['leading axis (contiguous blocks)', [6, 3], [1, 5], 0],
     ['equal count', [3, 12], 3, 1],
     ['an empty part', [4, 6], [0, 6], 1],
