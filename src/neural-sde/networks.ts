@@ -63,8 +63,13 @@ export function timeMlpForward(model: tfl.LayersModel, x: tf.Tensor2D, t: tf.Ten
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'Dense') continue;
     const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
-    h = tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!);
-    if (layer.name !== 'output') h = tf.tanh(h);
+    if (layer.name === 'output') {
+      // Σ_j h_j W_jk as a broadcast product: the wasm backend's matMul gradient returns garbage for the
+      // hidden layers when this (zero-initialised) kernel is exactly 0.
+      h = tf.add(tf.sum(tf.mul(tf.expandDims(h, 2), kernel!), 1), bias!);
+    } else {
+      h = tf.tanh(tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!));
+    }
   }
   return h;
 }

@@ -61,6 +61,10 @@ export interface VariationalSdeOptions {
    * started at 0) or an MLP of (x, t). @default { hidden: 32, layers: 2 }
    */
   priorDrift?: 'linear' | MlpSize;
+  /** Initial linear drift (`priorDrift: 'linear'`): `matrix` `[d·d]` row-major (b = x·A + c), `bias` `[d]`. @default zeros */
+  driftInit?: { matrix?: readonly number[]; bias?: readonly number[] };
+  /** Learn the prior drift (a known prior, e.g. a fixed fOU, sets false). @default true */
+  learnDrift?: boolean;
   /** The posterior control network u_φ(t, [x, y, context]) (last layer zero: the posterior starts at the prior). @default { hidden: 64, layers: 2 } */
   posterior?: MlpSize;
   /** Width of the context the posterior receives besides x and y (0 for none). @default 0 */
@@ -207,10 +211,20 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
   let driftMatrix: tf.Variable | undefined;
   let driftBias: tf.Variable | undefined;
   if (linear) {
-    driftMatrix = tf.variable(tf.zeros([d, d]));
-    driftBias = tf.variable(tf.zeros([d]));
-    variables.driftMatrix = driftMatrix;
-    variables.driftBias = driftBias;
+    const learnDrift = options.learnDrift ?? true;
+    const init = options.driftInit ?? {};
+    const matrix = init.matrix ?? new Array<number>(d * d).fill(0);
+    const bias = init.bias ?? new Array<number>(d).fill(0);
+    if (!Array.isArray(matrix) || matrix.length !== d * d || !matrix.every(Number.isFinite)) {
+      throw new ArgumentError(fn, 'options.driftInit.matrix', `${d * d} finite numbers (a d×d matrix, row-major)`, describeValue(matrix));
+    }
+    if (!Array.isArray(bias) || bias.length !== d || !bias.every(Number.isFinite)) throw new ArgumentError(fn, 'options.driftInit.bias', `${d} finite numbers`, describeValue(bias));
+    driftMatrix = tf.variable(tf.tensor2d(matrix as number[], [d, d]), learnDrift);
+    driftBias = tf.variable(tf.tensor1d(bias as number[]), learnDrift);
+    if (learnDrift) {
+      variables.driftMatrix = driftMatrix;
+      variables.driftBias = driftBias;
+    }
   } else {
     const size = mlpSize(fn, 'options.priorDrift', options.priorDrift as MlpSize | undefined, 32);
     modules.prior = timeMlp({ inputDim: d, outputDim: d, ...size, seed: seed + 100, name: 'prior' });
