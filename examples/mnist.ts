@@ -54,6 +54,7 @@ await runScript(
       'per-class': { type: 'number', help: 'samples per class for the metrics (default 50; 10 with --quick)', min: 1, integer: true },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       resume: { type: 'boolean', help: 'continue the run in --out (to --steps)' },
+      'eval-only': { type: 'boolean', help: 'no training: sample and measure the run already in --out (its last checkpoint)' },
       overwrite: { type: 'boolean', help: 'replace a run already in --out' },
       out: { help: 'run folder (checkpoints, grid, metrics)', default: 'out/mnist' },
     },
@@ -79,39 +80,45 @@ await runScript(
     const started = performance.now();
 
     // 1. Train (or resume) through the one Trainer: checkpoints and history.jsonl in --out.
-    log(`training on ${info.name}: mnist (8,000 digits), ${flags.interpolant}, fields ${fields.join(',')}, U-Net ${width}/${2 * width}, ${steps} steps × batch ${flags.batch}, label dropout 0.1`);
-    const bar = new ProgressBar(steps);
-    let lastLoss = Number.NaN;
-    const run = await trainImageRun({
-      data: 'mnist',
-      dir: out,
-      resume: Boolean(flags.resume),
-      overwrite: Boolean(flags.overwrite),
-      interpolant: flags.interpolant as string,
-      fields,
-      unet: { widths: [width, 2 * width], groups: 8 },
-      steps,
-      batchSize: flags.batch as number,
-      learningRate: flags.lr as number,
-      ...(flags.ema !== undefined ? { ema: flags.ema as number } : {}),
-      seed: flags.seed as number,
-      logEvery: quick ? 25 : 100,
-      checkpointEvery: quick ? 50 : 200,
-      onLog: (e) => {
-        lastLoss = e.loss;
-        if (!process.stderr.isTTY) log(`step ${String(e.step).padStart(5)}  loss ${e.loss.toFixed(4)}  ${e.stepsPerSecond.toFixed(2)} steps/s`);
-      },
-      onProgress: (k) => bar.update(k, `loss ${lastLoss.toFixed(4)}`),
-    });
-    bar.done();
-    const trainSeconds = (performance.now() - started) / 1000;
-    const trainedSteps = run.trainer.step;
-    const secondsPerStep = run.result.secondsPerStep;
-    run.trainer.dispose();
-    log(`trained ${trainedSteps} steps in ${formatDuration(trainSeconds)} (${secondsPerStep.toFixed(3)} s/step this session), final loss ${run.result.finalLoss.toFixed(4)}`);
+    let trainSeconds = 0;
+    let secondsPerStep = Number.NaN;
+    let finalLoss = Number.NaN;
+    if (!flags['eval-only']) {
+      log(`training on ${info.name}: mnist (8,000 digits), ${flags.interpolant}, fields ${fields.join(',')}, U-Net ${width}/${2 * width}, ${steps} steps × batch ${flags.batch}, label dropout 0.1`);
+      const bar = new ProgressBar(steps);
+      let lastLoss = Number.NaN;
+      const run = await trainImageRun({
+        data: 'mnist',
+        dir: out,
+        resume: Boolean(flags.resume),
+        overwrite: Boolean(flags.overwrite),
+        interpolant: flags.interpolant as string,
+        fields,
+        unet: { widths: [width, 2 * width], groups: 8 },
+        steps,
+        batchSize: flags.batch as number,
+        learningRate: flags.lr as number,
+        ...(flags.ema !== undefined ? { ema: flags.ema as number } : {}),
+        seed: flags.seed as number,
+        logEvery: quick ? 25 : 100,
+        checkpointEvery: quick ? 50 : 200,
+        onLog: (e) => {
+          lastLoss = e.loss;
+          if (!process.stderr.isTTY) log(`step ${String(e.step).padStart(5)}  loss ${e.loss.toFixed(4)}  ${e.stepsPerSecond.toFixed(2)} steps/s`);
+        },
+        onProgress: (k) => bar.update(k, `loss ${lastLoss.toFixed(4)}`),
+      });
+      bar.done();
+      trainSeconds = (performance.now() - started) / 1000;
+      secondsPerStep = run.result.secondsPerStep;
+      finalLoss = run.result.finalLoss;
+      run.trainer.dispose();
+      log(`trained ${run.trainer.step} steps in ${formatDuration(trainSeconds)} (${secondsPerStep.toFixed(3)} s/step this session), final loss ${run.result.finalLoss.toFixed(4)}`);
+    }
 
     // 2. Reload from the run folder (EMA weights), as a later `si sample` would.
     const loaded = await loadImageRun(out);
+    const trainedSteps = loaded.step;
     const classifier = await loadDigitClassifier();
     const heldout = await loadMnist({ split: 'heldout' });
     const train = await loadMnist({ split: 'train' });
@@ -165,7 +172,7 @@ await runScript(
       width,
       batch: flags.batch,
       secondsPerStep,
-      finalLoss: run.result.finalLoss,
+      finalLoss,
       trainSeconds,
       sampleSeconds,
       totalSeconds,
