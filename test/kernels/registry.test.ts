@@ -41,6 +41,7 @@ describe('registerWasmKernelFixes / unregisterWasmKernelFixes', () => {
       'Conv2DBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter',
+      'SiFusedAdamUpdate',
       'UnsortedSegmentSum',
     ]);
     expect(WASM_KERNEL_FIX_NAMES).toEqual([...overrides, ...additions]);
