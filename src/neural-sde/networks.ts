@@ -66,7 +66,7 @@ export function timeMlpForward(model: tfl.LayersModel, x: tf.Tensor2D, t: tf.Ten
     if (layer.name === 'output') {
       // Σ_j h_j W_jk as a broadcast product: the wasm backend's matMul gradient returns garbage for the
       // hidden layers when this (zero-initialised) kernel is exactly 0.
-      h = tf.add(tf.sum(tf.mul(tf.expandDims(h, 2), kernel!), 1), bias!);
+      h = tf.add(tf.sum(tf.mul(tf.expandDims(h, 2), kernel!), 1), bias!) as tf.Tensor2D;
     } else {
       h = tf.tanh(tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!));
     }
