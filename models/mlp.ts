@@ -4,6 +4,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkNumber, checkOneOf } from '../src/errors.js';
+import { withDenseStackFastPath } from './dense-stack.js';
 import { TimeFeatures } from './time-features.js';
 
 /** Hidden activations accepted by {@link timeConditionedMlp}. */
@@ -119,7 +120,8 @@ export function timeConditionedMlp(options: TimeConditionedMlpOptions): tfl.Laye
   } else {
     out = outputLayer(heads * outputDim, 'output').apply(stack('')) as tfl.SymbolicTensor;
   }
-  return tfl.model({ inputs, outputs: out, name: 'time_conditioned_mlp' });
+  // Same model; `apply` on tensors takes the dense-stack fast path where it is exact (models/dense-stack.ts).
+  return withDenseStackFastPath(tfl.model({ inputs, outputs: out, name: 'time_conditioned_mlp' }));
 }
 
 // The field wrappers moved to model-field.ts (modelAdapter); re-exported here for existing imports.

@@ -40,6 +40,11 @@ export class TimeFeatures extends tfl.layers.Layer {
   readonly maxFrequency: number;
   private readonly omegas: number[];
 
+  /** The angular frequencies ω_k = 2π f_k of the features, in feature order (a copy). */
+  get angularFrequencies(): number[] {
+    return [...this.omegas];
+  }
+
   constructor(args: TimeFeaturesArgs = {}) {
     super({ name: args.name });
     this.frequencies = checkNumber('TimeFeatures', 'frequencies', args.frequencies ?? 8, { min: 1, integer: true });

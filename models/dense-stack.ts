@@ -1,0 +1,294 @@
+/**
+ * A fast path for the time-conditioned MLP ({@link timeConditionedMlp}): its forward and backward pass as
+ * one tape node instead of one per layer op, and, for inference at one shared time, the time features
+ * folded into the first layer's bias.
+ *
+ * Same model, same weights, same serialisation: the fast path only replaces how `model.apply(tensors)`
+ * runs. Under a gradient tape it computes the same float32 operations as tfjs-layers and tfjs's own
+ * gradients, kernel for kernel (fused matmul with bias, sigmoid, multiply; the gradients' transposed
+ * products, bias sums and the sigmoid derivative `dy·(y·(1 − y))`), so training gives bit-identical
+ * losses; it saves the per-op tape bookkeeping (≈ 14 µs per op on wasm) and the layers' dispatch. Without
+ * a tape (sampling) it runs the same forward ops directly; with {@link setSharedTimeFolding} on and every
+ * row at one t, the first layer becomes x·W_x + (b + φ(t)·W_t) (φ the time features), which differs from
+ * the plain path in the last bits.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
+import { TimeFeatures } from './time-features.js';
+
+/** When {@link withDenseStackFastPath} models take the fast path. */
+export const DENSE_STACK_MODES = ['auto', 'on', 'off'] as const;
+
+/**
+ * `'auto'` (default): on the wasm backend only (where per-op overhead dominates; other backends keep the
+ * ordinary layers); `'on'`: on every backend (tests compare it with the layers on cpu); `'off'`: never.
+ */
+export type DenseStackMode = (typeof DENSE_STACK_MODES)[number];
+
+let mode: DenseStackMode = 'auto';
+
+/**
+ * Sets when dense-stack models take the fast path (process-wide; see {@link DenseStackMode}).
+ *
+ * @example
+ * ```ts
+ * setDenseStackMode('off'); // ordinary tfjs-layers from now on
+ * ```
+ */
+export function setDenseStackMode(next: DenseStackMode): void {
+  mode = checkOneOf('setDenseStackMode', 'mode', next, DENSE_STACK_MODES);
+}
+
+let foldSharedTime = false;
+
+/**
+ * Whether inference at one time shared by every row (what ODE/SDE samplers do) folds the time features
+ * into the first layer's bias: x·W_x + (b + φ(t)·W_t) instead of [x, φ(t)]·W + b. Faster (measured in
+ * `bench/sampling.ts`) but not bit-identical to the layers: a model in memory and the same model reloaded
+ * without the fast path then sample differently in the last bits. Off by default.
+ *
+ * @example
+ * ```ts
+ * setSharedTimeFolding(true);
+ * ```
+ */
+export function setSharedTimeFolding(on: boolean): void {
+  foldSharedTime = on === true;
+}
+
+/** The current {@link DenseStackMode}. */
+export function denseStackMode(): DenseStackMode {
+  return mode;
+}
+
+/** Hidden activations the fast path reproduces exactly. */
+type StackActivation = 'swish' | 'tanh';
+
+/** The recognised structure of a time-conditioned MLP. */
+export interface DenseStackSpec {
+  /** Width of x. */
+  dim: number;
+  /** The time-feature layer, or null when t enters as is. */
+  timeFeatures: TimeFeatures | null;
+  /** Activation of every hidden layer. */
+  activation: StackActivation;
+  /** [kernel, bias] of each dense layer in order, the last one linear (the output). */
+  layers: { kernel: tfl.LayerVariable; bias: tfl.LayerVariable }[];
+}
+
+/**
+ * Recognises the graph {@link timeConditionedMlp} builds without labels and with one tower: inputs x
+ * `[batch, dim]` and t `[batch, 1]`, optional time features, one concatenation, dense layers
+ * `hidden_0 … hidden_{L−1}` with one activation and a linear `output`. Returns null for anything else.
+ */
+export function denseStackOf(model: tfl.LayersModel): DenseStackSpec | null {
+  if (model.inputs.length !== 2 || model.outputs.length !== 1) return null;
+  if (model.inputNames[0] !== 'x' || model.inputNames[1] !== 't') return null;
+  const dim = model.inputs[0]!.shape[1];
+  if (typeof dim !== 'number' || model.inputs[0]!.shape.length !== 2) return null;
+  let timeFeatures: TimeFeatures | null = null;
+  const dense: tfl.layers.Layer[] = [];
+  let concats = 0;
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    if (cls === 'InputLayer') continue;
+    if (layer instanceof TimeFeatures) timeFeatures = layer;
+    else if (cls === 'Concatenate') concats++;
+    else if (cls === 'Dense') dense.push(layer);
+    else return null;
+  }
+  if (concats !== 1 || dense.length < 2) return null;
+  const names = dense.map((l) => l.name);
+  if (names[names.length - 1] !== 'output' || names.slice(0, -1).some((n, i) => n !== `hidden_${i}`)) return null;
+  const configs = dense.map((l) => l.getConfig() as { activation?: string; useBias?: boolean });
+  const activation = configs[0]!.activation;
+  // relu and elu are fused into the product by tfjs-layers (another gradient); they keep the layers.
+  if (activation !== 'swish' && activation !== 'tanh') return null;
+  if (configs.slice(0, -1).some((c) => c.activation !== activation) || configs[configs.length - 1]!.activation !== 'linear') return null;
+  if (configs.some((c) => c.useBias === false)) return null;
+  const layers = dense.map((l) => {
+    const [kernel, bias] = l.trainableWeights as [tfl.LayerVariable, tfl.LayerVariable];
+    return { kernel, bias };
+  });
+  if (layers.some((l) => l.kernel === undefined || l.bias === undefined)) return null;
+  return { dim, timeFeatures, activation, layers };
+}
+
+/** Whether the fast path runs now (mode and backend). */
+function active(): boolean {
+  return mode === 'on' || (mode === 'auto' && tf.getBackend() === 'wasm');
+}
+
+/** Whether a gradient tape records right now (tfjs's own test: gradientDepth > 0 outside kernels). */
+function taping(): boolean {
+  const state = (tf.engine() as unknown as { state: { gradientDepth: number } }).state;
+  return state.gradientDepth > 0;
+}
+
+/** The activation's forward ops, exactly as tfjs-layers applies them; returns [output, saved]. */
+function activate(activation: StackActivation, z: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  switch (activation) {
+    case 'swish': {
+      // tfjs-layers: mul(sigmoid(mul(z, 1)), z); z·1 is exactly z.
+      const s = tf.sigmoid(z);
+      return [tf.mul(s, z), s];
+    }
+    case 'tanh': {
+      const h = tf.tanh(z);
+      return [h, h];
+    }
+  }
+}
+
+/** The gradient through the activation, exactly as tfjs's registered gradients compute it. */
+function activationGrad(activation: StackActivation, dh: tf.Tensor, z: tf.Tensor, saved: tf.Tensor): tf.Tensor {
+  switch (activation) {
+    case 'swish': {
+      // h = mul(s, z): ∂/∂s = dh·z, ∂/∂z = dh·s; sigmoid's gradient dy·(s·(1 − s)); mul(z, 1)'s gradient ·1.
+      const s = saved;
+      return tf.add(tf.mul(dh, s), tf.mul(tf.mul(dh, z), tf.mul(s, tf.sub(tf.scalar(1), s))));
+    }
+    case 'tanh':
+      // tfjs: mul(sub(1, square(y)), dy).
+      return tf.mul(tf.sub(tf.scalar(1), tf.square(saved)), dh);
+  }
+}
+
+/** The network's input features [x, φ(t)] (the layers' own ops). */
+function features(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.Tensor {
+  const phi = spec.timeFeatures ? (spec.timeFeatures.call(t) as tf.Tensor) : t;
+  return tf.concat([x, phi], -1);
+}
+
+/** Forward and backward as one `customGrad` node over (x, t, every kernel and bias). */
+function trainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.Tensor {
+  const weights = spec.layers.flatMap((l) => [l.kernel.read(), l.bias.read()]);
+  const L = spec.layers.length;
+  const node = tf.customGrad((...args: unknown[]) => {
+    const [xIn, tIn, ...w] = args.slice(0, -1) as tf.Tensor[];
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const input = features(spec, xIn!, tIn!);
+    const inputs: tf.Tensor[] = [input];
+    const zs: tf.Tensor[] = [];
+    const acts: tf.Tensor[] = [];
+    let h = input;
+    for (let l = 0; l < L; l++) {
+      if (l === L - 1) {
+        // tfjs-layers fuses the bias of a linear layer into the product…
+        h = tf.fused.matMul({ a: h, b: w[2 * l]!, bias: w[2 * l + 1]! });
+        break;
+      }
+      // …but adds it separately before an unfused activation (a different rounding once the bias is ≠ 0).
+      const z = tf.add(tf.fused.matMul({ a: h, b: w[2 * l]! }), w[2 * l + 1]!);
+      zs.push(z);
+      const [out, saved] = activate(spec.activation, z);
+      acts.push(saved);
+      h = out;
+      inputs.push(h);
+    }
+    save([xIn!, tIn!, ...inputs, ...zs, ...acts]);
+    return {
+      value: h,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const ts = saved[1]!;
+        const ins = saved.slice(2, 2 + L);
+        const zSaved = saved.slice(2 + L, 2 + L + (L - 1));
+        const aSaved = saved.slice(2 + L + (L - 1));
+        const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
+        let dz = dy;
+        let dIn: tf.Tensor = dy;
+        for (let l = L - 1; l >= 0; l--) {
+          grads[2 * l] = tf.matMul(ins[l]!, dz, true, false);
+          grads[2 * l + 1] = tf.sum(dz, 0);
+          dIn = tf.matMul(dz, w[2 * l]!, false, true);
+          if (l > 0) dz = activationGrad(spec.activation, dIn, zSaved[l - 1]!, aSaved[l - 1]!);
+        }
+        // Gradients for x and t (not needed by training, but a field's input gradient must be right).
+        const [dx, dt] = inputGrads(spec, dIn, ts);
+        return [dx, dt, ...grads];
+      },
+    };
+  });
+  return node(x, t, ...weights) as tf.Tensor;
+}
+
+/** ∂/∂x and ∂/∂t from the gradient of the concatenated features, through the time features' chain rule. */
+function inputGrads(spec: DenseStackSpec, dFeatures: tf.Tensor, t: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  const d = spec.dim;
+  const dx = tf.slice(dFeatures, [0, 0], [-1, d]);
+  const dPhi = tf.slice(dFeatures, [0, d], [-1, -1]);
+  if (spec.timeFeatures === null) return [dx, dPhi];
+  // φ = [t, sin(ω t), cos(ω t)]: ∂/∂t = dφ_0 + Σ_k ω_k (dsin_k cos(ω_k t) − dcos_k sin(ω_k t)).
+  const omegas = spec.timeFeatures.angularFrequencies;
+  const F = omegas.length;
+  const w = tf.tensor2d(omegas, [1, F]);
+  const angles = tf.mul(t, w);
+  const dAngles = tf.sub(tf.mul(tf.slice(dPhi, [0, 1], [-1, F]), tf.cos(angles)), tf.mul(tf.slice(dPhi, [0, 1 + F], [-1, F]), tf.sin(angles)));
+  return [dx, tf.add(tf.slice(dPhi, [0, 0], [-1, 1]), tf.sum(tf.mul(dAngles, w), 1, true))];
+}
+
+/** Inference: plain forward ops, with φ(t) folded into the first bias when every row shares t. */
+function inferenceForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.Tensor {
+  const L = spec.layers.length;
+  let h: tf.Tensor;
+  const shared = foldSharedTime ? sharedTime(t) : null;
+  let first = 1;
+  if (shared !== null && x.shape[0]! > 1) {
+    const d = spec.dim;
+    const w0 = spec.layers[0]!.kernel.read();
+    const phi = tf.slice(features(spec, tf.zeros([1, d]), tf.fill([1, 1], shared)), [0, d], [1, -1]);
+    const wt = tf.slice(w0, [d, 0], [-1, -1]);
+    const bias = tf.add(spec.layers[0]!.bias.read(), tf.matMul(phi, wt));
+    const z = tf.add(tf.matMul(x, tf.slice(w0, [0, 0], [d, -1])), bias);
+    h = L === 1 ? z : activate(spec.activation, z)[0];
+  } else {
+    h = features(spec, x, t);
+    first = 0;
+  }
+  for (let l = first; l < L; l++) {
+    const { kernel, bias } = spec.layers[l]!;
+    // The layers' own ops (bias fused only into the linear output layer), so the values are theirs bit for bit.
+    h = l === L - 1 ? tf.fused.matMul({ a: h, b: kernel.read(), bias: bias.read() }) : activate(spec.activation, tf.add(tf.fused.matMul({ a: h, b: kernel.read() }), bias.read()))[0];
+  }
+  return h;
+}
+
+/** t's single value when every row holds the same one (a read of t's data; null otherwise). */
+function sharedTime(t: tf.Tensor): number | null {
+  const values = t.dataSync();
+  const v = values[0];
+  if (v === undefined) return null;
+  for (let i = 1; i < values.length; i++) if (values[i] !== v) return null;
+  return v;
+}
+
+/**
+ * Lets `model.apply([x, t])` take the dense-stack fast path (see the file comment; {@link setDenseStackMode}
+ * chooses when). Returns the model itself; models of another structure are returned unchanged. Symbolic
+ * inputs and every other method (`predict`, `fit`, serialisation) keep the ordinary layers.
+ *
+ * @throws {ArgumentError} when `model` is not a tfjs-layers model.
+ * @example
+ * ```ts
+ * const model = withDenseStackFastPath(await tfl.loadLayersModel(url));
+ * ```
+ */
+export function withDenseStackFastPath(model: tfl.LayersModel): tfl.LayersModel {
+  if (typeof model !== 'object' || model === null || typeof model.apply !== 'function' || !Array.isArray(model.layers)) {
+    throw new ArgumentError('withDenseStackFastPath', 'model', 'a tfjs-layers LayersModel', describeValue(model));
+  }
+  const spec = denseStackOf(model);
+  if (spec === null || (model as { denseStackSpec?: DenseStackSpec }).denseStackSpec) return model;
+  (model as { denseStackSpec?: DenseStackSpec }).denseStackSpec = spec;
+  const plain = model.apply.bind(model);
+  model.apply = ((inputs: tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: tf.serialization.ConfigDict) => {
+    if (!active() || !Array.isArray(inputs) || inputs.length !== 2 || !inputs.every((v) => v instanceof tf.Tensor)) return plain(inputs, kwargs);
+    const [x, t] = inputs as [tf.Tensor, tf.Tensor];
+    if (x.rank !== 2 || x.shape[1] !== spec.dim || t.rank !== 2 || t.shape[1] !== 1 || t.shape[0] !== x.shape[0] || x.dtype !== 'float32' || t.dtype !== 'float32') {
+      return plain(inputs, kwargs);
+    }
+    return tf.tidy(() => (taping() ? trainingForward(spec, x, t) : inferenceForward(spec, x, t)));
+  }) as typeof model.apply;
+  return model;
+}

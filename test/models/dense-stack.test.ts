@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { denseStackOf, setDenseStackMode, setSharedTimeFolding, withDenseStackFastPath } from '../../models/dense-stack.js';
+import { timeConditionedMlp } from '../../models/mlp.js';
+import { initBackend } from '../../src/backend.js';
+import { ArgumentError } from '../../src/errors.js';
+import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
+
+afterAll(() => setDenseStackMode('auto'));
+
+/** Value, parameter gradients and input gradients of a loss through `model.apply([x, t])`. */
+function valueAndGrads(model: ReturnType<typeof timeConditionedMlp>, x: tf.Tensor, t: tf.Tensor) {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const loss = (xx: tf.Tensor, tt: tf.Tensor) => tf.sum(tf.mul(tf.sin(tf.slice(xx, [0, 0], [-1, 1])), tf.square(model.apply([xx, tt]) as tf.Tensor))) as tf.Scalar;
+  const { value, grads } = tf.variableGrads(() => loss(x, t), vars);
+  const [dx, dt] = tf.grads((xx: tf.Tensor, tt: tf.Tensor) => loss(xx, tt))([x, t]);
+  return { out: model.apply([x, t]) as tf.Tensor, value, grads: vars.map((v) => grads[v.name]!), dx: dx!, dt: dt! };
+}
+
+describe('dense-stack fast path', () => {
+  for (const activation of ['swish', 'tanh'] as const) {
+    it(`${activation}: values, parameter and input gradients match the plain layers on cpu (float32)`, async () => {
+      await initBackend('cpu', { log: null });
+      const model = timeConditionedMlp({ dim: 3, hidden: 16, layers: 2, activation, seed: 4 });
+      expect(denseStackOf(model)).not.toBeNull();
+      // Non-zero biases, so the bias path is exercised.
+      model.trainableWeights.forEach((w, i) => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 50 + i)));
+      const x = tf.randomNormal([9, 3], 0, 1, 'float32', 1);
+      const t = tf.randomUniform([9, 1], 0, 1, 'float32', 2);
+      setDenseStackMode('off');
+      const plain = valueAndGrads(model, x, t);
+      setDenseStackMode('on');
+      const fast = valueAndGrads(model, x, t);
+      expectAllClose(fast.out, plain.out, { rtol: 1e-5, atol: 1e-6 });
+      expectAllClose(fast.value, plain.value, { rtol: 1e-5, atol: 1e-6 });
+      fast.grads.forEach((g, i) => expectAllClose(g, plain.grads[i]!, { rtol: 1e-5, atol: 1e-5 }));
+      expectAllClose(fast.dx, plain.dx, { rtol: 1e-5, atol: 1e-5 });
+      expectAllClose(fast.dt, plain.dt, { rtol: 1e-4, atol: 1e-4 });
+      // The input gradient in t is not trivially zero (the comparison above is not between zeros).
+      expect(Math.abs(plain.dt.dataSync()[0]!)).toBeGreaterThan(0);
+      tf.dispose([x, t, plain.out, plain.value, ...plain.grads, plain.dx, plain.dt, fast.out, fast.value, ...fast.grads, fast.dx, fast.dt]);
+      model.dispose();
+      await initBackend('wasm', { log: null });
+    });
+  }
+
+  it('on wasm, parameter gradients are bit-identical to the layers (the training path)', async () => {
+    await initBackend('wasm', { log: null });
+    const model = timeConditionedMlp({ dim: 2, hidden: 32, layers: 3, seed: 1 });
+    model.trainableWeights.forEach((w, i) => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 70 + i)));
+    const x = tf.randomNormal([64, 2], 0, 1, 'float32', 5);
+    const t = tf.randomUniform([64, 1], 0, 1, 'float32', 6);
+    setDenseStackMode('off');
+    const plain = valueAndGrads(model, x, t);
+    setDenseStackMode('on');
+    const fast = valueAndGrads(model, x, t);
+    expect(Array.from(fast.value.dataSync())).toEqual(Array.from(plain.value.dataSync()));
+    fast.grads.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(plain.grads[i]!.dataSync())));
+    await expectNoLeaks(() => tf.tidy(() => tf.variableGrads(() => tf.sum(model.apply([x, t]) as tf.Tensor) as tf.Scalar)), { label: 'fast path' });
+    const shared = tf.fill([64, 1], 0.3);
+    await expectNoLeaks(() => model.apply([x, shared]), { label: 'inference' });
+    setSharedTimeFolding(true);
+    await expectNoLeaks(() => model.apply([x, shared]), { label: 'inference, folded' });
+    setSharedTimeFolding(false);
+    // Without folding, inference is the layers' forward bit for bit.
+    setDenseStackMode('off');
+    const plainOut = model.apply([x, shared]) as tf.Tensor;
+    setDenseStackMode('on');
+    const fastOut = model.apply([x, shared]) as tf.Tensor;
+    expect(Array.from(fastOut.dataSync())).toEqual(Array.from(plainOut.dataSync()));
+    tf.dispose([shared, plainOut, fastOut]);
+    tf.dispose([x, t, plain.out, plain.value, ...plain.grads, plain.dx, plain.dt, fast.out, fast.value, ...fast.grads, fast.dx, fast.dt]);
+    model.dispose();
+    setDenseStackMode('auto');
+  });
+
+  it('at a shared t (sampling) folds the time features into the first bias: same values to float32 accuracy', async () => {
+    await initBackend('cpu', { log: null });
+    const model = timeConditionedMlp({ dim: 2, hidden: 24, layers: 3, seed: 2 });
+    model.trainableWeights.forEach((w, i) => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 90 + i)));
+    const x = tf.randomNormal([33, 2], 0, 1, 'float32', 7);
+    for (const tv of [0, 0.37, 1]) {
+      const t = tf.fill([33, 1], tv);
+      setDenseStackMode('off');
+      const plain = model.apply([x, t]) as tf.Tensor;
+      setDenseStackMode('on');
+      setSharedTimeFolding(true);
+      const fast = model.apply([x, t]) as tf.Tensor;
+      setSharedTimeFolding(false);
+      expectAllClose(fast, plain, { rtol: 1e-5, atol: 1e-5 });
+      tf.dispose([t, plain, fast]);
+    }
+    x.dispose();
+    model.dispose();
+    await initBackend('wasm', { log: null });
+  });
+
+  it('recognises only the plain time-conditioned MLP and rejects non-models', () => {
+    const labelled = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, numClasses: 3 });
+    const relu = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, activation: 'relu' });
+    const towers = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, heads: 2, towers: 'separate' });
+    expect(denseStackOf(labelled)).toBeNull();
+    expect(denseStackOf(relu)).toBeNull();
+    expect(denseStackOf(towers)).toBeNull();
+    const plainSpec = denseStackOf(timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, timeFrequencies: 0 }));
+    expect(plainSpec?.timeFeatures).toBeNull();
+    expect(() => withDenseStackFastPath({} as never)).toThrow(ArgumentError);
+    expect(() => setDenseStackMode('fast' as never)).toThrow(ArgumentError);
+    [labelled, relu, towers].forEach((m) => m.dispose());
+  });
+});
