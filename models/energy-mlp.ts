@@ -34,7 +34,7 @@ export interface EnergyMlpOptions {
 export interface EnergyMlp extends EnergyModel {
   /** The network (`[batch, D] → [batch, 1]`), also `modules.energy`. */
   readonly network: tfl.LayersModel;
-  /** Disposes the network's weights. */
+  /** Disposes the network's weights (a no-op when a Trainer already disposed them). */
   dispose(): void;
 }
 
@@ -89,7 +89,12 @@ export function energyMlp(options: EnergyMlpOptions): EnergyMlp {
       });
     },
     dispose() {
-      network.dispose();
+      // A Trainer's dispose() also disposes the modules it trained: disposing twice is a no-op here.
+      try {
+        network.dispose();
+      } catch (err) {
+        if (!/already disposed/.test(String(err))) throw err;
+      }
     },
   };
 }

@@ -164,3 +164,26 @@ describe('bad input to the training tasks', () => {
     x.dispose();
   });
 });
+
+describe('noise banks in training', () => {
+  it('compositional training against a cached bank of a full Gaussian reaches the sample mean; one bank fill', async () => {
+    const { fullGaussian } = await import('../../src/distributions/full-gaussian.js');
+    const { noiseBank } = await import('../../src/ebm/noise-source.js');
+    const x = data();
+    const g = fullGaussian({ mean: [0], covariance: [[1.5]] });
+    let fills = 0;
+    const counted = { ...g, sample: (n: number, s: SeedStream) => (fills++, g.sample(n, s)) };
+    const bank = noiseBank(counted, { size: 20000, seed: 2 });
+    const model = quadraticEnergy({ mean: 0 });
+    const task = compositionalTask({ model, data: x, noise: bank, noiseBatch: 2048, beta: 0.2 });
+    const trainer = new Trainer({ task, steps: 300, learningRate: 0.05, seed: 1 });
+    await trainer.train();
+    expect(fills).toBe(1);
+    expect(Math.abs(model.mean.dataSync()[0]! - X_BAR)).toBeLessThan(0.05);
+    trainer.dispose();
+    task.dispose();
+    bank.dispose();
+    model.dispose();
+    x.dispose();
+  });
+});
