@@ -68,7 +68,7 @@ export function timeMlpForward(model: tfl.LayersModel, x: tf.Tensor2D, t: tf.Ten
       // hidden layers when this (zero-initialised) kernel is exactly 0.
       h = tf.add(tf.sum(tf.mul(tf.expandDims(h, 2), kernel!), 1), bias!) as tf.Tensor2D;
     } else {
-      h = tf.tanh(tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!));
+      h = tf.tanh(tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!)) as tf.Tensor2D;
     }
   }
   return h;
