@@ -30,6 +30,7 @@ import { CheckpointError } from '../train/checkpoint.js';
 import { loadTrainedModel } from '../train/trained-model.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { parseArgs } from './args.js';
+import { checkOutputPath } from './output-paths.js';
 import type { Command } from './commands.js';
 import { ProgressBar } from './progress.js';
 
@@ -162,6 +163,9 @@ async function runCompare(argv: readonly string[], specs: Command['flags']): Pro
   const floorDraws = flags['floor-draws'] === undefined ? undefined : checkNumber(CMD, '--floor-draws', flags['floor-draws'], { min: 1, integer: true });
   const metrics = parseMetrics(String(flags.metrics));
   const shard = flags.shard === undefined ? undefined : parseShard(String(flags.shard), CMD, '--shard');
+  if (flags.out !== undefined) checkOutputPath(CMD, '--out', String(flags.out), 'file');
+  if (flags.csv !== undefined) checkOutputPath(CMD, '--csv', String(flags.csv), 'file');
+  if (flags.png !== undefined) checkOutputPath(CMD, '--png', String(flags.png), 'dir');
   const modelDir = flags.model as string | undefined;
   const targetFlag = flags.target as string | undefined;
   const argvHas = (name: string) => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));

@@ -16,6 +16,7 @@ import type { Solution, SolverProgress } from '../solver/types.js';
 import { loadTrainedModel, sampleRunBase } from '../train/trained-model.js';
 import { parseArgs } from './args.js';
 import type { Command } from './commands.js';
+import { checkOutputPath } from './output-paths.js';
 import { ProgressBar } from './progress.js';
 import { readRunFolder } from './run-folder.js';
 import { writeSamples } from './samples-file.js';
@@ -44,6 +45,7 @@ export const sampleCommand: Command = {
     if (!modelDir) throw new ArgumentError('si sample', '--model', 'a run directory written by si train', 'nothing');
     if (!out) throw new ArgumentError('si sample', '--out', 'an output file (.csv or .json)', 'nothing');
     if (!['.csv', '.json'].includes(extname(out).toLowerCase())) throw new ArgumentError('si sample', '--out', 'a path ending in .csv or .json', JSON.stringify(out));
+    checkOutputPath('si sample', '--out', out, 'file');
     const n = checkNumber('si sample', '--n', flags.n, { min: 1, integer: true });
     const nfe = checkNumber('si sample', '--nfe', flags.nfe, { min: 1, integer: true });
     const seed = checkNumber('si sample', '--seed', flags.seed, { integer: true });

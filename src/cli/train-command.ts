@@ -34,6 +34,7 @@ import { NonFiniteLossError, Trainer } from '../train/trainer.js';
 import type { TrainerOptions } from '../train/trainer.js';
 import { parseArgs, UsageError } from './args.js';
 import type { Command } from './commands.js';
+import { checkOutputPath } from './output-paths.js';
 import { ProgressBar } from './progress.js';
 import { readRunFolder } from './run-folder.js';
 import { didYouMean } from './suggest.js';
@@ -71,7 +72,7 @@ export const CHANGEABLE_ON_RESUME = ['steps', 'lr', 'schedule', 'warmup', 'clip'
 /** The saved value behind a flag, in the flag's own terms. */
 function savedFlag(flag: string, config: RunConfig): unknown {
   const t = config.training ?? {};
-  const m = config.model ?? ({} as TimeConditionedMlpOptions);
+  const m = (config.model ?? {}) as unknown as TimeConditionedMlpOptions;
   switch (flag) {
     case 'dataset':
       return config.dataset;
@@ -239,6 +240,7 @@ async function runTrain(flags: Flags, given: readonly string[]): Promise<number>
   if (!out) throw new ArgumentError(CMD, '--out', 'a run directory', 'nothing');
   if (flags.resume && flags.force) throw new UsageError(`${CMD}: --resume continues the run in ${out} and --force replaces it: give one`);
   checkFlags(flags);
+  checkOutputPath(CMD, '--out', out, 'dir');
   const existing = readRunFolder(out);
   if (existing && !flags.resume && !flags.force) {
     throw new UsageError(`${CMD}: ${out} already holds a run (at step ${existing.step}); add --resume to continue it or --force to start over (replacing it)`);
@@ -330,7 +332,7 @@ async function runTrain(flags: Flags, given: readonly string[]): Promise<number>
   };
   const trainer = flags.resume
     ? await Trainer.resume(out, async ({ model }) => build(config, model))
-    : new Trainer(await build(config, timeConditionedMlp(config.model)));
+    : new Trainer(await build(config, timeConditionedMlp(config.model as unknown as TimeConditionedMlpOptions)));
 
   const bar = new ProgressBar(steps);
   let suffix = '';
@@ -419,7 +421,7 @@ function freshConfig(flags: Flags, target: Dataset): RunConfig {
     ...(flags.gamma ? { gamma: flags.gamma as RunConfig['gamma'] } : {}),
     fields,
     dim: target.dim,
-    model,
+    model: model as unknown as Record<string, unknown>,
     tMin: probe.tMin,
     training: { steps: flags.steps, batch: flags.batch, lr: flags.lr, optimizer: flags.optimizer, schedule: flags.schedule, warmup: flags.warmup, ema: flags.ema, clip: flags.clip, seed: flags.seed },
   };

@@ -129,6 +129,19 @@ describe('si train run folders', () => {
     expect(existsSync(join(dir, 's-only'))).toBe(false);
   });
 
+  it('checks output paths before any work', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const t = await run(['train', ...tiny, '--out', file]);
+    expect(t.err).toEqual([`si train: argument '--out' must be a folder path, got "${file}", which is a file`]);
+    const s = await run(['sample', '--model', runDir, '--out', join(file, 'samples.csv')]);
+    expect(s.code).toBe(2);
+    expect(s.err).toEqual([`si sample: argument '--out' must be a path inside a folder, got "${join(file, 'samples.csv')}", under ${file}, which is a file`]);
+    const c = await run(['compare', '--target', 'gmm2d', '--samplers', 'heun', '--nfe', '4', '--n', '50', '--png', file]);
+    expect(c.code).toBe(2);
+    expect(c.err.at(-1)).toMatch(/si compare: argument '--png' must be a folder path, got .*a-file", which is a file/);
+  });
+
   it('names flags, not library options, with did-you-mean for names', async () => {
     const cases: [string[], string][] = [
       [['--batch', '0'], "si train: argument '--batch' must be a finite integer >= 1, got 0"],
