@@ -7,7 +7,7 @@
  * linear Gaussian recursion computed in float64 — and, for comparison, of the exact fOU (`fouCovariance`).
  * Writes a PNG of both (mean ± 2 sd).
  *
- *   npx tsx examples/fbm-bridge.ts [--hurst 0.3] [--steps 200] [--out out/fbm-bridge.png] [--json]   (--help lists the flags)
+ *   npx tsx examples/fbm-bridge.ts [--hurst 0.3] [--steps 300] [--out out/fbm-bridge.png] [--json]   (--help lists the flags)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '../src/errors.js';
@@ -59,7 +59,7 @@ function chainConditional(sde: VariationalSde, omega: number[], theta: number, s
 await runScript(
   {
     name: 'fbm-bridge',
-    usage: 'npx tsx examples/fbm-bridge.ts [--hurst 0.3] [--steps 200] [--out out/fbm-bridge.png] [--backend NAME] [--threads N] [--json]',
+    usage: 'npx tsx examples/fbm-bridge.ts [--hurst 0.3] [--steps 300] [--out out/fbm-bridge.png] [--backend NAME] [--threads N] [--json]',
     summary:
       'The fOU bridge: a known fBM-driven OU prior, one noisy observation at T; trains a variational posterior by the ELBO and compares its mean and variance along the path with the exact Gaussian conditional, with a PNG.',
     flags: {
@@ -69,11 +69,11 @@ await runScript(
       horizon: { type: 'number', help: 'observation time T', default: 2, min: 0 },
       observation: { type: 'number', help: 'observed value at T', default: 1.5 },
       noise: { type: 'number', help: 'observation noise std', default: 0.1, min: 0 },
-      steps: { type: 'number', help: 'training steps', default: 200, min: 1, integer: true },
+      steps: { type: 'number', help: 'training steps', default: 300, min: 1, integer: true },
       batch: { type: 'number', help: 'posterior paths per training step', default: 64, min: 1, integer: true },
       'gamma-max': { type: 'number', help: 'largest OU speed (K = 5); the step is 0.5/γ_max', default: 10, min: 0 },
       samples: { type: 'number', help: 'posterior paths for the mean and variance', default: 4000, min: 2, integer: true },
-      lr: { type: 'number', help: 'learning rate', default: 0.01, min: 0 },
+      lr: { type: 'number', help: 'learning rate', default: 0.02, min: 0 },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       out: { help: 'PNG path', default: 'out/fbm-bridge.png' },
     },
@@ -183,8 +183,8 @@ await runScript(
         { label: 'learned mean ± 2 sd', points: band(learnedMean, learnedVar, 1) },
         { label: 'exact ± 2 sd', points: band(chain.mean, chain.variance, 1) },
         { label: 'exact fOU conditional mean', points: ts.map((t, i) => [t, fou[i]!.mean]) },
-        { label: ' ', points: band(learnedMean, learnedVar, -1) },
-        { label: '  ', points: band(chain.mean, chain.variance, -1) },
+        { label: 'learned mean − 2 sd', points: band(learnedMean, learnedVar, -1) },
+        { label: 'exact − 2 sd', points: band(chain.mean, chain.variance, -1) },
       ],
       { title: `fOU bridge, H = ${hurst}: learned posterior vs exact conditional`, xLabel: 't', yLabel: 'x' },
     );

@@ -29,7 +29,7 @@ await runScript(
       steps: { type: 'number', help: 'training steps', default: 300, min: 1, integer: true },
       batch: { type: 'number', help: 'paths per training step', default: 32, min: 1, integer: true },
       'solver-steps': { type: 'number', help: 'Euler–Maruyama steps on [0, 1] (γ_max·dt ≤ 0.5)', default: 40, min: 1, integer: true },
-      lr: { type: 'number', help: 'learning rate', default: 0.01, min: 0 },
+      lr: { type: 'number', help: 'learning rate', default: 0.02, min: 0 },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
     },
     check: (flags) => {
