@@ -5,7 +5,8 @@
  * `initBackend()` itself, as a user's script must). `npm pack` builds first (`prepack`), so the tarball
  * always holds `dist/`. Run by `npm run test:pack`, part of CI, not of `npm test`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,20 +17,26 @@ const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'si-pack-'));
 const project = join(work, 'project');
 
+/** `run` without blocking the worker (a long build would starve vitest's own messages). */
+async function runAsync(cmd: string, args: string[], cwd: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, SI_BACKEND: '' } });
+  return stdout;
+}
+
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SI_BACKEND: '' } });
 }
 
 describe('packed tarball', () => {
   let listing = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     // No build first: `prepack` must make the tarball complete on its own.
-    listing = run('npm', ['pack', '--pack-destination', work], root);
+    listing = await runAsync('npm', ['pack', '--pack-destination', work], root);
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error('npm pack produced no tarball');
     run('mkdir', ['-p', project], work);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], project);
+    await runAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], project);
   });
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
