@@ -161,14 +161,27 @@ function features(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.Tensor {
   return tf.concat([x, phi], -1);
 }
 
-/** Forward and backward as one `customGrad` node over (x, t, every kernel and bias). */
+/** The part of tfjs's engine the tape node uses (`customGrad` is built on it; internal in the typings). */
+interface EngineWithKernelFunc {
+  runKernelFunc(params: {
+    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
+    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
+    inputs: Record<string, tf.Tensor>;
+  }): tf.Tensor;
+}
+
+/**
+ * Forward and backward as one tape node over (x, t, every kernel and bias). Like `tf.customGrad`, but
+ * each input's gradient is a thunk, so the tape computes ∂/∂x and ∂/∂t only when something asks for them
+ * (training asks for the weights only: one product and the time-feature chain rule saved per step).
+ */
 function trainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.Tensor {
-  const weights = spec.layers.flatMap((l) => [l.kernel.read(), l.bias.read()]);
+  const w = spec.layers.flatMap((l) => [l.kernel.read() as tf.Tensor, l.bias.read() as tf.Tensor]);
   const L = spec.layers.length;
-  const node = tf.customGrad((...args: unknown[]) => {
-    const [xIn, tIn, ...w] = args.slice(0, -1) as tf.Tensor[];
-    const save = args[args.length - 1] as tf.GradSaveFunc;
-    const input = features(spec, xIn!, tIn!);
+  const inputMap: Record<string, tf.Tensor> = { 0: x, 1: t };
+  w.forEach((v, i) => (inputMap[i + 2] = v));
+  const forwardFunc = (_backend: unknown, save: (tensors: tf.Tensor[]) => void): tf.Tensor => {
+    const input = features(spec, x, t);
     const inputs: tf.Tensor[] = [input];
     const zs: tf.Tensor[] = [];
     const acts: tf.Tensor[] = [];
@@ -187,30 +200,31 @@ function trainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.T
       h = out;
       inputs.push(h);
     }
-    save([xIn!, tIn!, ...inputs, ...zs, ...acts]);
-    return {
-      value: h,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const ts = saved[1]!;
-        const ins = saved.slice(2, 2 + L);
-        const zSaved = saved.slice(2 + L, 2 + L + (L - 1));
-        const aSaved = saved.slice(2 + L + (L - 1));
-        const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
-        let dz = dy;
-        let dIn: tf.Tensor = dy;
-        for (let l = L - 1; l >= 0; l--) {
-          grads[2 * l] = tf.matMul(ins[l]!, dz, true, false);
-          grads[2 * l + 1] = tf.sum(dz, 0);
-          dIn = tf.matMul(dz, w[2 * l]!, false, true);
-          if (l > 0) dz = activationGrad(spec.activation, dIn, zSaved[l - 1]!, aSaved[l - 1]!);
-        }
-        // Gradients for x and t (not needed by training, but a field's input gradient must be right).
-        const [dx, dt] = inputGrads(spec, dIn, ts);
-        return [dx, dt, ...grads];
-      },
+    save([t, ...inputs, ...zs, ...acts]);
+    return h;
+  };
+  const backwardsFunc = (dy: tf.Tensor, saved: tf.Tensor[]): Record<string, () => tf.Tensor> => {
+    const ts = saved[0]!;
+    const ins = saved.slice(1, 1 + L);
+    const zSaved = saved.slice(1 + L, 1 + L + (L - 1));
+    const aSaved = saved.slice(1 + L + (L - 1));
+    const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
+    let dz = dy;
+    for (let l = L - 1; l >= 0; l--) {
+      // The gradients tfjs registers for a fused product and a bias add: same kernels, same order.
+      grads[2 * l] = tf.matMul(ins[l]!, dz, true, false);
+      grads[2 * l + 1] = tf.sum(dz, 0);
+      if (l > 0) dz = activationGrad(spec.activation, tf.matMul(dz, w[2 * l]!, false, true), zSaved[l - 1]!, aSaved[l - 1]!);
+    }
+    const dz0 = dz;
+    const map: Record<string, () => tf.Tensor> = {
+      0: () => inputGrads(spec, tf.matMul(dz0, w[0]!, false, true), ts)[0],
+      1: () => inputGrads(spec, tf.matMul(dz0, w[0]!, false, true), ts)[1],
     };
-  });
-  return node(x, t, ...weights) as tf.Tensor;
+    grads.forEach((g, i) => (map[i + 2] = () => g));
+    return map;
+  };
+  return (tf.engine() as unknown as EngineWithKernelFunc).runKernelFunc({ forwardFunc, backwardsFunc, inputs: inputMap });
 }
 
 /** ∂/∂x and ∂/∂t from the gradient of the concatenated features, through the time features' chain rule. */
