@@ -42,5 +42,46 @@ export interface Dataset extends Distribution {
   logProb?(x: tf.Tensor2D): tf.Tensor1D;
 }
 
+/**
+ * A dataset as user code may write it: a {@link Dataset} whose `eventShape` may be left out (it is then
+ * `[dim]`). Hand-written datasets from before datasets were distributions have no `eventShape`; functions
+ * that take data from users accept this type and normalise it with {@link toDataset}.
+ *
+ * @example
+ * ```ts
+ * const mine: DatasetInput = { name: 'line', dim: 2, description: 'points on y = x',
+ *   sample: (n, seeds) => tf.tile(tf.randomUniform([n, 1], 0, 1, 'float32', seeds.next()), [1, 2]) as tf.Tensor2D };
+ * const data = toDataset(mine); // data.eventShape: [2]
+ * ```
+ */
+export type DatasetInput = Omit<Dataset, 'eventShape'> & { readonly eventShape?: readonly number[] };
+
+/** The event shape of a dataset: its `eventShape` when it declares one, else `[dim]`. */
+export function datasetEventShape(data: DatasetInput): readonly number[] {
+  return Array.isArray(data.eventShape) ? data.eventShape : [data.dim];
+}
+
+/**
+ * A {@link DatasetInput} as a {@link Dataset}: the same object when it declares `eventShape`, else a wrapper
+ * with `eventShape = [dim]` whose methods call the input's (so `this` inside them is the input).
+ *
+ * @example
+ * ```ts
+ * const data = toDataset({ name: 'mine', dim: 3, description: '…', sample }); // data.eventShape: [3]
+ * ```
+ */
+export function toDataset(data: DatasetInput): Dataset {
+  if (Array.isArray(data.eventShape)) return data as Dataset;
+  const logDensity = data.logDensity?.bind(data) ?? data.logProb?.bind(data);
+  return {
+    name: data.name,
+    dim: data.dim,
+    description: data.description,
+    eventShape: datasetEventShape(data),
+    sample: (n, seeds) => data.sample(n, seeds),
+    ...(logDensity ? { logDensity, logProb: logDensity } : {}),
+  };
+}
+
 /** Builds a dataset from an options object; what {@link registerDataset} stores. */
 export type DatasetFactory = (options?: Record<string, unknown>) => Dataset;

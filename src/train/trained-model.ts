@@ -14,7 +14,6 @@ import type { Dataset } from '../data/types.js';
 import { scoreFromDenoiser, scoreFromVelocity, velocityFromDenoiser, velocityFromVAndScore } from '../fields/conversions.js';
 import type { Field } from '../fields/types.js';
 import { makeInterpolant } from '../interpolants/registry.js';
-import type { GammaName } from '../interpolants/gamma.js';
 import type { Interpolant } from '../interpolants/types.js';
 import type { FieldName } from '../objectives/types.js';
 import { SeedStream } from '../random.js';
@@ -28,28 +27,14 @@ import { CheckpointError, loadCheckpoint } from './checkpoint.js';
 import type { LoadedCheckpoint } from './checkpoint.js';
 import { encodeModule } from './module-io.js';
 import { syncDirectory, writeFileDurable } from './run-folder.js';
-import type { InterpolantRunConfig } from './tasks/interpolant.js';
+import type { InterpolantRunConfig, InterpolantRunFields } from './tasks/interpolant.js';
 
 /** What `si train` stored in a checkpoint's config up to format 1 (still read; see {@link InterpolantRunConfig} for the tagged form). */
-export interface RunConfig {
+export interface RunConfig extends InterpolantRunFields {
   format: 'si-run';
   version: 1;
-  /** ρ1: a registered dataset name or the path of a CSV file. */
-  dataset: string;
-  /** ρ0: `'gaussian'`, a registered dataset name or a CSV path (data-to-data bridges). */
-  base: string;
-  /** Registered interpolant name. */
-  interpolant: string;
-  /** γ option name, when one was chosen. */
-  gamma?: GammaName;
-  /** Learned fields, in head order. */
-  fields: FieldName[];
-  /** Data dimension. */
-  dim: number;
   /** How the network was built: the options of `timeConditionedMlp` (`models/`). */
   model: Record<string, unknown>;
-  /** Training time range `[tMin, 1 − tMin]`. */
-  tMin: number;
   /** Training settings, for the record (steps, batch, lr, optimizer, schedule, ema, seed …). */
   training: Record<string, unknown>;
 }

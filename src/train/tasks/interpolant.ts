@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Dataset } from '../../data/types.js';
+import { toDataset } from '../../data/types.js';
+import type { Dataset, DatasetInput } from '../../data/types.js';
 import { ArgumentError, checkNumber, describeValue } from '../../errors.js';
 import { modelAdapter, namedOrPositionalInputs } from '../../fields/model-adapter.js';
 import { GAMMA_NAMES } from '../../interpolants/gamma.js';
@@ -16,13 +17,8 @@ import type { SeedStream } from '../../random.js';
 import type { ModuleSpec } from '../model-builders.js';
 import type { TrainingTask } from '../task.js';
 
-/**
- * The run config of an interpolant run (checkpoint format 2): the member `task: 'interpolant'` of the
- * tagged union of run configs. Enough to rebuild the data, the interpolant and the fields' meaning.
- */
-export interface InterpolantRunConfig {
-  task: 'interpolant';
-  version: 2;
+/** What every interpolant run config records (format 1 `si-run` and format 2 `task: 'interpolant'` alike). */
+export interface InterpolantRunFields {
   /** ρ1: a registered dataset name or the path of a CSV file. */
   dataset: string;
   /** ρ0: `'gaussian'`, a registered dataset name or a CSV path (data-to-data bridges). */
@@ -37,6 +33,15 @@ export interface InterpolantRunConfig {
   dim: number;
   /** Training time range `[tMin, 1 − tMin]`. */
   tMin: number;
+}
+
+/**
+ * The run config of an interpolant run (checkpoint format 2): the member `task: 'interpolant'` of the
+ * tagged union of run configs. Enough to rebuild the data, the interpolant and the fields' meaning.
+ */
+export interface InterpolantRunConfig extends InterpolantRunFields {
+  task: 'interpolant';
+  version: 2;
   /** How the network is built (a registered model builder and its options), when known. */
   model?: ModuleSpec;
   /** Training settings, for the record. */
@@ -51,10 +56,10 @@ export interface InterpolantTaskOptions {
   objective: Objective;
   /** One network whose output holds one head of width d per objective field (see `timeConditionedMlp`'s `heads`). */
   model: tfl.LayersModel;
-  /** ρ1. */
-  target: Dataset;
+  /** ρ1 (a dataset without `eventShape` is taken as vectors `[dim]`). */
+  target: DatasetInput;
   /** ρ0 for two-sided interpolants: a dataset or `'gaussian'`. @default 'gaussian' */
-  base?: Dataset | 'gaussian';
+  base?: DatasetInput | 'gaussian';
   /** Batch size. @default 512 */
   batchSize?: number;
   /** How the model was built, stored in the run config (lets a run be rebuilt from its config). */
@@ -80,10 +85,11 @@ export interface InterpolantTask extends TrainingTask<TrainingBatch> {
 /** @internal The validation of {@link interpolantTask}, with `fn` and an argument prefix for messages. */
 export function makeInterpolantTask(options: InterpolantTaskOptions, fn: string): InterpolantTask {
   if (typeof options !== 'object' || options === null) throw new ArgumentError(fn, 'options', 'an options object', describeValue(options));
-  const { objective, model, target, interpolant } = options;
+  const { objective, model, interpolant } = options;
   if (typeof objective?.loss !== 'function') throw new ArgumentError(fn, 'options.objective', 'an Objective (see quadraticObjective)', describeValue(objective));
   if (typeof interpolant?.sample !== 'function') throw new ArgumentError(fn, 'options.interpolant', 'an Interpolant', describeValue(interpolant));
-  if (typeof target?.sample !== 'function') throw new ArgumentError(fn, 'options.target', 'a Dataset', describeValue(target));
+  if (typeof options.target?.sample !== 'function') throw new ArgumentError(fn, 'options.target', 'a Dataset', describeValue(options.target));
+  const target = toDataset(options.target);
   if (typeof model?.apply !== 'function' || !Array.isArray(model.inputs)) throw new ArgumentError(fn, 'options.model', 'a tfjs-layers LayersModel', describeValue(model));
   const width = model.outputs[0]?.shape[1];
   const expectedWidth = objective.fields.length * target.dim;
@@ -91,7 +97,7 @@ export function makeInterpolantTask(options: InterpolantTaskOptions, fn: string)
     throw new ArgumentError(fn, 'options.model', `a model with output width ${expectedWidth} (${objective.fields.length} head(s) × d = ${target.dim})`, `output width ${width}`);
   }
   const batchSize = checkNumber(fn, 'options.batchSize', options.batchSize ?? 512, { min: 1, integer: true });
-  const base = options.base ?? 'gaussian';
+  const base = options.base === undefined || options.base === 'gaussian' ? 'gaussian' : toDataset(options.base);
   const fields = objective.fields as readonly FieldName[];
   const inputs = namedOrPositionalInputs(model);
   const nets = modelAdapter(model, { heads: fields, inputs, shareForwardPass: true }).fields as Record<FieldName, TrainableField>;

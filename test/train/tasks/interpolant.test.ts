@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { timeConditionedMlp } from '../../../models/mlp.js';
 import { getDataset } from '../../../src/data/index.js';
+import type { DatasetInput } from '../../../src/data/types.js';
 import { makeInterpolant } from '../../../src/interpolants/index.js';
 import { drawTrainingBatch } from '../../../src/objectives/training-batch.js';
 import { quadraticObjective } from '../../../src/objectives/quadratic-objective.js';
@@ -24,6 +25,35 @@ describe('interpolantTask', () => {
     expect(loss.total.dataSync()[0]).toBeCloseTo(expected.total.dataSync()[0]!, 6);
     expect(loss.terms!.s!.dataSync()[0]).toBeCloseTo(expected.perField.s!.dataSync()[0]!, 6);
     tf.dispose([batch as unknown as tf.TensorContainer, direct as unknown as tf.TensorContainer, loss as unknown as tf.TensorContainer, expected as unknown as tf.TensorContainer]);
+    model.dispose();
+  });
+
+  it('takes a hand-written dataset without eventShape (the earlier Dataset), as vectors [dim], with the same batches and losses', () => {
+    const interpolant = makeInterpolant('linear', { gamma: 'sqrt' });
+    const objective = quadraticObjective(interpolant, ['b']);
+    const model = timeConditionedMlp({ dim: 2, hidden: 8, layers: 1, seed: 3 });
+    const moons = getDataset('moons');
+    // written as user code did before datasets were distributions: no eventShape, `this` used in sample
+    const handWritten: DatasetInput = {
+      name: 'my-moons',
+      dim: 2,
+      description: 'moons, by hand',
+      inner: moons,
+      sample(n, seeds) {
+        return (this as unknown as { inner: typeof moons }).inner.sample(n, seeds);
+      },
+    } as DatasetInput;
+    const a = interpolantTask({ interpolant, objective, model, target: handWritten, batchSize: 16 });
+    const b = interpolantTask({ interpolant, objective, model, target: moons, batchSize: 16 });
+    expect(a.target.eventShape).toEqual([2]);
+    expect(a.runConfig().dataset).toBe('my-moons');
+    const ba = a.drawBatch(2, new SeedStream(9));
+    const bb = b.drawBatch(2, new SeedStream(9));
+    for (const k of ['x0', 'x1', 't', 'z'] as const) expect(Array.from(ba[k]!.dataSync())).toEqual(Array.from(bb[k]!.dataSync()));
+    const la = a.loss(ba);
+    const lb = b.loss(bb);
+    expect(la.total.dataSync()[0]).toBe(lb.total.dataSync()[0]);
+    tf.dispose([ba as unknown as tf.TensorContainer, bb as unknown as tf.TensorContainer, la as unknown as tf.TensorContainer, lb as unknown as tf.TensorContainer]);
     model.dispose();
   });
 
