@@ -48,48 +48,87 @@ export interface FusedAdamAttrs {
   decay: number;
 }
 
-const f = Math.fround;
-
 /**
- * The fused update over plain arrays (exported for tests and for backends that expose their data as
- * typed arrays): writes the new value, m and s of one variable.
+ * The fused update of one variable: writes its new value, m and s. Exported for tests; the loops take
+ * plain numbers and `Float32Array`s so that V8 compiles them to straight float arithmetic (an attribute
+ * object and `ArrayLike` parameters measured 1.7× slower).
  */
 export function fusedAdamUpdate(
   a: FusedAdamAttrs,
-  value: ArrayLike<number>,
-  grad: ArrayLike<number>,
-  m: ArrayLike<number>,
-  s: ArrayLike<number>,
+  value: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  s: Float32Array,
   outValue: Float32Array,
   outM: Float32Array,
   outS: Float32Array,
 ): void {
-  const n = outValue.length;
   const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2, epsilon, negLearningRate, decay } = a;
+  if (a.rule === 'adam') adamLoop(value, grad, m, s, outValue, outM, outS, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2, epsilon, negLearningRate, decay);
+  else adaBeliefLoop(value, grad, m, s, outValue, outM, outS, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2, epsilon, decay);
+}
+
+function adamLoop(
+  value: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  s: Float32Array,
+  outValue: Float32Array,
+  outM: Float32Array,
+  outS: Float32Array,
+  beta1: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  c1: number,
+  c2: number,
+  epsilon: number,
+  negLearningRate: number,
+  decay: number,
+): void {
+  const n = outValue.length;
   const decays = decay !== 1;
-  if (a.rule === 'adam') {
-    for (let k = 0; k < n; k++) {
-      const g = grad[k]!;
-      const m1 = f(f(m[k]! * beta1) + f(g * oneMinusBeta1));
-      const s1 = f(f(s[k]! * beta2) + f(f(g * g) * oneMinusBeta2));
-      const ratio = f(f(m1 / c1) / f(f(Math.sqrt(f(s1 / c2))) + epsilon));
-      const theta = decays ? f(value[k]! * decay) : value[k]!;
-      outM[k] = m1;
-      outS[k] = s1;
-      outValue[k] = f(ratio * negLearningRate) + theta;
-    }
-  } else {
-    for (let k = 0; k < n; k++) {
-      const g = grad[k]!;
-      const m1 = f(f(m[k]! * beta1) + f(g * oneMinusBeta1));
-      const r = f(g - m1);
-      const s1 = f(f(f(s[k]! * beta2) + f(f(r * r) * oneMinusBeta2)) + epsilon);
-      const delta = f(f(m1 / f(f(Math.sqrt(f(s1 / c2))) + epsilon)) * c1);
-      const theta = decays ? f(value[k]! * decay) : value[k]!;
-      outM[k] = m1;
-      outS[k] = s1;
-      outValue[k] = theta - delta;
-    }
+  for (let k = 0; k < n; k++) {
+    const g = grad[k]!;
+    const m1 = Math.fround(Math.fround(m[k]! * beta1) + Math.fround(g * oneMinusBeta1));
+    const s1 = Math.fround(Math.fround(s[k]! * beta2) + Math.fround(Math.fround(g * g) * oneMinusBeta2));
+    const ratio = Math.fround(Math.fround(m1 / c1) / Math.fround(Math.fround(Math.sqrt(Math.fround(s1 / c2))) + epsilon));
+    const theta = decays ? Math.fround(value[k]! * decay) : value[k]!;
+    outM[k] = m1;
+    outS[k] = s1;
+    outValue[k] = Math.fround(ratio * negLearningRate) + theta;
+  }
+}
+
+function adaBeliefLoop(
+  value: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  s: Float32Array,
+  outValue: Float32Array,
+  outM: Float32Array,
+  outS: Float32Array,
+  beta1: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  c1: number,
+  c2: number,
+  epsilon: number,
+  decay: number,
+): void {
+  const n = outValue.length;
+  const decays = decay !== 1;
+  for (let k = 0; k < n; k++) {
+    const g = grad[k]!;
+    const m1 = Math.fround(Math.fround(m[k]! * beta1) + Math.fround(g * oneMinusBeta1));
+    const r = Math.fround(g - m1);
+    const s1 = Math.fround(Math.fround(Math.fround(s[k]! * beta2) + Math.fround(Math.fround(r * r) * oneMinusBeta2)) + epsilon);
+    const delta = Math.fround(Math.fround(m1 / Math.fround(Math.fround(Math.sqrt(Math.fround(s1 / c2))) + epsilon)) * c1);
+    const theta = decays ? Math.fround(value[k]! * decay) : value[k]!;
+    outM[k] = m1;
+    outS[k] = s1;
+    outValue[k] = theta - delta;
   }
 }
 
