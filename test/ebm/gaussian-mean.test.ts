@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'si-ebm-mean-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // 500 fixed data points from N(1.5, 1); the MLE of the mean model is their average.
-const DATA = tf.randomNormal([500, 1], 1.5, 1, 'float32', 11).dataSync();
+const DATA = Float32Array.from(tf.randomNormal([500, 1], 1.5, 1, 'float32', 11).dataSync());
 const X_BAR = DATA.reduce((a, b) => a + b, 0) / DATA.length;
 const MEAN_SQ = DATA.reduce((a, b) => a + (b - 1.5) * (b - 1.5) * 0.25, 0) / DATA.length;
 const data = () => tf.tensor2d(DATA, [DATA.length, 1]);
@@ -33,7 +33,7 @@ describe('the Gaussian mean model E_θ(x) = (x − θ)²/2 with q = N(0, 1)', ()
     expect(Math.abs(g - (0.5 - X_BAR)) / Math.abs(0.5 - X_BAR)).toBeLessThan(0.01);
     // value = mean E(x) + log u with u = ĝ ≈ Z = √(2π) (SE of log ĝ ≈ √((e^{θ²} − 1)/m) ≈ 0.0012)
     expect(task.state.logU!).toBeCloseTo(HALF_LOG_2PI, 2);
-    const meanE = DATA.reduce((a, b) => a + 0.5 * (b - 0.5) ** 2, 0) / DATA.length;
+    const meanE = DATA.reduce((a: number, b: number) => a + 0.5 * (b - 0.5) ** 2, 0) / DATA.length;
     expect(value.dataSync()[0]!).toBeCloseTo(meanE + task.state.logU!, 4);
     task.disposeBatch!(batch);
     tf.dispose([value, ...Object.values(grads), x]);
