@@ -46,7 +46,7 @@ const velocity = classField((x, t4, mu, v) => tf.add(mu, tf.mul(tf.div(tf.sub(tf
 const score = classField((x, t4, mu, v) => tf.neg(tf.div(tf.sub(x, tf.mul(t4, mu)), v)));
 
 async function moments(x: tf.Tensor): Promise<{ mean: number; variance: number }> {
-  const v = await x.data();
+  const v = Array.from(await x.data());
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1);
   return { mean, variance };

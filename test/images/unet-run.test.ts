@@ -16,6 +16,7 @@ import { ArgumentError } from '../../src/errors.js';
 import { imageRunShape, loadImageRun, rebuildImageModel, trainImageRun } from '../../src/images/image-run.js';
 import type { ImageRunOptions } from '../../src/images/image-run.js';
 import { labelledFields, labelledImageTask } from '../../src/images/labelled-image-task.js';
+import type { LabelledImageBatch } from '../../src/images/labelled-image-task.js';
 import { shapesDataset } from '../../src/images/shapes-dataset.js';
 import { makeInterpolant } from '../../src/interpolants/index.js';
 import { quadraticObjective } from '../../src/objectives/quadratic-objective.js';
@@ -109,7 +110,7 @@ describe('a tiny U-Net image run', () => {
     const model = timeConditionedUNet({ imageSize: 8, channels: 3, widths: [8, 16], groups: 4, numClasses: 3 });
     const labelsOf = (p: number) => {
       const task = labelledImageTask({ interpolant, objective, model, data, labelDropout: p, batchSize: 200 });
-      const batch = task.drawBatch(0, new SeedStream(11));
+      const batch = task.drawBatch(0, new SeedStream(11)) as LabelledImageBatch;
       const y = Array.from(batch.label!.dataSync());
       tf.dispose(batch as unknown as tf.TensorContainer);
       return y;
