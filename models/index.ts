@@ -2,7 +2,7 @@
  * Networks: `import { timeConditionedMlp } from 'stochastic-interpolants/models'`.
  */
 import '@tensorflow/tfjs-layers';
-// Registers the custom layer classes and the builders of these networks (`'time-conditioned-mlp'`).
+// Registers the custom layer classes and the builders of these networks (`'time-conditioned-mlp'`, `'unet'`).
 import './register.js';
 
 export { timeConditionedMlp, MLP_ACTIVATIONS } from './mlp.js';
@@ -11,3 +11,8 @@ export { modelAdapter, modelField, modelFields } from './model-field.js';
 export type { ConditionalField, ModelAdapter, ModelAdapterOptions, ModelField, ModelInputMap } from './model-field.js';
 export { TimeFeatures } from './time-features.js';
 export type { TimeFeaturesArgs } from './time-features.js';
+export { timeConditionedUNet, AddEmbedding, ResizeNearest } from './unet.js';
+export type { TimeConditionedUNetOptions, ResizeNearestArgs } from './unet.js';
+export { GroupNormalization, groupNorm, groupNormPlain } from './group-norm.js';
+export type { GroupNormOptions, GroupNormalizationArgs } from './group-norm.js';
+export { registerUNetBuilder, UNET_BUILDER } from './unet-builder.js';

@@ -7,3 +7,4 @@
 import './time-features.js';
 import './group-norm.js';
 import './model-builders.js';
+import './unet-builder.js';

@@ -19,7 +19,7 @@ export { sampleOde, sampleOdeSync } from './probability-flow.js';
 export type { OdeSamplerOptions } from './probability-flow.js';
 export { sampleSde, sampleSdeSync } from './generative-sde.js';
 export type { SdeSamplerOptions } from './generative-sde.js';
-export { logLikelihood, DIVERGENCE_METHODS, HUTCHINSON_PROBES } from './likelihood.js';
+export { logLikelihood, negativeLogLikelihood, DIVERGENCE_METHODS, HUTCHINSON_PROBES } from './likelihood.js';
 export type { LikelihoodOptions, LikelihoodResult } from './likelihood.js';
 export type { FinalDenoise } from './final-denoise.js';
 export type { GenerativeSteppingOptions } from './time-span.js';

@@ -6,6 +6,8 @@
  * schemes and generative samplers in `stochastic-interpolants/samplers`.
  */
 import '@tensorflow/tfjs-layers';
+// Registers the library's custom layer classes and model builders, so saved runs reload from this entry alone.
+import '../models/register.js';
 
 // Backend, errors, seeds
 export { initBackend, backendFlag, BACKEND_NAMES } from './backend.js';
@@ -53,7 +55,7 @@ export type {
 } from './solver/index.js';
 
 // Interpolants and γ options
-export { makeInterpolant, registerInterpolant, interpolantNames, INTERPOLANT_NAMES, customInterpolant, makeGamma, customGamma, GAMMA_NAMES } from './interpolants/index.js';
+export { makeInterpolant, registerInterpolant, unregisterInterpolant, interpolantNames, INTERPOLANT_NAMES, customInterpolant, makeGamma, customGamma, GAMMA_NAMES } from './interpolants/index.js';
 export type { Interpolant, InterpolantCoefficients, InterpolantSample, InterpolantOptions, GammaSchedule, GammaName } from './interpolants/index.js';
 
 // Fields and closed-form oracles

@@ -23,5 +23,5 @@ export { oneSidedVpInterpolant } from './one-sided-vp.js';
 export { mirrorInterpolant } from './mirror.js';
 export { customGamma, customInterpolant } from './custom.js';
 export type { CustomGammaOptions, CustomInterpolantOptions } from './custom.js';
-export { INTERPOLANT_NAMES, interpolantNames, makeInterpolant, registerInterpolant } from './registry.js';
+export { INTERPOLANT_NAMES, interpolantNames, makeInterpolant, registerInterpolant, unregisterInterpolant } from './registry.js';
 export type { InterpolantFactory, InterpolantName } from './registry.js';
