@@ -5,9 +5,9 @@
  * `initBackend()` itself, as a user's script must). `npm pack` builds first (`prepack`), so the tarball
  * always holds `dist/`. Run by `npm run test:pack`, part of CI, not of `npm test`.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,15 +17,12 @@ const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'si-pack-'));
 const project = join(work, 'project');
 
-/** `run` without blocking the worker (a long build would starve vitest's own messages). */
+/** Runs a command without blocking the worker (a long build would starve vitest's own messages); returns stdout. */
 async function runAsync(cmd: string, args: string[], cwd: string): Promise<string> {
   const { stdout } = await promisify(execFile)(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, SI_BACKEND: '' } });
   return stdout;
 }
 
-function run(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SI_BACKEND: '' } });
-}
 
 describe('packed tarball', () => {
   let listing = '';
@@ -34,16 +31,16 @@ describe('packed tarball', () => {
     listing = await runAsync('npm', ['pack', '--pack-destination', work], root);
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error('npm pack produced no tarball');
-    run('mkdir', ['-p', project], work);
+    mkdirSync(project, { recursive: true });
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     await runAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], project);
   });
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('contains the compiled package (prepack builds it)', () => {
+  it('contains the compiled package (prepack builds it)', async () => {
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
-    const files = run('tar', ['-tzf', join(work, tarball)], work).split('\n');
+    const files = (await runAsync('tar', ['-tzf', join(work, tarball)], work)).split('\n');
     for (const f of ['package/dist/src/index.js', 'package/dist/src/index.d.ts', 'package/dist/src/cli/bin.js', 'package/dist/models/index.js', 'package/dist/samplers/index.js']) {
       expect(files, `${f} in the tarball (npm pack said: ${listing.slice(-200)})`).toContain(f);
     }
@@ -52,12 +49,12 @@ describe('packed tarball', () => {
   const snippets = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   it('the README has ts snippets', () => expect(snippets.length).toBeGreaterThanOrEqual(3));
   snippets.forEach((code, i) => {
-    it(`README snippet ${i + 1} runs against the installed package in a clean process`, () => {
+    it(`README snippet ${i + 1} runs against the installed package in a clean process`, async () => {
       const file = join(project, `readme-${i + 1}.ts`);
       writeFileSync(file, code);
       const loader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
       try {
-        run(process.execPath, ['--import', loader, file], project);
+        await runAsync(process.execPath, ['--import', loader, file], project);
       } catch (err) {
         const e = err as { stderr?: string };
         const hint = /No backend found in registry/.test(e.stderr ?? '') ? ' (the snippet never calls initBackend())' : '';
@@ -66,7 +63,7 @@ describe('packed tarball', () => {
     });
   });
 
-  it('imports the three entry points from a plain ESM script and computes with them', () => {
+  it('imports the three entry points from a plain ESM script and computes with them', async () => {
     writeFileSync(
       join(project, 'main.mjs'),
       `
@@ -81,13 +78,13 @@ const y = field(tf.ones([3, 2]), tf.fill([3], 0.5));
 console.log(JSON.stringify({ backend: info.name, fixes: info.kernelFixes.length, shape: y.shape, samplerExports: Object.keys(samplers).length }));
 `,
     );
-    const out = JSON.parse(run('node', ['main.mjs'], project).trim().split('\n').pop()!);
+    const out = JSON.parse((await runAsync('node', ['main.mjs'], project)).trim().split('\n').pop()!);
     expect(out.backend).toBe('wasm');
     expect(out.shape).toEqual([3, 2]);
     expect(out.samplerExports).toBeGreaterThan(0);
   });
 
-  it('ships type declarations that resolve through the exports map', () => {
+  it('ships type declarations that resolve through the exports map', async () => {
     writeFileSync(
       join(project, 'check.ts'),
       `
@@ -104,12 +101,12 @@ export { p, m };
       join(project, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true }, files: ['check.ts'] }),
     );
-    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    await runAsync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
   });
 
-  it('runs `npx si --help`, `--version` and `si backend`', () => {
-    expect(run('npx', ['--no-install', 'si', '--help'], project)).toMatch(/Usage: si <command>/);
-    expect(run('npx', ['--no-install', 'si', '--version'], project).trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(run('npx', ['--no-install', 'si', 'backend'], project)).toMatch(/backend: +wasm/);
+  it('runs `npx si --help`, `--version` and `si backend`', async () => {
+    expect(await runAsync('npx', ['--no-install', 'si', '--help'], project)).toMatch(/Usage: si <command>/);
+    expect((await runAsync('npx', ['--no-install', 'si', '--version'], project)).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(await runAsync('npx', ['--no-install', 'si', 'backend'], project)).toMatch(/backend: +wasm/);
   });
 });
