@@ -31,6 +31,7 @@ await runScript(
       'solver-steps': { type: 'number', help: 'Euler–Maruyama steps on [0, 1] (γ_max·dt ≤ 0.5)', default: 40, min: 1, integer: true },
       lr: { type: 'number', help: 'learning rate', default: 0.02, min: 0 },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
+      'learn-noise': { type: 'boolean', help: 'learn the observation noise too (default: fixed at --noise)' },
     },
     check: (flags) => {
       const h = flags.hurst as number;
@@ -53,7 +54,7 @@ await runScript(
     paths.dispose();
 
     const sde = variationalSde({ dim: 1, horizon: 1, hurst: 0.5, priorDrift: 'linear', contextDim: 2, posterior: { hidden: 32, layers: 2 }, seed });
-    const task = elboTask({ sde, observations, times, steps: flags['solver-steps'] as number, batchSize: flags.batch as number, observationNoise: noise });
+    const task = elboTask({ sde, observations, times, steps: flags['solver-steps'] as number, batchSize: flags.batch as number, observationNoise: noise, learnObservationNoise: Boolean(flags['learn-noise']) });
     log(`fitting H (true ${trueHurst}) on ${N} fOU paths × ${M} observations, ${info.name}`);
     const trainer = new Trainer({
       task,
