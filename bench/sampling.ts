@@ -55,3 +55,45 @@ export const samplingBenchmark: Benchmark = {
     return { tables: [{ title: `sampling: RK4, ${steps} steps, MLP 3×128, ${n} points`, rows }], notes, data: { n, steps, nfe, seconds, msPerNfePer1000: ours, torch } };
   },
 };
+
+/**
+ * RK4 sampling of `n` points (MLP 3×128, `steps` steps) in ms / NFE / 1000 points for each variant of the
+ * dense-stack fast path, in interleaved rounds in one process (median per variant): `'layers'` (the
+ * ordinary tfjs-layers forward), `'direct'` (the same ops called directly, bit-identical), `'folded'`
+ * (direct, time features folded into the first bias at the shared t). `cpu` measures the process's CPU
+ * time instead of the wall clock (steadier on a loaded machine; the same on one thread).
+ */
+export async function samplingVariants({ n = 10000, steps = 20, rounds = 5, cpu = false }: { n?: number; steps?: number; rounds?: number; cpu?: boolean } = {}): Promise<Record<'layers' | 'direct' | 'folded', number>> {
+  const { setDenseStackMode, setSharedTimeFolding } = await import('../models/dense-stack.js');
+  const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, seed: 0 });
+  const velocity = modelField(model);
+  const x0 = tf.randomNormal([n, 2], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const clock = cpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; } : () => performance.now();
+  const variants = {
+    layers: () => { setDenseStackMode('off'); setSharedTimeFolding(false); },
+    direct: () => { setDenseStackMode('on'); setSharedTimeFolding(false); },
+    folded: () => { setDenseStackMode('on'); setSharedTimeFolding(true); },
+  };
+  const names = Object.keys(variants) as (keyof typeof variants)[];
+  const once = async (name: keyof typeof variants) => {
+    variants[name]();
+    const t0 = clock();
+    const sol = await sampleOde(x0, { velocity, scheme: 'rk4', steps });
+    await sol.y.data();
+    const ms = clock() - t0;
+    const nfe = sol.stats.nfe;
+    sol.dispose();
+    return ms / nfe / (n / 1000);
+  };
+  for (const name of names) await once(name);
+  const samples: Record<string, number[]> = { layers: [], direct: [], folded: [] };
+  for (let r = 0; r < rounds; r++) for (let j = 0; j < names.length; j++) {
+    const name = names[(j + r) % names.length]!;
+    samples[name]!.push(await once(name));
+  }
+  setDenseStackMode('auto');
+  setSharedTimeFolding(false);
+  x0.dispose();
+  model.dispose();
+  return { layers: median(samples.layers!), direct: median(samples.direct!), folded: median(samples.folded!) };
+}

@@ -263,7 +263,12 @@ function inferenceForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.
   for (let l = first; l < L; l++) {
     const { kernel, bias } = spec.layers[l]!;
     // The layers' own ops (bias fused only into the linear output layer), so the values are theirs bit for bit.
-    h = l === L - 1 ? tf.fused.matMul({ a: h, b: kernel.read(), bias: bias.read() }) : activate(spec.activation, tf.add(tf.fused.matMul({ a: h, b: kernel.read() }), bias.read()))[0];
+    // Folded (already not bit-exact): the bias fused into every product, one pass over the rows fewer.
+    h =
+      l === L - 1 || first === 1
+        ? tf.fused.matMul({ a: h, b: kernel.read(), bias: bias.read() })
+        : tf.add(tf.fused.matMul({ a: h, b: kernel.read() }), bias.read());
+    if (l < L - 1) h = activate(spec.activation, h)[0];
   }
   return h;
 }
