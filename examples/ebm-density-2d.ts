@@ -5,7 +5,7 @@
  * `mean(−E(x)) − log Z` with log Z by importance sampling from the noise (with its standard error), the noise
  * laws' own held-out log-likelihoods, and writes a heat map of each learned density with MALA samples on top.
  *
- *   npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--method nce] [--steps 1000] [--json]   (--help lists the flags)
+ *   npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--method nce] [--steps 600] [--json]   (--help lists the flags)
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -51,23 +51,23 @@ function ramp(v: number): [number, number, number] {
 await runScript(
   {
     name: 'ebm-density-2d',
-    usage: 'npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--method nce|compositional] [--steps 1000] [--flow-steps 1000] [--out out/ebm-density-2d] [--json]',
+    usage: 'npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--method nce|compositional] [--steps 600] [--flow-steps 600] [--out out/ebm-density-2d] [--json]',
     summary:
       'EBM density estimation on 2-D toys with Gaussian noise and with a trained flow as the noise: held-out log-likelihood (log Z by importance sampling, with SE) and a heat map with MALA samples.',
     flags: {
       toys: { help: 'comma-separated toys among rings, moons, checkerboard', default: TOYS.join(',') },
       method: { help: "training method: 'nce' or 'compositional'", default: 'nce' },
-      steps: { type: 'number', help: 'EBM training steps', default: 1000, min: 1, integer: true },
-      'flow-steps': { type: 'number', help: 'flow training steps', default: 1000, min: 1, integer: true },
+      steps: { type: 'number', help: 'EBM training steps', default: 600, min: 1, integer: true },
+      'flow-steps': { type: 'number', help: 'flow training steps', default: 600, min: 1, integer: true },
       'flow-ode-steps': { type: 'number', help: 'rk4 steps of the flow ODE (sampling and log density)', default: 8, min: 1, integer: true },
-      bank: { type: 'number', help: 'flow draws kept in the noise bank', default: 8000, min: 1, integer: true },
+      bank: { type: 'number', help: 'flow draws kept in the noise bank', default: 5000, min: 1, integer: true },
       batch: { type: 'number', help: 'data points per step', default: 256, min: 1, integer: true },
       nu: { type: 'number', help: 'noise draws per data point', default: 2, min: 0.01 },
       lr: { type: 'number', help: 'EBM learning rate (Adam, linear decay)', default: 1e-2, min: 1e-7 },
       n: { type: 'number', help: 'training points', default: 4000, min: 10, integer: true },
-      'is-samples': { type: 'number', help: 'importance samples for log Z', default: 10000, min: 100, integer: true },
-      chains: { type: 'number', help: 'MALA chains drawn on the heat map', default: 400, min: 1, integer: true },
-      'mala-steps': { type: 'number', help: 'MALA steps after as many adaptation steps', default: 100, min: 1, integer: true },
+      'is-samples': { type: 'number', help: 'importance samples for log Z', default: 5000, min: 100, integer: true },
+      chains: { type: 'number', help: 'MALA chains drawn on the heat map', default: 300, min: 1, integer: true },
+      'mala-steps': { type: 'number', help: 'MALA steps after as many adaptation steps', default: 60, min: 1, integer: true },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       out: { help: 'output directory', default: 'out/ebm-density-2d' },
     },
