@@ -54,6 +54,7 @@ await runScript(
       'per-class': { type: 'number', help: 'samples per class for the metrics (default 50; 10 with --quick)', min: 1, integer: true },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       resume: { type: 'boolean', help: 'continue the run in --out (to --steps)' },
+      'raw-weights': { type: 'boolean', help: 'sample with the raw weights instead of their EMA (e.g. an early checkpoint, whose EMA still holds the initial weights)' },
       'eval-only': { type: 'boolean', help: 'no training: sample and measure the run already in --out (its last checkpoint)' },
       overwrite: { type: 'boolean', help: 'replace a run already in --out' },
       out: { help: 'run folder (checkpoints, grid, metrics)', default: 'out/mnist' },
@@ -117,7 +118,7 @@ await runScript(
     }
 
     // 2. Reload from the run folder (EMA weights), as a later `si sample` would.
-    const loaded = await loadImageRun(out);
+    const loaded = await loadImageRun(out, { useEma: !flags['raw-weights'] });
     const trainedSteps = loaded.step;
     const classifier = await loadDigitClassifier();
     const heldout = await loadMnist({ split: 'heldout' });
