@@ -3,10 +3,8 @@
  * (with the common `--backend`, `--threads`, `--json`) and exits 0; a bad flag or value is one line on
  * stderr and exit code 2, before any backend starts; any other failure prints its stack and exits 1.
  *
- * It also keeps the wasm backend's Emscripten module from taking over error reporting: that module adds
- * `uncaughtException` / `unhandledRejection` handlers that rethrow from inside its one-line minified
- * source, so Node printed that whole line (about 39 KB) before the message and exited with code 7.
- * {@link ScriptContext.initBackend} removes the handlers it adds.
+ * (The wasm backend's own uncaught-error handlers, which printed ~39 KB of minified source and exited 7, are
+ * removed by `initBackend` itself, for every user of the library.)
  *
  * @example
  * ```ts
@@ -48,15 +46,6 @@ export interface ScriptContext {
 /** Error classes that mean bad input rather than a bug: one line and exit code 2. */
 const USER_ERRORS = new Set(['UsageError', 'ArgumentError', 'CheckpointError', 'CsvError', 'NonFiniteLossError']);
 
-/** Node's handlers of uncaught errors, to find the ones a call adds. */
-type Handler = (...args: unknown[]) => void;
-function errorHandlers(): { uncaughtException: Handler[]; unhandledRejection: Handler[] } {
-  return {
-    uncaughtException: process.listeners('uncaughtException') as unknown as Handler[],
-    unhandledRejection: process.listeners('unhandledRejection') as unknown as Handler[],
-  };
-}
-
 /**
  * Runs an example: parses and checks its flags, handles `--help`, runs `body`, and sets the exit code
  * (0, 2 for bad input, 1 for anything else).
@@ -75,17 +64,7 @@ export async function runScript(spec: ScriptSpec, body: (flags: ParsedArgs['flag
     const ctx: ScriptContext = {
       json,
       log: (line) => void (json || console.log(line)),
-      async initBackend() {
-        const before = errorHandlers();
-        try {
-          return await initBackend(flags.backend as string | undefined, { log: json ? null : undefined, threads: flags.threads as number | undefined });
-        } finally {
-          const after = errorHandlers();
-          for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
-            for (const h of after[event]) if (!before[event].includes(h)) process.off(event, h);
-          }
-        }
-      },
+      initBackend: () => initBackend(flags.backend as string | undefined, { log: json ? null : undefined, threads: flags.threads as number | undefined }),
     };
     await body(flags, ctx);
   } catch (err) {

@@ -157,6 +157,26 @@ export async function initBackend(name?: string, options: InitBackendOptions = {
   }
 
   if (requested === 'auto' || requested === 'wasm') {
+    // The wasm module installs process-wide uncaughtException / unhandledRejection handlers that rethrow
+    // from inside its one-line minified source, so any later uncaught error (a user's bad argument) would be
+    // printed as ~40 KB of wasm glue and exit 7. Remove the handlers it adds; errors then surface normally.
+    const restoreErrorHandlers = keepProcessErrorHandlers();
+    try {
+      return await initWasm();
+    } catch (err) {
+      if (err instanceof WasmUnavailable) skipped.push({ name: '@tensorflow/tfjs-backend-wasm', reason: 'failed to initialise' });
+      else throw err;
+    } finally {
+      restoreErrorHandlers();
+    }
+  }
+
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await activate('cpu'))) throw new Error('initBackend: the cpu backend failed to initialise');
+  if (requested === 'auto') log?.(`si: backend cpu (${skipped.map((s) => `${s.name} ${s.reason}`).join(', ')})`);
+  return { name: 'cpu', requested, providedBy: '@tensorflow/tfjs-backend-cpu', skipped, kernelFixes: [] };
+
+  async function initWasm(): Promise<BackendInfo> {
     await import('@tensorflow/tfjs-backend-wasm');
     let threaded = false;
     let threadNote = '';
@@ -185,13 +205,28 @@ export async function initBackend(name?: string, options: InitBackendOptions = {
       return { name: 'wasm', requested, providedBy: '@tensorflow/tfjs-backend-wasm', skipped, kernelFixes, threads: actual };
     }
     if (requested === 'wasm') throw new Error('initBackend: the wasm backend failed to initialise');
-    skipped.push({ name: '@tensorflow/tfjs-backend-wasm', reason: 'failed to initialise' });
+    throw new WasmUnavailable();
   }
+}
 
-  await import('@tensorflow/tfjs-backend-cpu');
-  if (!(await activate('cpu'))) throw new Error('initBackend: the cpu backend failed to initialise');
-  if (requested === 'auto') log?.(`si: backend cpu (${skipped.map((s) => `${s.name} ${s.reason}`).join(', ')})`);
-  return { name: 'cpu', requested, providedBy: '@tensorflow/tfjs-backend-cpu', skipped, kernelFixes: [] };
+/** The wasm backend did not start (initBackend falls back to cpu when the request was 'auto'). */
+class WasmUnavailable extends Error {}
+
+/**
+ * Snapshots Node's uncaughtException / unhandledRejection listeners; the returned function removes every
+ * listener added since. A no-op outside Node.
+ */
+function keepProcessErrorHandlers(): () => void {
+  type Listener = (...args: unknown[]) => void;
+  const proc = (globalThis as { process?: { listeners(e: string): Listener[]; off(e: string, l: Listener): unknown } }).process;
+  if (typeof proc?.listeners !== 'function') return () => {};
+  const events = ['uncaughtException', 'unhandledRejection'];
+  const before = events.map((e) => new Set(proc.listeners(e)));
+  return () => {
+    events.forEach((e, i) => {
+      for (const h of proc.listeners(e)) if (!before[i]!.has(h)) proc.off(e, h);
+    });
+  };
 }
 
 /**

@@ -97,3 +97,33 @@ describe('initBackend kernel fixes', () => {
     await initBackend(original, { log: null });
   });
 });
+
+describe('initBackend leaves uncaught errors readable', () => {
+  it('an uncaught error after initBackend("wasm") prints its own message, not the wasm module, in a fresh process', async () => {
+    const { execFile } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = new URL('..', import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'si-backend-'));
+    try {
+      const script = join(dir, 'throw.mts');
+      writeFileSync(
+        script,
+        `import { initBackend } from ${JSON.stringify(join(root, 'src/index.ts'))};\n` +
+          `await initBackend('wasm', { log: null });\n` +
+          `setTimeout(() => { throw new Error('my own failure'); }, 0);\n`,
+      );
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', script], { cwd: root, timeout: 60_000 }, (err, _stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+        );
+      });
+      expect(result.stderr).toContain('my own failure');
+      expect(result.stderr.length).toBeLessThan(4000); // the wasm glue line alone is ~40 KB
+      expect(result.code).toBe(1); // Node's own exit code for an uncaught error (the wasm handler exits 7)
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -195,6 +195,12 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** Resolves after pending I/O and timer events have run (setImmediate in Node, setTimeout elsewhere). */
+function nextMacrotask(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 function stepSeed(seed: number, step: number): number {
   // A stream per step: batches depend only on (seed, step), never on how the run was split.
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca77)) >>> 0;
@@ -658,6 +664,8 @@ export class Trainer {
       }
       const pending = this.trainStep();
       if (pending) await pending;
+      // With a signal, let pending events (a SIGINT handler that aborts it) run before the next step.
+      if (signal) await nextMacrotask();
       this.options.onProgress?.(this.step, this.resolved.steps);
       const logNow = this.step % logEvery === 0 || this.step === end;
       const checkpointNow = this.step % checkpointEvery === 0 || this.step === end;

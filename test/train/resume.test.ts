@@ -174,3 +174,21 @@ describe('one run format from code and CLI', () => {
     expect(() => interpolantTask({ ...options(), batchSize: 0 })).toThrow(/interpolantTask: argument 'options.batchSize'/);
   });
 });
+
+describe('an abort signal takes effect at the next step, not at the next log', () => {
+  it('a signal aborted by a timer stops training long before the log boundary, with a checkpoint of that step', async () => {
+    const folder = join(dir, 'abort-by-timer');
+    const trainer = new Trainer(options({ steps: 20_000, logEvery: 20_000, checkpointEvery: 20_000, checkpointDir: folder }));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const result = await trainer.train({ signal: controller.signal });
+    const stoppedAt = trainer.step;
+    trainer.dispose();
+    expect(result.interrupted).toBe(true);
+    expect(stoppedAt).toBeGreaterThan(0);
+    expect(stoppedAt).toBeLessThan(20_000);
+    const run = await loadTrainedModel(folder);
+    expect(run.step).toBe(stoppedAt);
+    run.dispose();
+  });
+});
