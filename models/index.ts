@@ -16,3 +16,7 @@ export type { TimeConditionedUNetOptions, ResizeNearestArgs } from './unet.js';
 export { GroupNormalization, groupNorm, groupNormPlain } from './group-norm.js';
 export type { GroupNormOptions, GroupNormalizationArgs } from './group-norm.js';
 export { registerUNetBuilder, UNET_BUILDER } from './unet-builder.js';
+export { energyMlp, ENERGY_MLP_ACTIVATIONS } from './energy-mlp.js';
+export type { EnergyMlp, EnergyMlpOptions } from './energy-mlp.js';
+export { quadraticEnergy } from './quadratic-energy.js';
+export type { QuadraticEnergy, QuadraticEnergyOptions } from './quadratic-energy.js';

@@ -16,6 +16,7 @@ export type { RegisterSchemeOptions, SchemeInfo } from '../src/solver/schemes/re
 export { EPSILON_SCHEDULES, epsilonFunction, parseEpsilon } from './epsilon.js';
 export type { Epsilon, EpsilonFunction, NamedEpsilon } from './epsilon.js';
 export { sampleOde, sampleOdeSync } from './probability-flow.js';
+export { mala } from '../src/solver/schemes/mala.js';
 export type { OdeSamplerOptions } from './probability-flow.js';
 export { sampleSde, sampleSdeSync } from './generative-sde.js';
 export type { SdeSamplerOptions } from './generative-sde.js';

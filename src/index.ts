@@ -23,8 +23,8 @@ export { stateLayout } from './state-layout.js';
 export type { StateLayout, StateBlock } from './state-layout.js';
 
 // Distributions: event shape, seeded samples, exact log densities
-export { standardNormal, diagonalGaussian, labelledMixture, resolveDistribution, drawSamples, toAsync, isDistribution, isAsyncDistribution, isLabelledDistribution, checkDistribution } from './distributions/index.js';
-export type { Distribution, AsyncDistribution, AnyDistribution, LabelledDistribution, LabelledSample } from './distributions/index.js';
+export { standardNormal, diagonalGaussian, fullGaussian, fitGaussianMixture, flowDistribution, labelledMixture, resolveDistribution, drawSamples, toAsync, isDistribution, isAsyncDistribution, isLabelledDistribution, checkDistribution } from './distributions/index.js';
+export type { Distribution, AsyncDistribution, AnyDistribution, LabelledDistribution, LabelledSample, FullGaussian, FullGaussianOptions, GaussianMixtureEmOptions, GaussianMixtureFit, FlowDistribution, FlowDistributionOptions } from './distributions/index.js';
 
 // The solver core
 export { integrate, integrateSync, uniformGrid, brownianMotion, brownianPath, SolverError, AbortError, termOffer, schemeRequirements, hashSeed, streamSeedAt } from './solver/index.js';
@@ -91,3 +91,11 @@ export type { FbmType, OptimalOmega, OptimalOmegaDerivative, OptimalOmegaOptions
 // Images: data sets, guidance, grids, classifier-based metrics
 export { loadMnist, loadImageFolder, shapesDataset, arrayImageDataset, guidedField, fieldForLabels, dropLabels, writeImageGrid, imageGridPng, writeTrajectoryStrip, DigitClassifier, loadDigitClassifier, trainDigitClassifier, digitFrechetDistance, frechetDistance, sqrtmPsd } from './images/index.js';
 export type { LabelledImageDataset, LabelledImages, ImageFolderDataset, ImageFolderOptions, MnistOptions, ShapesDatasetOptions, ArrayImageDatasetOptions, GuidanceOptions, LabelledField, ImageGridOptions, WriteImageGridOptions, TrajectoryStripOptions, TrainDigitClassifierOptions } from './images/index.js';
+
+// Variational neural SDEs driven by Markov-approximate fBM (the augmented system on the solver core, the ELBO task)
+export { augmentedLayout, augmentedTerm, DIFFUSION_KINDS, elboTask, MAX_SPEED_STEP, variationalSde } from './neural-sde/index.js';
+export type { AugmentedBlock, AugmentedTerm, AugmentedTermOptions, DiffusionKind, ElboBatch, ElboTask, ElboTaskOptions, MlpSize, PosteriorPaths, VariationalSde, VariationalSdeConfig, VariationalSdeOptions } from './neural-sde/index.js';
+
+// Energy-based models: NCE and compositional training tasks, Langevin and MALA sampling (registers the 'mala' scheme)
+export { nceTask, compositionalTask, scoreFromEnergy, langevinTerm, sampleMala, annealedLangevin, noiseBank, noiseSource, importanceLogPartition, distributionEnergy, auroc } from './ebm/index.js';
+export type { EnergyModel, NoiseSource } from './ebm/index.js';

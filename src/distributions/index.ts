@@ -13,3 +13,9 @@ export type { LabelledMixture, LabelledMixtureOptions } from './labelled-mixture
 export { checkAnyDistribution, checkDistribution, isAsyncDistribution, isDistribution, isLabelledDistribution } from './check.js';
 export { drawSamples, toAsync } from './async.js';
 export { resolveDistribution } from './resolve.js';
+export { fullGaussian } from './full-gaussian.js';
+export type { FullGaussian, FullGaussianOptions } from './full-gaussian.js';
+export { fitGaussianMixture } from './gaussian-mixture-em.js';
+export type { GaussianMixtureEmOptions, GaussianMixtureFit } from './gaussian-mixture-em.js';
+export { flowDistribution } from './flow-distribution.js';
+export type { FlowDistribution, FlowDistributionOptions, FlowVelocity } from './flow-distribution.js';
