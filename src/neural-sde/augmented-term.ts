@@ -1,5 +1,5 @@
 /**
- * The augmented Markov system of an SDE driven by Markov-approximate fBM (MATH.md §2.3): the state
+ * The augmented Markov system of an SDE driven by Markov-approximate fBM (MATH.md §2.6): the state
  * `[X, Y_1..Y_K, kl]` is driven by ONE Brownian motion W of the data's dimension, so any SDE scheme of the
  * solver core integrates it, and a posterior control u adds `u dt` to every copy of dW.
  */

@@ -1,5 +1,5 @@
 /**
- * The ELBO of a variational fBM-driven neural SDE as a `TrainingTask` for the one `Trainer` (MATH.md §2.3):
+ * The ELBO of a variational fBM-driven neural SDE as a `TrainingTask` for the one `Trainer` (MATH.md §2.6):
  * observation log-likelihood at the observation times − path KL − initial-state KL, with gradients through
  * `integrateSync` into every network, H, σ and the observation noise.
  */

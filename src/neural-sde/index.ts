@@ -1,5 +1,5 @@
 /**
- * Variational neural SDEs driven by Markov-approximate fractional Brownian motion (MATH.md §2.3): the
+ * Variational neural SDEs driven by Markov-approximate fractional Brownian motion (MATH.md §2.6): the
  * augmented Markov system on the solver core, the model (prior drift, diffusion, posterior control,
  * learnable Hurst index) and its ELBO as a training task for the one `Trainer`.
  */

@@ -1,5 +1,5 @@
 /**
- * A variational neural SDE driven by Markov-approximate fractional Brownian motion (MATH.md §2.3): a prior
+ * A variational neural SDE driven by Markov-approximate fractional Brownian motion (MATH.md §2.6): a prior
  * `dX = b_θ(t, X) dt + σ dB̂_H`, a posterior that adds a control u_φ(t, X, Y, context) to the driving
  * Brownian motion, a learnable Hurst index H = sigmoid(h), and an optional encoder of the observations.
  */
