@@ -17,6 +17,8 @@ export { EPSILON_SCHEDULES, epsilonFunction, parseEpsilon } from './epsilon.js';
 export type { Epsilon, EpsilonFunction, NamedEpsilon } from './epsilon.js';
 export { sampleOde, sampleOdeSync } from './probability-flow.js';
 export { mala } from '../src/solver/schemes/mala.js';
+export { IMAGE_ODE_SAMPLERS, IMAGE_SAMPLERS, IMAGE_SDE_SAMPLERS, sampleImages } from './image-sampling.js';
+export type { ImageSamplerName, SampleImagesOptions } from './image-sampling.js';
 export type { OdeSamplerOptions } from './probability-flow.js';
 export { sampleSde, sampleSdeSync } from './generative-sde.js';
 export type { SdeSamplerOptions } from './generative-sde.js';

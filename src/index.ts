@@ -89,8 +89,8 @@ export { optimalOmega, optimalOmegaWithDerivative, omegaTensor, speedGrid, FBM_T
 export type { FbmType, OptimalOmega, OptimalOmegaDerivative, OptimalOmegaOptions, OmegaTensorOptions, SpeedGridOptions, MarkovFbm, MarkovFbmOptions, FbmSpec, MarkovSpec, FbmPathsOptions, FouPathsOptions, FouSpec } from './fbm/index.js';
 
 // Images: data sets, guidance, grids, classifier-based metrics
-export { loadMnist, loadImageFolder, shapesDataset, arrayImageDataset, guidedField, fieldForLabels, dropLabels, writeImageGrid, imageGridPng, writeTrajectoryStrip, DigitClassifier, loadDigitClassifier, trainDigitClassifier, digitFrechetDistance, frechetDistance, sqrtmPsd } from './images/index.js';
-export type { LabelledImageDataset, LabelledImages, ImageFolderDataset, ImageFolderOptions, MnistOptions, ShapesDatasetOptions, ArrayImageDatasetOptions, GuidanceOptions, LabelledField, ImageGridOptions, WriteImageGridOptions, TrajectoryStripOptions, TrainDigitClassifierOptions } from './images/index.js';
+export { trainImageRun, loadImageRun, loadImageData, imageRunShape, labelledImageTask, labelledFields, loadMnist, loadImageFolder, shapesDataset, arrayImageDataset, guidedField, fieldForLabels, dropLabels, writeImageGrid, imageGridPng, writeTrajectoryStrip, DigitClassifier, loadDigitClassifier, trainDigitClassifier, digitFrechetDistance, frechetDistance, sqrtmPsd } from './images/index.js';
+export type { ImageRun, ImageRunOptions, LoadedImageRun, ImageDataOptions, LabelledImageTask, LabelledImageTaskOptions, LabelledImageRunConfig, LabelledImageDataset, LabelledImages, ImageFolderDataset, ImageFolderOptions, MnistOptions, ShapesDatasetOptions, ArrayImageDatasetOptions, GuidanceOptions, LabelledField, ImageGridOptions, WriteImageGridOptions, TrajectoryStripOptions, TrainDigitClassifierOptions } from './images/index.js';
 
 // Variational neural SDEs driven by Markov-approximate fBM (the augmented system on the solver core, the ELBO task)
 export { augmentedLayout, augmentedTerm, DIFFUSION_KINDS, elboTask, MAX_SPEED_STEP, variationalSde } from './neural-sde/index.js';

@@ -32,3 +32,7 @@ export { digitFrechetDistance, featureFrechetDistance, featureMoments, frechetDi
 export type { GaussianMoments } from './frechet-distance.js';
 export { sqrtmPsd, symmetricEigen } from './symmetric-eigen.js';
 export type { SymmetricEigen } from './symmetric-eigen.js';
+export { imageRunShape, loadImageData, loadImageRun, rebuildImageModel, trainImageRun } from './image-run.js';
+export type { ImageDataOptions, ImageRun, ImageRunOptions, LoadedImageRun } from './image-run.js';
+export { labelledFields, labelledImageTask } from './labelled-image-task.js';
+export type { LabelledImageBatch, LabelledImageRunConfig, LabelledImageTask, LabelledImageTaskOptions } from './labelled-image-task.js';
