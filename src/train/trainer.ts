@@ -335,8 +335,9 @@ export class Trainer {
     this.schedule = learningRateSchedule({ kind, peak: learningRate, warmupSteps, totalSteps: steps });
     this.optimizer = makeOptimizer(optimizerName, { learningRate });
     this.ema = emaDecay > 0 ? new ExponentialMovingAverage(this.variables, { decay: emaDecay }) : undefined;
-    this.lossSums = tf.variable(tf.zeros([this.termNames.length + 1]), false);
-    this.firstBad = tf.variable(tf.scalar(-1), false);
+    // Inside tidy: tf.variable keeps its own handle on the initial value, so the initial tensors must go.
+    this.lossSums = tf.tidy(() => tf.variable(tf.zeros([this.termNames.length + 1]), false));
+    this.firstBad = tf.tidy(() => tf.variable(tf.scalar(-1), false));
   }
 
   /** The settings in force (after defaults and any {@link Trainer.setTraining}); stored in checkpoints. */

@@ -69,10 +69,8 @@ describe('a tiny U-Net image run', () => {
     expect(weightsB).toEqual(weightsA);
     const config = b2.task.runConfig();
     b2.trainer.dispose();
-    // Everything of the image run is released; the one Trainer itself leaves 2 tensors after dispose()
-    // (its Adam optimiser; reported, src/train is not this test's subject), 3 trainers here.
-    const trainerLeak = 2 * 3;
-    expect(tf.memory().numTensors).toBeLessThanOrEqual(before + trainerLeak);
+    // Everything of the image run, its three trainers included, is released.
+    expect(tf.memory().numTensors).toBe(before);
     const afterTraining = tf.memory().numTensors;
 
     // The run config names the builder: a fresh network of the same layout is rebuilt from it.

@@ -192,3 +192,17 @@ describe('an abort signal takes effect at the next step, not at the next log', (
     run.dispose();
   });
 });
+
+describe('a Trainer leaves no tensor behind', () => {
+  it('construct, train, checkpoint and dispose: the tensor count returns to where it was, run after run', async () => {
+    const counts: number[] = [];
+    for (let r = 0; r < 2; r++) {
+      const before = tf.memory().numTensors;
+      const trainer = new Trainer(options({ steps: 3, checkpointDir: join(dir, `no-leak-${r}`), ema: 0.9 }));
+      await trainer.train();
+      trainer.dispose();
+      counts.push(tf.memory().numTensors - before);
+    }
+    expect(counts).toEqual([0, 0]);
+  });
+});
