@@ -17,7 +17,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '../errors.js';
 import { checkTensor } from '../validate.js';
 import type { DigitClassifier } from './digit-classifier.js';
-import { sqrtmPsd } from './symmetric-eigen.js';
+import { sqrtmPsd } from '../symmetric-eigen.js';
 
 /** A Gaussian summary of a feature set: mean `[d]` and covariance `[d, d]` (row-major), float64. */
 export interface GaussianMoments {

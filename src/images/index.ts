@@ -30,8 +30,8 @@ export {
 export type { DigitClassifierInfo, TrainDigitClassifierOptions } from './digit-classifier.js';
 export { digitFrechetDistance, featureFrechetDistance, featureMoments, frechetDistance } from './frechet-distance.js';
 export type { GaussianMoments } from './frechet-distance.js';
-export { sqrtmPsd, symmetricEigen } from './symmetric-eigen.js';
-export type { SymmetricEigen } from './symmetric-eigen.js';
+export { sqrtmPsd, symmetricEigen } from '../symmetric-eigen.js';
+export type { SymmetricEigen } from '../symmetric-eigen.js';
 export { imageRunShape, loadImageData, loadImageRun, rebuildImageModel, trainImageRun } from './image-run.js';
 export type { ImageDataOptions, ImageRun, ImageRunOptions, LoadedImageRun } from './image-run.js';
 export { labelledFields, labelledImageTask } from './labelled-image-task.js';

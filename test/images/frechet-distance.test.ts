@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/errors.js';
 import { featureFrechetDistance, featureMoments, frechetDistance, type GaussianMoments } from '../../src/images/frechet-distance.js';
-import { sqrtmPsd, symmetricEigen } from '../../src/images/symmetric-eigen.js';
+import { sqrtmPsd, symmetricEigen } from '../../src/symmetric-eigen.js';
 import { SeedStream } from '../../src/random.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 

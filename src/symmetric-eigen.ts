@@ -3,7 +3,7 @@
  * principal square root of a symmetric positive semi-definite matrix built on it. Matrices are row-major
  * `Float64Array`s of `d · d` entries.
  */
-import { ArgumentError, describeValue } from '../errors.js';
+import { ArgumentError, describeValue } from './errors.js';
 
 /** Eigenvalues (ascending) and the matching orthonormal eigenvectors (the columns of `vectors`, row-major d×d). */
 export interface SymmetricEigen {
