@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
+import { hashSeed } from '../solver/seed-hash.js';
 import type { NoiseInit } from '../solver/types.js';
 import { initialFactors, stationaryFactorTranspose, transpose } from './factor-tensors.js';
 import { checkSpeedStep } from './markov-fbm-options.js';
@@ -54,16 +55,10 @@ export interface MarkovFbmPath extends MarkovFbm<MarkovFbmPathState> {
 
 const EPS = 1e-12;
 
-function fmix32(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
+/** The library's one seed hash, with a leading tag word so these nodes never share seeds with the Brownian tree's. */
+const FBM_PATH_TAG = 0x2545f491;
 function hashWords(...words: number[]): number {
-  let h = 0x2545f491;
-  for (const w of words) h = fmix32((h ^ Math.imul(w >>> 0, 0x9e3779b1)) + 0x6a09e667);
-  return h;
+  return hashSeed(FBM_PATH_TAG, ...words);
 }
 
 const bits = new Float64Array(1);
