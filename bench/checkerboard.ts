@@ -174,7 +174,13 @@ export interface StepVariant {
  */
 export async function checkerboardStepComparison(
   variants: readonly StepVariant[],
-  { rounds = 9, block = 20, warmup = 10, cpu = false }: { rounds?: number; block?: number; warmup?: number; cpu?: boolean } = {},
+  {
+    rounds = 9,
+    block = 20,
+    warmup = 10,
+    cpu = false,
+    activation = 'swish',
+  }: { rounds?: number; block?: number; warmup?: number; cpu?: boolean; activation?: 'swish' | 'relu' | 'tanh' } = {},
 ): Promise<{ label: string; ms: number; samples: number[] }[]> {
   const { timeConditionedMlp } = await import('../models/mlp.js');
   const { makeInterpolant } = await import('../src/interpolants/index.js');
@@ -184,7 +190,7 @@ export async function checkerboardStepComparison(
   const trainers = variants.map(() => {
     const interpolant = makeInterpolant('one-sided-linear');
     const objective = quadraticObjective(interpolant, ['b']);
-    const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, activation: 'swish', heads: 1, towers: 'shared', seed: 0 });
+    const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, activation, heads: 1, towers: 'shared', seed: 0 });
     const task = interpolantTask({ interpolant, objective, model, target: getDataset('checkerboard'), batchSize: 512 });
     return new Trainer({ task, steps: 1_000_000, seed: 0, learningRate: 2e-3, logEvery: 1_000_000 });
   });

@@ -63,7 +63,7 @@ export function denseStackMode(): DenseStackMode {
 }
 
 /** Hidden activations the fast path reproduces exactly. */
-type StackActivation = 'swish' | 'tanh';
+type StackActivation = 'swish' | 'tanh' | 'relu';
 
 /** The recognised structure of a time-conditioned MLP. */
 export interface DenseStackSpec {
@@ -103,8 +103,9 @@ export function denseStackOf(model: tfl.LayersModel): DenseStackSpec | null {
   if (names[names.length - 1] !== 'output' || names.slice(0, -1).some((n, i) => n !== `hidden_${i}`)) return null;
   const configs = dense.map((l) => l.getConfig() as { activation?: string; useBias?: boolean });
   const activation = configs[0]!.activation;
-  // relu and elu are fused into the product by tfjs-layers (another gradient); they keep the layers.
-  if (activation !== 'swish' && activation !== 'tanh') return null;
+  // tfjs-layers fuses relu (and elu) into the product with the bias; the fast path reproduces relu's fused
+  // forward (no tape) and its unfused taped form (product, bias add, relu); elu keeps the layers.
+  if (activation !== 'swish' && activation !== 'tanh' && activation !== 'relu') return null;
   if (configs.slice(0, -1).some((c) => c.activation !== activation) || configs[configs.length - 1]!.activation !== 'linear') return null;
   if (configs.some((c) => c.useBias === false)) return null;
   const layers = dense.map((l) => {
@@ -138,6 +139,9 @@ function activate(activation: StackActivation, z: tf.Tensor): [tf.Tensor, tf.Ten
       const h = tf.tanh(z);
       return [h, h];
     }
+    case 'relu':
+      // What tf.fused.matMul does under a tape with activation 'relu': relu(add(matMul(a, b), bias)).
+      return [tf.relu(z), z];
   }
 }
 
@@ -152,6 +156,9 @@ function activationGrad(activation: StackActivation, dh: tf.Tensor, z: tf.Tensor
     case 'tanh':
       // tfjs: mul(sub(1, square(y)), dy).
       return tf.mul(tf.sub(tf.scalar(1), tf.square(saved)), dh);
+    case 'relu':
+      // tfjs's Relu gradient: mul(dy, step(cast(x, 'float32'))), x the pre-activation.
+      return tf.mul(dh, tf.step(z));
   }
 }
 
@@ -192,8 +199,11 @@ function trainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.T
         h = tf.fused.matMul({ a: h, b: w[2 * l]!, bias: w[2 * l + 1]! });
         break;
       }
-      // …but adds it separately before an unfused activation (a different rounding once the bias is ≠ 0).
-      const z = tf.add(tf.fused.matMul({ a: h, b: w[2 * l]! }), w[2 * l + 1]!);
+      // …but adds it separately before an unfused activation (a different rounding once the bias is ≠ 0):
+      // swish and tanh through a fused product without bias (K.dot, then K.biasAdd), relu through
+      // fused.matMul's taped fallback (matMul, add, relu).
+      const product = spec.activation === 'relu' ? tf.matMul(h, w[2 * l]!) : tf.fused.matMul({ a: h, b: w[2 * l]! });
+      const z = tf.add(product, w[2 * l + 1]!);
       zs.push(z);
       const [out, saved] = activate(spec.activation, z);
       acts.push(saved);
@@ -254,16 +264,22 @@ function inferenceForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.
     const phi = tf.slice(features(spec, tf.zeros([1, d]), tf.fill([1, 1], shared)), [0, d], [1, -1]);
     const wt = tf.slice(w0, [d, 0], [-1, -1]);
     const bias = tf.add(spec.layers[0]!.bias.read(), tf.matMul(phi, wt));
-    const z = tf.add(tf.matMul(x, tf.slice(w0, [0, 0], [d, -1])), bias);
-    h = L === 1 ? z : activate(spec.activation, z)[0];
+    const relu = L > 1 && spec.activation === 'relu';
+    const z = tf.fused.matMul({ a: x, b: tf.slice(w0, [0, 0], [d, -1]), bias, activation: relu ? 'relu' : 'linear' });
+    h = L === 1 || relu ? z : activate(spec.activation, z)[0];
   } else {
     h = features(spec, x, t);
     first = 0;
   }
   for (let l = first; l < L; l++) {
     const { kernel, bias } = spec.layers[l]!;
-    // The layers' own ops (bias fused only into the linear output layer), so the values are theirs bit for bit.
-    // Folded (already not bit-exact): the bias fused into every product, one pass over the rows fewer.
+    // The layers' own ops (bias fused into the linear output layer, and with relu into every product
+    // with the activation too), so the values are theirs bit for bit. Folded (already not bit-exact): the
+    // bias fused into every product, one pass over the rows fewer.
+    if (l < L - 1 && spec.activation === 'relu') {
+      h = tf.fused.matMul({ a: h, b: kernel.read(), bias: bias.read(), activation: 'relu' });
+      continue;
+    }
     h =
       l === L - 1 || first === 1
         ? tf.fused.matMul({ a: h, b: kernel.read(), bias: bias.read() })

@@ -18,7 +18,7 @@ function valueAndGrads(model: ReturnType<typeof timeConditionedMlp>, x: tf.Tenso
 }
 
 describe('dense-stack fast path', () => {
-  for (const activation of ['swish', 'tanh'] as const) {
+  for (const activation of ['swish', 'tanh', 'relu'] as const) {
     it(`${activation}: values, parameter and input gradients match the plain layers on cpu (float32)`, async () => {
       await initBackend('cpu', { log: null });
       const model = timeConditionedMlp({ dim: 3, hidden: 16, layers: 2, activation, seed: 4 });
@@ -44,9 +44,9 @@ describe('dense-stack fast path', () => {
     });
   }
 
-  it('on wasm, parameter gradients are bit-identical to the layers (the training path)', async () => {
+  for (const activation of ['swish', 'relu'] as const) it(`${activation} on wasm: parameter gradients and inference are bit-identical to the layers`, async () => {
     await initBackend('wasm', { log: null });
-    const model = timeConditionedMlp({ dim: 2, hidden: 32, layers: 3, seed: 1 });
+    const model = timeConditionedMlp({ dim: 2, hidden: 32, layers: 3, seed: 1, activation });
     model.trainableWeights.forEach((w, i) => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 70 + i)));
     const x = tf.randomNormal([64, 2], 0, 1, 'float32', 5);
     const t = tf.randomUniform([64, 1], 0, 1, 'float32', 6);
@@ -74,9 +74,9 @@ describe('dense-stack fast path', () => {
     setDenseStackMode('auto');
   });
 
-  it('at a shared t (sampling) folds the time features into the first bias: same values to float32 accuracy', async () => {
+  for (const activation of ['swish', 'tanh', 'relu'] as const) it(`${activation}: at a shared t (sampling) folds the time features into the first bias: same values to float32 accuracy`, async () => {
     await initBackend('cpu', { log: null });
-    const model = timeConditionedMlp({ dim: 2, hidden: 24, layers: 3, seed: 2 });
+    const model = timeConditionedMlp({ dim: 2, hidden: 24, layers: 3, seed: 2, activation });
     model.trainableWeights.forEach((w, i) => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 90 + i)));
     const x = tf.randomNormal([33, 2], 0, 1, 'float32', 7);
     for (const tv of [0, 0.37, 1]) {
@@ -97,15 +97,17 @@ describe('dense-stack fast path', () => {
 
   it('recognises only the plain time-conditioned MLP and rejects non-models', () => {
     const labelled = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, numClasses: 3 });
-    const relu = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, activation: 'relu' });
+    const elu = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, activation: 'elu' });
     const towers = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, heads: 2, towers: 'separate' });
     expect(denseStackOf(labelled)).toBeNull();
-    expect(denseStackOf(relu)).toBeNull();
+    expect(denseStackOf(elu)).toBeNull();
     expect(denseStackOf(towers)).toBeNull();
+    const relu = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, activation: 'relu' });
+    expect(denseStackOf(relu)?.activation).toBe('relu');
     const plainSpec = denseStackOf(timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, timeFrequencies: 0 }));
     expect(plainSpec?.timeFeatures).toBeNull();
     expect(() => withDenseStackFastPath({} as never)).toThrow(ArgumentError);
     expect(() => setDenseStackMode('fast' as never)).toThrow(ArgumentError);
-    [labelled, relu, towers].forEach((m) => m.dispose());
+    [labelled, elu, relu, towers].forEach((m) => m.dispose());
   });
 });
