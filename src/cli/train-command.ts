@@ -38,6 +38,10 @@ import { checkOutputPath } from './output-paths.js';
 import { ProgressBar } from './progress.js';
 import { readRunFolder } from './run-folder.js';
 import { didYouMean } from './suggest.js';
+import { runEnergyTrain } from './train-energy.js';
+import { runImageTrain } from './train-image.js';
+import { checkModelFlags, savedModel, TRAIN_MODELS } from './train-models.js';
+import type { TrainModel } from './train-models.js';
 
 const CMD = 'si train';
 
@@ -133,7 +137,8 @@ export const trainCommand: Command = {
     `it applies ${CHANGEABLE_ON_RESUME.map((f) => `--${f}`).join(', ')} from the current step (the schedule then spans the new --steps).\n` +
     'Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes a checkpoint and prints the command that resumes.',
   flags: {
-    dataset: { help: 'target ρ1: a dataset (checkerboard, 8gaussians, moons, spirals, rings, gmm, gaussian) or a .csv file', default: 'checkerboard' },
+    model: { help: "what to train: 'mlp' (a field on vectors), 'unet' (images: --dataset mnist|shapes|folder:PATH) or 'energy' (an energy-based model on vectors)", default: 'mlp' },
+    dataset: { help: 'target ρ1: a dataset (checkerboard, 8gaussians, moons, spirals, rings, gmm, gaussian) or a .csv file; with --model unet: mnist, shapes or folder:PATH (default shapes)', default: 'checkerboard' },
     base: { help: "base ρ0 for two-sided interpolants: 'gaussian', a dataset or a .csv file (data-to-data bridge)", default: 'gaussian' },
     interpolant: { help: 'interpolant family (linear, trig, vp-trig, encoder-decoder, one-sided-linear, one-sided-trig, one-sided-vp, mirror)', default: 'one-sided-linear' },
     gamma: { help: 'γ option for two-sided and mirror interpolants (sqrt, quadratic, sin2, sigmoid, zero)' },
@@ -158,6 +163,13 @@ export const trainCommand: Command = {
     resume: { type: 'boolean', help: 'continue the run in --out from its last checkpoint' },
     force: { type: 'boolean', help: 'start a new run in --out even if it holds one (replacing that run)' },
     png: { type: 'boolean', help: 'write samples.png (ODE samples next to the target) into --out' },
+    width: { type: 'number', help: 'unet: channels of the first U-Net level (the second has twice as many) (default: 16)' },
+    'label-dropout': { type: 'number', help: 'unet: probability of replacing a label by the null class (classifier-free guidance)', default: 0.1 },
+    size: { type: 'number', help: 'unet: image side in pixels of shapes and folder:PATH data (default: 32)' },
+    channels: { type: 'number', help: 'unet: channels of folder:PATH pictures, 1 (grey) or 3 (RGB) (default: 3)' },
+    method: { help: "energy: 'nce' (noise-contrastive estimation) or 'compositional' (exact-likelihood, compositional optimisation)", default: 'nce' },
+    nu: { type: 'number', help: 'energy: noise draws per data point (the noise is a Gaussian fitted to the data)', default: 2 },
+    confinement: { type: 'number', help: 'energy: α of the confining term ½α|x|² added to the network energy', default: 0.01 },
   },
   optionFlags: {
     'options.steps': '--steps',
@@ -176,14 +188,43 @@ export const trainCommand: Command = {
     'options.activation': '--activation',
     'options.timeFrequencies': '--time-frequencies',
     'options.towers': '--towers',
+    'options.widths[0]': '--width',
+    'options.labelDropout': '--label-dropout',
+    'options.size': '--size',
+    'options.channels': '--channels',
+    'options.nu': '--nu',
+    'options.confinement': '--confinement',
   },
   async run(argv) {
     const { flags, given } = parseArgs(CMD, argv, this.flags);
+    const model = trainModel(flags, given);
+    checkModelFlags(CMD, model, given, flags);
+    if (model === 'unet') return runImageTrain(flags, given);
+    if (model === 'energy') return runEnergyTrain(flags, given);
     return runTrain(flags, given);
   },
 };
 
 type Flags = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The model of this call: `--model`, or with `--resume` (and no `--model`) the model of the run in `--out`;
+ * `--model` against a resumed run of another model is an error naming `--model`.
+ */
+function trainModel(flags: Flags, given: readonly string[]): TrainModel {
+  const model = checkName(CMD, '--model', flags.model, TRAIN_MODELS) as TrainModel;
+  if (!flags.resume || typeof flags.out !== 'string') return model;
+  let saved: TrainModel | null = null;
+  try {
+    const run = readRunFolder(flags.out);
+    saved = run ? savedModel(run.config) : null;
+  } catch {
+    return model; // an unreadable run is reported by the command itself
+  }
+  if (saved === null) return model;
+  if (given.includes('model') && saved !== model) throw new ArgumentError(CMD, '--model', `${saved} (the model of the run in ${flags.out}) or omitted with --resume`, model);
+  return saved;
+}
 
 /** Checks every flag that needs no file or backend, naming the flag. */
 function checkFlags(flags: Flags): void {
