@@ -11,6 +11,7 @@ import { integrateSync } from '../solver/integrate.js';
 import type { Solution } from '../solver/types.js';
 import type { TaskLoss, TrainingTask } from '../train/task.js';
 import type { VariationalSde } from './variational-sde.js';
+import { timeMlp, timeMlpForward } from './networks.js';
 
 /** Options of {@link elboTask}. */
 export interface ElboTaskOptions {
@@ -36,12 +37,20 @@ export interface ElboTaskOptions {
    */
   decoder?: 'identity' | 'linear';
   /**
-   * Add a learnable guide to the control (identity decoder only): `g ⊙ (o_next − x)/(t_next − t + dt)`, the
-   * form of a Brownian bridge's pull towards the next observation, with a free gain `guideGain` `[d]`
-   * started at 0 (the posterior still starts at the prior). It lets the network learn only the correction.
+   * Add a learnable guide to the control (identity decoder only), the form of the exact control of a linear
+   * Gaussian model pulled towards the next observation o at time t_next (τ = t_next − t):
+   *
+   *   u_guide = α(τ) ⊙ (o − (1 + a(τ)) ⊙ x − Σ_k b_k(τ) ⊙ y_k) / (τ + Δt)
+   *
+   * (`o − (1 + a)x − Σ b_k y_k` is o minus a linear prediction of X(t_next) from the whole Markov state, the
+   * factors included: for fractional noise they carry the memory). α, a, b_1..b_K (each `[d]`) are the outputs
+   * of a small MLP of (τ/T, t/T) (module `guide`) whose last layer starts at zero, so u_guide starts at 0
+   * and the posterior at the prior. The network learns only the correction.
    * @default true with the identity decoder
    */
   guide?: boolean;
+  /** Hidden width of the guide's MLP (one tanh layer). @default 16 */
+  guideHidden?: number;
   /** Seed of the decoder's initial weights. @default 0 */
   seed?: number;
 }
@@ -97,8 +106,9 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * estimated with one posterior path per sequence (Euler–Maruyama, or stochastic Heun for state-dependent σ,
  * through `integrateSync` with `saveAt: times`, so the trainer's tape differentiates the whole solve). The
  * loss is `−ELBO / (M·D)` (per observed value). The posterior's context at time t is
- * `[code, o_next, (t_next − t)/T]` — the encoder's code of the whole sequence (if any), the next observation
- * and the time to it — so the model needs `contextDim = codeDim + D + 1`.
+ * `[code, o_next, (t_next − t)/T]` — the encoder's code (an MLP encoder: of the whole sequence; a GRU
+ * encoder: of the observations from the next one on), the next observation and the time to it — so the
+ * model needs `contextDim = codeDim + D + 1`.
  *
  * Memory: the tape keeps every step's intermediate tensors, O(steps · batch · (d(K+1) + network widths)).
  *
@@ -148,11 +158,14 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
   if (cfg.contextDim !== wantContext) {
     throw new ArgumentError(fn, 'options.sde', `a model with contextDim = codeDim + D + 1 = ${wantContext} (code, next observation, time to it)`, `contextDim = ${cfg.contextDim}`);
   }
-  if (cfg.codeDim > 0 || cfg.initialState === 'encoded') {
-    // the encoder reads the flattened sequence
+  if (cfg.encoderKind !== 'none') {
+    // the MLP encoder reads the flattened sequence, the GRU one observation at a time
     const enc = sde.modules.encoder!;
-    const inputDim = enc.inputs[0]!.shape[1];
-    if (inputDim !== M * D) throw new ArgumentError(fn, 'options.sde', `an encoder with inputDim = M·D = ${M * D}`, `inputDim = ${inputDim}`);
+    const inputDim = enc.inputs[0]!.shape[enc.inputs[0]!.shape.length - 1]!;
+    const want = cfg.encoderKind === 'gru' ? D + 1 : M * D;
+    if (inputDim !== want) {
+      throw new ArgumentError(fn, 'options.sde', cfg.encoderKind === 'gru' ? `a GRU encoder with inputDim = D = ${D}` : `an encoder with inputDim = M·D = ${M * D}`, `inputDim = ${cfg.encoderKind === 'gru' ? inputDim - 1 : inputDim}`);
+    }
   }
   const x0All = options.x0;
   if (x0All !== undefined && !(x0All instanceof tf.Tensor && x0All.rank === 2 && x0All.shape[0] === N && x0All.shape[1] === d)) {
@@ -173,8 +186,13 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
   if (learnNoise) variables.logObservationNoise = logNoise;
   const useGuide = options.guide ?? decoderKind === 'identity';
   if (useGuide && decoderKind !== 'identity') throw new ArgumentError(fn, 'options.guide', 'false unless the decoder is the identity (the guide pulls x towards the observation)', 'true');
-  const guideGain = useGuide ? tf.variable(tf.zeros([d])) : undefined;
-  if (guideGain !== undefined) variables.guideGain = guideGain;
+  const K = cfg.K;
+  let guideNet: tfl.LayersModel | undefined;
+  if (useGuide) {
+    const hidden = checkNumber(fn, 'options.guideHidden', options.guideHidden ?? 16, { min: 1, integer: true });
+    guideNet = timeMlp({ inputDim: 1, outputDim: (K + 2) * d, hidden, layers: 1, seed: (options.seed ?? 0) + 500, zeroOutputBias: 0, name: 'guide' });
+    modules.guide = guideNet;
+  }
   const dt = tLast / steps;
   const decode = (x: tf.Tensor2D): tf.Tensor2D => (decoder === undefined ? x : (decoder.apply(x) as tf.Tensor2D));
 
@@ -192,9 +210,18 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
     let code: tf.Tensor2D | undefined;
     let start = x0;
     let initialKl: tf.Tensor = tf.scalar(0);
-    if (sde.modules.encoder !== undefined) {
-      const out = sde.encode(tf.reshape(observations, [batch, M * D]) as tf.Tensor2D);
-      if (cfg.codeDim > 0) code = tf.slice(out, [0, 0], [-1, cfg.codeDim]);
+    let codes: tf.Tensor2D[] | undefined; // GRU: one code per next-observation index
+    if (cfg.encoderKind !== 'none') {
+      let out: tf.Tensor2D;
+      if (cfg.encoderKind === 'gru') {
+        const seq = sde.encodeSequence(observations, times);
+        const rows = tf.unstack(seq, 1) as tf.Tensor2D[];
+        if (cfg.codeDim > 0) codes = rows.map((r) => tf.slice(r, [0, 0], [-1, cfg.codeDim]));
+        out = rows[0]!;
+      } else {
+        out = sde.encode(tf.reshape(observations, [batch, M * D]) as tf.Tensor2D);
+        if (cfg.codeDim > 0) code = tf.slice(out, [0, 0], [-1, cfg.codeDim]);
+      }
       if (cfg.initialState === 'encoded') {
         const mean = tf.slice(out, [0, cfg.codeDim], [-1, d]);
         const logStd = tf.clipByValue(tf.slice(out, [0, cfg.codeDim + d], [-1, d]), -6, 3);
@@ -209,16 +236,24 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
       if (i >= M) return undefined;
       const parts: tf.Tensor[] = [];
       if (code !== undefined) parts.push(code);
+      if (codes !== undefined) parts.push(codes[i]!);
       parts.push(perObs[i]!, tf.fill([batch, 1], (times[i]! - t) / cfg.horizon));
       return tf.concat(parts, 1) as tf.Tensor2D;
     };
     const guide =
-      guideGain === undefined
+      guideNet === undefined
         ? undefined
-        : (t: number, x: tf.Tensor2D): tf.Tensor2D | undefined => {
+        : (t: number, x: tf.Tensor2D, y: tf.Tensor3D): tf.Tensor2D | undefined => {
             const i = nextIndex(t);
             if (i >= M) return undefined;
-            return tf.mul(guideGain, tf.div(tf.sub(perObs[i]!, x), times[i]! - t + dt)) as tf.Tensor2D;
+            const tau = times[i]! - t;
+            // [batch, (K + 2)·d] → α [batch, d], a [batch, d], b [batch, K, d]
+            const coef = tf.reshape(timeMlpForward(guideNet, tf.fill([batch, 1], tau / cfg.horizon), tf.fill([batch, 1], t / cfg.horizon)), [batch, K + 2, d]);
+            const alpha = tf.squeeze(tf.slice(coef, [0, 0, 0], [-1, 1, -1]), [1]);
+            const a = tf.squeeze(tf.slice(coef, [0, 1, 0], [-1, 1, -1]), [1]);
+            const b = tf.slice(coef, [0, 2, 0], [-1, K, -1]);
+            const prediction = tf.add(tf.mul(tf.add(a, 1), x), tf.sum(tf.mul(b, y), 1));
+            return tf.mul(alpha, tf.div(tf.sub(perObs[i]!, prediction), tau + dt)) as tf.Tensor2D;
           };
     return { start, initialKl, context, guide };
   };
@@ -320,11 +355,12 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
     makeBatch,
     dispose() {
       logNoise.dispose();
-      guideGain?.dispose();
-      try {
-        decoder?.dispose();
-      } catch {
-        /* disposed by a Trainer */
+      for (const m of [decoder, guideNet]) {
+        try {
+          m?.dispose();
+        } catch {
+          /* disposed by a Trainer */
+        }
       }
     },
   };

@@ -21,6 +21,11 @@ export const DIFFUSION_KINDS = ['constant', 'diagonal', 'state'] as const;
 /** One of {@link DIFFUSION_KINDS}. */
 export type DiffusionKind = (typeof DIFFUSION_KINDS)[number];
 
+/** The encoder kinds: an MLP over the flattened sequence, or a GRU run backward over the observations. */
+export const ENCODER_KINDS = ['mlp', 'gru'] as const;
+/** One of {@link ENCODER_KINDS}. */
+export type EncoderKind = (typeof ENCODER_KINDS)[number];
+
 /** The largest `γ_max · dt` an explicit step of the augmented system may take (as `markovFbm`'s guard). */
 export const MAX_SPEED_STEP = 0.5;
 
@@ -70,10 +75,16 @@ export interface VariationalSdeOptions {
   /** Width of the context the posterior receives besides x and y (0 for none). @default 0 */
   contextDim?: number;
   /**
-   * An encoder of the observations (an MLP over their flattened values `[batch, inputDim]`) giving a code of
-   * width `codeDim` and, with `initialState: 'encoded'`, the mean and log-std of q(X(0)).
+   * An encoder of the observations giving a code of width `codeDim` for the posterior's context and, with
+   * `initialState: 'encoded'`, the mean and log-std of q(X(0)):
+   * - `kind: 'mlp'`: an MLP over the flattened sequence `[batch, inputDim]` (inputDim = M·D); one code per
+   *   sequence;
+   * - `kind: 'gru'`: a GRU (width `hidden`) run BACKWARD over the observations `[o_i, t_i/T]` (inputDim = D),
+   *   then a dense layer: code_i summarises o_i … o_M, so the control at a time before t_i sees every
+   *   observation still ahead of it (q(X(0)) comes from code_1, which has read them all).
+   * @default kind 'mlp'
    */
-  encoder?: { inputDim: number; codeDim: number } & MlpSize;
+  encoder?: { inputDim: number; codeDim: number; kind?: EncoderKind } & MlpSize;
   /** X(0): `'fixed'` (given with the data) or `'encoded'` (q(X(0)) from the encoder, prior N(0, I)). @default 'fixed' */
   initialState?: 'fixed' | 'encoded';
   /** Seed of the initial weights. @default 0 */
@@ -92,6 +103,7 @@ export interface VariationalSdeConfig {
   priorDrift: 'linear' | 'mlp';
   contextDim: number;
   codeDim: number;
+  encoderKind: EncoderKind | 'none';
   initialState: 'fixed' | 'encoded';
   learnHurst: boolean;
 }
@@ -118,19 +130,24 @@ export interface VariationalSde {
   sigma(t: number, x: tf.Tensor2D): tf.Tensor;
   /** The control u_φ(t, x, y, context) → `[batch, d]` (y `[batch, K, d]`, context `[batch, contextDim]`). */
   control(t: number, x: tf.Tensor2D, y: tf.Tensor3D, context?: tf.Tensor2D): tf.Tensor2D;
-  /** The encoder's output `[batch, codeDim (+ 2d)]` on flattened observations. */
+  /** The MLP encoder's output `[batch, codeDim (+ 2d)]` on flattened observations `[batch, M·D]`. */
   encode(observations: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * The GRU encoder's outputs `[batch, M, codeDim (+ 2d)]` on observations `[batch, M, D]` at `times`
+   * (row i summarises observations i … M-1: the GRU reads them in reverse order).
+   */
+  encodeSequence(observations: tf.Tensor3D, times: readonly number[]): tf.Tensor3D;
   /**
    * The augmented term on `[x, y, kl]`: the prior (no `context` given and `posterior: false`) or the posterior
    * with the context at time t from `context(t)` (return undefined where the control should be 0) and an
-   * optional state-dependent `guide(t, x)` added to the network's control (e.g. a pull towards the next
+   * optional state-dependent `guide(t, x, y)` added to the network's control (e.g. a pull towards the next
    * observation; undefined for none at that time).
    */
   term(args: {
     omega: tf.Tensor1D;
     posterior: boolean;
     context?: (t: number) => tf.Tensor2D | undefined;
-    guide?: (t: number, x: tf.Tensor2D) => tf.Tensor2D | undefined;
+    guide?: (t: number, x: tf.Tensor2D, y: tf.Tensor3D) => tf.Tensor2D | undefined;
   }): AugmentedTerm;
   /** Initial OU factors `[batch, K, d]`: zeros (type II) or a stationary draw (type I) from `seed`. */
   initialFactors(batch: number, seed: number): tf.Tensor3D;
@@ -190,7 +207,7 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
     throw new ArgumentError(fn, 'options.priorDrift', "'linear' or an MLP size { hidden?, layers? }", describeValue(options.priorDrift));
   }
   const enc = options.encoder;
-  if (enc !== undefined && (typeof enc !== 'object' || enc === null)) throw new ArgumentError(fn, 'options.encoder', 'an object { inputDim, codeDim, hidden?, layers? }', describeValue(enc));
+  if (enc !== undefined && (typeof enc !== 'object' || enc === null)) throw new ArgumentError(fn, 'options.encoder', 'an object { inputDim, codeDim, kind?, hidden?, layers? }', describeValue(enc));
   if (initialState === 'encoded' && enc === undefined) {
     throw new ArgumentError(fn, 'options.encoder', "an encoder when options.initialState is 'encoded' (q(X(0)) comes from it)", 'undefined');
   }
@@ -231,20 +248,38 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
   }
 
   let codeDim = 0;
+  let encoderKind: EncoderKind | 'none' = 'none';
   if (enc !== undefined) {
+    encoderKind = checkOneOf(fn, 'options.encoder.kind', enc.kind ?? 'mlp', ENCODER_KINDS);
     const inputDim = checkNumber(fn, 'options.encoder.inputDim', enc.inputDim, { min: 1, integer: true });
     codeDim = checkNumber(fn, 'options.encoder.codeDim', enc.codeDim, { min: 0, integer: true });
-    const size = mlpSize(fn, 'options.encoder', enc, 64);
+    const size = mlpSize(fn, 'options.encoder', enc, encoderKind === 'gru' ? 32 : 64);
     const out = codeDim + (initialState === 'encoded' ? 2 * d : 0);
     if (out === 0) throw new ArgumentError(fn, 'options.encoder.codeDim', "> 0 unless options.initialState is 'encoded'", '0');
-    const input = tfl.input({ shape: [inputDim], name: 'observations' });
-    let h = input;
     let layerSeed = seed + 200;
-    for (let i = 0; i < size.layers; i++) {
-      h = tfl.layers.dense({ units: size.hidden, activation: 'tanh', kernelInitializer: tfl.initializers.glorotUniform({ seed: layerSeed++ }), name: `hidden_${i}` }).apply(h) as tfl.SymbolicTensor;
+    if (encoderKind === 'gru') {
+      // [batch, M, D + 1] (observation, time/T) in reverse time order → [batch, M, hidden] → [batch, M, out]
+      const input = tfl.input({ shape: [null, inputDim + 1], name: 'observations' });
+      const h = tfl.layers
+        .gru({
+          units: size.hidden,
+          returnSequences: true,
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: layerSeed++ }),
+          recurrentInitializer: tfl.initializers.glorotUniform({ seed: layerSeed++ }),
+          name: 'gru',
+        })
+        .apply(input) as tfl.SymbolicTensor;
+      const output = tfl.layers.dense({ units: out, kernelInitializer: tfl.initializers.glorotUniform({ seed: layerSeed++ }), name: 'output' }).apply(h) as tfl.SymbolicTensor;
+      modules.encoder = tfl.model({ inputs: input, outputs: output, name: 'encoder' });
+    } else {
+      const input = tfl.input({ shape: [inputDim], name: 'observations' });
+      let h = input;
+      for (let i = 0; i < size.layers; i++) {
+        h = tfl.layers.dense({ units: size.hidden, activation: 'tanh', kernelInitializer: tfl.initializers.glorotUniform({ seed: layerSeed++ }), name: `hidden_${i}` }).apply(h) as tfl.SymbolicTensor;
+      }
+      const output = tfl.layers.dense({ units: out, kernelInitializer: tfl.initializers.glorotUniform({ seed: layerSeed++ }), name: 'output' }).apply(h) as tfl.SymbolicTensor;
+      modules.encoder = tfl.model({ inputs: input, outputs: output, name: 'encoder' });
     }
-    const output = tfl.layers.dense({ units: out, kernelInitializer: tfl.initializers.glorotUniform({ seed: layerSeed++ }), name: 'output' }).apply(h) as tfl.SymbolicTensor;
-    modules.encoder = tfl.model({ inputs: input, outputs: output, name: 'encoder' });
   }
 
   const postSize = mlpSize(fn, 'options.posterior', options.posterior, 64);
@@ -265,6 +300,7 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
       priorDrift: linear ? 'linear' : 'mlp',
       contextDim,
       codeDim,
+      encoderKind,
       initialState,
       learnHurst,
     },
@@ -295,7 +331,18 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
     },
     encode(observations) {
       if (modules.encoder === undefined) throw new ArgumentError('VariationalSde.encode', 'this', 'a model built with options.encoder', 'none');
+      if (encoderKind !== 'mlp') throw new ArgumentError('VariationalSde.encode', 'this', "a model built with an 'mlp' encoder (use encodeSequence for 'gru')", `a '${encoderKind}' encoder`);
       return modules.encoder.apply(observations) as tf.Tensor2D;
+    },
+    encodeSequence(observations, times) {
+      if (encoderKind !== 'gru') throw new ArgumentError('VariationalSde.encodeSequence', 'this', "a model built with a 'gru' encoder", encoderKind === 'none' ? 'none' : `a '${encoderKind}' encoder`);
+      const [batch, M] = observations.shape;
+      if (!Array.isArray(times) || times.length !== M) throw new ArgumentError('VariationalSde.encodeSequence', 'times', `${M} observation times`, describeValue(times));
+      return tf.tidy(() => {
+        const tcol = tf.tile(tf.reshape(tf.tensor1d(times.map((t) => t / horizon)), [1, M, 1]), [batch, 1, 1]);
+        const reversed = tf.reverse(tf.concat([observations, tcol], 2), 1);
+        return tf.reverse(modules.encoder!.apply(reversed) as tf.Tensor3D, 1);
+      });
     },
     term({ omega, posterior: usePosterior, context, guide }) {
       const control = usePosterior
@@ -303,7 +350,7 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
             const c = context?.(t);
             if (context !== undefined && c === undefined) return tf.zerosLike(x);
             const u = sde.control(t, x, y, c);
-            const g = guide?.(t, x);
+            const g = guide?.(t, x, y);
             return g === undefined ? u : (tf.add(u, g) as tf.Tensor2D);
           }
         : undefined;
