@@ -5,7 +5,7 @@
  * `si compare` reload the run from its folder and sample it with Langevin dynamics, MALA or annealed
  * Langevin.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { energyMlp } from '../../models/energy-mlp.js';
 import type { EnergyMlp, EnergyMlpOptions } from '../../models/energy-mlp.js';
 import { loadDataset } from '../data/load-dataset.js';

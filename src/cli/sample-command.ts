@@ -20,12 +20,35 @@ import { checkOutputPath } from './output-paths.js';
 import { ProgressBar } from './progress.js';
 import { readRunFolder } from './run-folder.js';
 import { writeSamples } from './samples-file.js';
+import { runEnergySample } from './sample-energy.js';
+import type { EnergyRunConfig } from './energy-run.js';
+import { runImageSample } from './sample-image.js';
+import type { LabelledImageRunConfig } from '../images/labelled-image-task.js';
+import { savedModel } from './train-models.js';
+
+/** Flags of `si sample` for image and energy runs only, with what an MLP run needs instead. */
+const NOT_FOR_VECTOR_RUNS: Record<string, string> = {
+  grid: 'used with an image run (si train --model unet): this run samples 2-D/vector points; write them with --out samples.csv [--png]',
+  label: 'used with a class-conditional image run (si train --model unet)',
+  guidance: 'used with a class-conditional image run (si train --model unet)',
+  scale: 'used with --grid on an image run',
+  'step-size': 'used with an energy run (si train --model energy)',
+};
 
 /** `si sample …`. */
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw samples from a trained run with an ODE or SDE sampler',
-  usage: 'si sample --model runs/checker --n 4000 --sampler heun --nfe 100 [--eps 0.5] --out samples.csv [--png] [--seed 0] [--progress] [--json]',
+  usage:
+    'si sample --model runs/checker --n 4000 --sampler heun --nfe 100 [--eps 0.5] --out samples.csv [--png] [--seed 0] [--progress] [--json]\n' +
+    'si sample --model runs/shapes --grid samples.png [--label k] [--guidance 2] [--n 8] [--sampler heun] [--nfe 50] [--eps 1]   an image run\n' +
+    'si sample --model runs/ebm --sampler mala|langevin|annealed --nfe 200 [--step-size 0.05] --out samples.csv [--png]      an energy run\n' +
+    '\n' +
+    'Image runs (si train --model unet) write a PNG grid: one row of --n samples per class (or of class --label),\n' +
+    'with classifier-free guidance weight --guidance; --eps > 0 picks an SDE sampler. Energy runs (si train --model\n' +
+    'energy) start chains at the run\'s noise law and run --nfe energy-gradient steps: langevin (unadjusted, Euler–\n' +
+    'Maruyama), mala (Metropolis-adjusted; the first half adapts the step size; prints the acceptance rate) or annealed\n' +
+    '(temperatures 8, 4, 2, 1).',
   flags: {
     model: { help: 'run directory written by si train' },
     n: { type: 'number', help: 'number of samples', default: 4000 },
@@ -37,12 +60,27 @@ export const sampleCommand: Command = {
     png: { type: 'boolean', help: 'also write a scatter PNG next to --out (samples beside the target)' },
     'no-ema': { type: 'boolean', help: 'use the raw weights even if the run kept an EMA' },
     progress: { type: 'boolean', help: 'draw the progress bar on stderr even when it is not a terminal' },
+    grid: { help: 'image runs: write the samples as a PNG grid to this file (one row per class)' },
+    label: { type: 'number', help: 'image runs: sample this class only (one row); default: one row per class' },
+    guidance: { type: 'number', help: 'image runs: classifier-free guidance weight w ≥ 0 (class-conditional runs)', default: 0 },
+    scale: { type: 'number', help: 'image runs: pixel upscaling of the grid (default: about 64 px per image)' },
+    'step-size': { type: 'number', help: 'energy runs: Langevin step size (mala: the initial one, then adapted) (default: 0.05)' },
   },
   async run(argv) {
-    const { flags } = parseArgs('si sample', argv, this.flags);
+    const { flags, given } = parseArgs('si sample', argv, this.flags);
     const modelDir = flags.model as string | undefined;
     const out = flags.out as string | undefined;
     if (!modelDir) throw new ArgumentError('si sample', '--model', 'a run directory written by si train', 'nothing');
+    let savedRun: ReturnType<typeof readRunFolder> = null;
+    try {
+      savedRun = readRunFolder(modelDir);
+    } catch {
+      // an unreadable run is reported by the loader below, with its own message
+    }
+    const kind = savedRun ? savedModel(savedRun.config) : null;
+    if (kind === 'unet') return runImageSample(modelDir, savedRun!.config as unknown as LabelledImageRunConfig, flags, given);
+    if (kind === 'energy') return runEnergySample(modelDir, savedRun!.config as unknown as EnergyRunConfig, flags, given);
+    for (const f of given) if (NOT_FOR_VECTOR_RUNS[f]) throw new ArgumentError('si sample', `--${f}`, NOT_FOR_VECTOR_RUNS[f]!, String(flags[f]));
     if (!out) throw new ArgumentError('si sample', '--out', 'an output file (.csv or .json)', 'nothing');
     if (!['.csv', '.json'].includes(extname(out).toLowerCase())) throw new ArgumentError('si sample', '--out', 'a path ending in .csv or .json', JSON.stringify(out));
     checkOutputPath('si sample', '--out', out, 'file');
