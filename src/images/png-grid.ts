@@ -3,16 +3,15 @@
  * row-major, written atomically. Files the library writes carry an EXIF `Software` tag; an existing file
  * without it is never replaced unless `overwrite: true`.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../atomic-write.js';
+import { isLibraryPng, LIBRARY_PNG_SOFTWARE, stampedPng, writeLibraryPng } from '../library-png.js';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import { checkBoolean, checkOptions, checkString, checkTensor } from '../validate.js';
 
-/** The EXIF `Software` value stamped on every PNG this module writes. */
-export const IMAGE_PNG_SOFTWARE = 'stochastic-interpolants';
+/** The EXIF `Software` value stamped on every PNG the library writes (see src/library-png.ts). */
+export const IMAGE_PNG_SOFTWARE = LIBRARY_PNG_SOFTWARE;
+export { isLibraryPng, writeLibraryPng };
 
 /** Options of {@link imageGridPng} and {@link writeImageGrid}. */
 export interface ImageGridOptions {
@@ -85,38 +84,7 @@ export async function encodePng(raster: { data: Uint8Array; width: number; heigh
     raw: { width: raster.width, height: raster.height, channels: raster.channels as 1 | 3 },
   });
   // One channel stays a grey PNG (sharp would otherwise interpret raw input as sRGB and write three).
-  return (raster.channels === 1 ? image.toColourspace('b-w') : image)
-    .withExif({ IFD0: { Software: IMAGE_PNG_SOFTWARE } })
-    .png()
-    .toBuffer();
-}
-
-/**
- * Whether `path` is a PNG this library wrote (it carries the {@link IMAGE_PNG_SOFTWARE} EXIF tag).
- *
- * @example
- * ```ts
- * if (await isLibraryPng('out/grid.png')) console.log('ours');
- * ```
- */
-export async function isLibraryPng(path: string): Promise<boolean> {
-  try {
-    const meta = await sharp(await readFile(path)).metadata();
-    return meta.format === 'png' && meta.exif !== undefined && meta.exif.toString('latin1').includes(IMAGE_PNG_SOFTWARE);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Writes PNG bytes atomically, refusing to replace a file the library did not write unless `overwrite`.
- * @internal
- */
-export async function writeLibraryPng(fn: string, path: string, png: Uint8Array, overwrite: boolean): Promise<void> {
-  if (existsSync(path) && !overwrite && !(await isLibraryPng(path))) {
-    throw new ArgumentError(fn, 'path', 'a new file or a PNG written by this library (pass { overwrite: true } to replace it)', `${JSON.stringify(path)}, an existing file it did not write`);
-  }
-  writeFileAtomic(path, png);
+  return (await stampedPng(raster.channels === 1 ? image.toColourspace('b-w') : image)).data;
 }
 
 function checkImages(fn: string, images: unknown): tf.Tensor4D {

@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lineChartSvg } from '../../src/plot/lines.js';
 import { scatterSvg } from '../../src/plot/scatter.js';
+import { isLibraryPng } from '../../src/library-png.js';
 import { niceNumber, writePng } from '../../src/plot/svg.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'si-plot-'));
@@ -36,6 +37,34 @@ describe('scatterSvg + writePng', () => {
     expect(() => scatterSvg([])).toThrow(/'panels' must be a non-empty array/);
     expect(() => scatterSvg([{ title: 'x', points: [1, 2, 3] }])).toThrow(/'panels\[0\].points' must be pairs of coordinates, got 3 numbers/);
     expect(() => scatterSvg([{ title: 'x', points: [[0, 0]] }], { range: [1, 1] })).toThrow(/'options.range'/);
+  });
+});
+
+describe('writePng and the user\'s files', () => {
+  const svg = scatterSvg([{ title: 'a', points: [[0, 0]] }], { panelSize: 64 });
+
+  it('stamps its PNGs and replaces only its own', async () => {
+    const path = join(dir, 'ours.png');
+    await writePng(svg, path);
+    expect(await isLibraryPng(path)).toBe(true);
+    await writePng(svg, path); // its own file: replaced without asking
+    expect(await isLibraryPng(path)).toBe(true);
+  });
+
+  it('refuses to replace a file it did not write, byte for byte untouched, unless overwrite', async () => {
+    const theirs = join(dir, 'theirs.png');
+    const foreign = await sharp({ create: { width: 3, height: 2, channels: 3, background: '#123456' } }).png().toBuffer();
+    writeFileSync(theirs, foreign);
+    await expect(writePng(svg, theirs)).rejects.toThrow(/writePng: argument 'path' must be a new file or a PNG written by this library .*theirs\.png/);
+    expect(readFileSync(theirs).equals(foreign)).toBe(true);
+    const notes = join(dir, 'notes.png');
+    writeFileSync(notes, 'not a png at all');
+    await expect(writePng(svg, notes)).rejects.toThrow(/an existing file it did not write/);
+    expect(readFileSync(notes, 'utf8')).toBe('not a png at all');
+    await writePng(svg, theirs, { overwrite: true });
+    expect(await isLibraryPng(theirs)).toBe(true);
+    await expect(writePng(svg, theirs, { overwrite: 'yes' as unknown as boolean })).rejects.toThrow(/options.overwrite/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
