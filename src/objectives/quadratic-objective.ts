@@ -20,10 +20,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
+import { SpatiallyLinearInterpolant } from '../interpolants/spatially-linear.js';
 import type { Interpolant } from '../interpolants/types.js';
 import { divideRows, formatShape, sumEvent } from '../shapes.js';
 import { FIELD_NAMES } from './types.js';
 import type { FieldName, Objective, ObjectiveLoss, TrainableField, TrainingBatch } from './types.js';
+import { constantForTape, untaped } from './untaped.js';
 
 /** Options of {@link quadraticObjective}. */
 export interface QuadraticObjectiveOptions {
@@ -112,43 +114,55 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
   /** Per-field loss terms for one sign of the noise; returns per-sample-mean scalars. */
   const terms = (nets: Partial<Record<FieldName, TrainableField>>, batch: TrainingBatch<tf.Tensor>, sign: 1 | -1): Partial<Record<FieldName, tf.Scalar>> => {
     const { x1, t, label } = batch;
-    let x0 = batch.x0;
-    let z = batch.z;
-    if (sign < 0) {
-      if (interpolant.oneSided) x0 = x0 && tf.neg(x0);
-      else z = z && tf.neg(z);
+    for (const f of fields) {
+      if (typeof nets[f] !== 'function') {
+        throw new ArgumentError('Objective.loss', `fields.${f}`, 'a trainable field (x, t, label?) => tensor of the shape of x', describeValue(nets[f]));
+      }
     }
-    const sample = interpolant.sample<tf.Tensor>(x0, x1, t, z);
-    const noise = interpolant.oneSided ? (x0 as tf.Tensor) : z;
+    // x_t and the targets depend on the batch alone: off the tape when the batch is constant for it and the
+    // interpolant is the library's (coefficients are formulas of t), bit for bit the same values (untaped.ts).
+    const offTape = interpolant instanceof SpatiallyLinearInterpolant && constantForTape([batch.x0, x1, t, batch.z]);
+    const batchPart = (): { xt: tf.Tensor; targets: Partial<Record<FieldName, tf.Tensor>> } => {
+      let x0 = batch.x0;
+      let z = batch.z;
+      if (sign < 0) {
+        if (interpolant.oneSided) x0 = x0 && tf.neg(x0);
+        else z = z && tf.neg(z);
+      }
+      const sample = interpolant.sample<tf.Tensor>(x0, x1, t, z);
+      const noise = interpolant.oneSided ? (x0 as tf.Tensor) : z;
+      const targets: Partial<Record<FieldName, tf.Tensor>> = {};
+      for (const f of fields) {
+        switch (f) {
+          case 'b':
+            targets[f] = sample.dxt;
+            break;
+          case 'v':
+            targets[f] = sample.dInterp;
+            break;
+          case 's':
+            // Only the score needs a coefficient beyond those inside `sample`: computed here, for it alone.
+            targets[f] = tf.neg(divideRows(noise as tf.Tensor, scoreDivisor(interpolant, t)));
+            break;
+          case 'eta-z':
+            targets[f] = noise as tf.Tensor;
+            break;
+          case 'eta-0':
+            targets[f] = x0 as tf.Tensor;
+            break;
+          default:
+            targets[f] = x1;
+        }
+      }
+      return { xt: sample.xt, targets };
+    };
+    const { xt, targets } = offTape ? untaped(batchPart) : batchPart();
     const out: Partial<Record<FieldName, tf.Scalar>> = {};
     for (const f of fields) {
-      const net = nets[f];
-      if (typeof net !== 'function') {
-        throw new ArgumentError('Objective.loss', `fields.${f}`, 'a trainable field (x, t, label?) => tensor of the shape of x', describeValue(net));
-      }
-      let target: tf.Tensor;
-      switch (f) {
-        case 'b':
-          target = sample.dxt;
-          break;
-        case 'v':
-          target = sample.dInterp;
-          break;
-        case 's':
-          // Only the score needs a coefficient beyond those inside `sample`: computed here, for it alone.
-          target = tf.neg(divideRows(noise as tf.Tensor, scoreDivisor(interpolant, t)));
-          break;
-        case 'eta-z':
-          target = noise as tf.Tensor;
-          break;
-        case 'eta-0':
-          target = x0 as tf.Tensor;
-          break;
-        default:
-          target = x1;
-      }
+      const net = nets[f]!;
+      const target = targets[f]!;
       // TrainableField is typed on [batch, d] for compatibility; it is called on the batch's own shape.
-      const pred: tf.Tensor = net(sample.xt as tf.Tensor2D, t, label);
+      const pred: tf.Tensor = net(xt as tf.Tensor2D, t, label);
       // per-row Σ over the event (every axis but the batch), then the mean over rows
       out[f] = tf.mean(sumEvent(tf.sub(tf.mul(tf.square(pred), 0.5), tf.mul(target, pred)))) as tf.Scalar;
     }
