@@ -33,6 +33,9 @@ import { parseArgs } from './args.js';
 import { checkOutputPath } from './output-paths.js';
 import type { Command } from './commands.js';
 import { ProgressBar } from './progress.js';
+import { runEnergyCompare } from './compare-energy.js';
+import { readRunFolder } from './run-folder.js';
+import { savedModel } from './train-models.js';
 
 const CMD = 'si compare';
 
@@ -97,6 +100,7 @@ export const compareCommand: Command = {
     '           [--eps 0.5,1,bump:1] [--n 2000] [--seed 0] [--repeats 1] [--csv FILE] [--png DIR] [--out FILE] [--json]',
     'si compare --model runs/x [--target <dataset> | --reference ref.csv] …      a trained model (sampler + training error)',
     'si compare --samplers list                                                  list the samplers',
+    'si compare --model runs/ebm [--samplers langevin,mala,annealed] [--nfe 50,200] [--step-size 0.05]   an energy run',
     'si compare … --shard k/n --out part-k.json;  si merge part-*.json           split a large grid into n jobs',
     '',
     'Targets: gmm2d, gaussian and gmm:<file.json> have exact fields (src/fields): the error is the sampler\'s alone,',
@@ -107,6 +111,11 @@ export const compareCommand: Command = {
     'NFE (reported as "used"). The floor is the metric between independent reference sets of n samples: a',
     'sampler at the floor (within its ± SE) is as good as this n can tell. NLL: the model\'s −mean log ρ̂1 of the',
     'reference by the ODE likelihood (once per target), next to the exact −mean log ρ1 where the density is known.',
+    '',
+    'An energy run (si train --model energy) compares its Langevin samplers instead: langevin (unadjusted), mala',
+    '(Metropolis-adjusted, step size adapted over the first half; its acceptance rate is shown) and annealed',
+    '(temperatures 8, 4, 2, 1), at --nfe energy-gradient steps (default 50,200), every cell from the same chain',
+    'starts, against the data the run was trained on, with the floor.',
   ].join('\n'),
   flags: {
     target: { help: 'gmm2d, gaussian, gmm:<file.json> (exact fields); with --model: a dataset name as the reference (default gmm2d, or the run\'s dataset)' },
@@ -127,6 +136,7 @@ export const compareCommand: Command = {
     csv: { help: 'write the results as CSV to this file' },
     png: { help: 'write quality-vs-nfe.png, quality-vs-seconds.png, sinkhorn-vs-*.png and samples.png into this directory' },
     'no-ema': { type: 'boolean', help: 'with --model: use the raw weights even if the run kept an EMA' },
+    'step-size': { type: 'number', help: 'energy runs: Langevin step size (mala: the initial one, then adapted) (default: 0.05)' },
   },
   async run(argv) {
     try {
@@ -147,8 +157,20 @@ export function withoutPrefix(err: unknown, command: string): unknown {
 }
 
 async function runCompare(argv: readonly string[], specs: Command['flags']): Promise<number> {
-  const { flags, positional } = parseArgs(CMD, argv, specs);
+  const { flags, positional, given } = parseArgs(CMD, argv, specs);
   if (positional.length > 0) throw new ArgumentError(CMD, 'arguments', 'flags only (see si compare --help)', JSON.stringify(positional.join(' ')));
+  if (typeof flags.model === 'string' && String(flags.samplers).trim() !== 'list') {
+    let saved: ReturnType<typeof readRunFolder> = null;
+    try {
+      saved = readRunFolder(flags.model);
+    } catch {
+      // an unreadable run is reported below, with its own message
+    }
+    const kind = saved ? savedModel(saved.config) : null;
+    if (kind === 'energy') return runEnergyCompare(flags.model, flags, given);
+    if (kind === 'unet') throw new ArgumentError(CMD, '--model', 'a run of vectors (si train --model mlp or energy): image runs are sampled with si sample --grid', JSON.stringify(flags.model));
+  }
+  if (given.includes('step-size')) throw new ArgumentError(CMD, '--step-size', 'used with an energy run (--model <run of si train --model energy>)', String(flags['step-size']));
   if (String(flags.samplers).trim() === 'list') {
     console.log(samplerListing());
     return 0;
