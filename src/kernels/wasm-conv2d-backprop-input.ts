@@ -68,7 +68,9 @@ export function interleaveAndPad(
  * `dx: [B, H, W, CI]` with `inputShape = [B, H, W, CI]`. Returns `null` when the padding is outside what
  * the convolution form covers (the caller then uses the backend's own kernel). With stride 1 the padding
  * goes into the convolution itself; `padInsideConv = false` pads a copy of `dy` and crops the result
- * instead (the earlier form, kept for benchmarks).
+ * instead (the earlier form, kept for benchmarks). With strides above 1 the gradient runs as one
+ * convolution over all stride phases ({@link phaseInputGrad}); `phasesConvolution = false` keeps the earlier
+ * zero-interleaved form (benchmarks).
  */
 export function wasmConv2DBackpropInput(
   backend: WasmBackendLike,
@@ -76,6 +78,7 @@ export function wasmConv2DBackpropInput(
   filter: TensorInfo,
   attrs: Conv2DBackpropInputAttrs,
   padInsideConv = true,
+  phasesConvolution = true,
 ): TensorInfo | null {
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
   if (dataFormat !== 'channelsLast' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
@@ -94,6 +97,9 @@ export function wasmConv2DBackpropInput(
   if (frontH < 0 || frontW < 0 || tf.util.sizeFromShape(attrs.inputShape) === 0) return null;
   const { inHeight, inWidth, filterHeight, filterWidth } = info;
 
+  if ((info.strideHeight > 1 || info.strideWidth > 1) && phasesConvolution) {
+    return phaseInputGrad(backend, dy, filter, info);
+  }
   const flipped = runWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const g = runWasmKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
   if (padInsideConv && info.strideHeight === 1 && info.strideWidth === 1) {
@@ -126,6 +132,95 @@ export function wasmConv2DBackpropInput(
   });
   const out = cropInfo(backend, y, [info.batchSize, inHeight, inWidth, info.inChannels]);
   disposeInfos(backend, flipped, g, z, y);
+  return out;
+}
+
+/**
+ * The input gradient of a strided conv as one stride-1 convolution over `dy` that computes every stride
+ * phase at once, followed by a depth-to-space copy.
+ *
+ * With `u = i + padTop = U·s + a` (phase `a = u mod s`), the taps that reach input row `i` are
+ * `fh = a + s·m` from output row `oh = U − m`, so per phase
+ *
+ *     dx[U·s + a − padTop] = Σ_m Σ_co dy[U − m, co] · f[a + s·m, ·, ci, co],
+ *
+ * a correlation of `dy` with `M = ⌈FH/s⌉` taps. Stacking the phases (`a`, `b` over both axes) as output
+ * channels gives one filter `G[k, l, co, (a·s + b)·CI + ci] = f[a + s·(M−1−k), b + s·(M−1−l), ci, co]`
+ * (zero where the tap index passes the filter), run by the wasm `Conv2D` (XNNPACK) with `M − 1` rows and
+ * columns of padding in front. It multiplies no interleaved zeros: for a 3×3 stride-2 conv it does
+ * 16/9 of the forward pass's work, against 4× for the interleaved form.
+ */
+export function phaseInputGrad(
+  backend: WasmBackendLike,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): TensorInfo {
+  const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const mh = Math.ceil(fh / sh);
+  const mw = Math.ceil(fw / sw);
+  const phases = sh * sw;
+  const gc = phases * ci;
+  // Rows/columns of the phase grid to compute: U = 0 … ⌊(H − 1 + top)/s⌋.
+  const uh = Math.floor((h - 1 + top) / sh) + 1;
+  const uw = Math.floor((w - 1 + left) / sw) + 1;
+  const g = backend.makeOutput([mh, mw, co, gc], 'float32');
+  {
+    const fv = backend.typedArrayFromHeap(filter) as Float32Array;
+    const gv = backend.typedArrayFromHeap(g) as Float32Array;
+    gv.fill(0);
+    for (let k = 0; k < mh; k++) {
+      for (let l = 0; l < mw; l++) {
+        for (let a = 0; a < sh; a++) {
+          const r = a + sh * (mh - 1 - k);
+          if (r >= fh) continue;
+          for (let b = 0; b < sw; b++) {
+            const c = b + sw * (mw - 1 - l);
+            if (c >= fw) continue;
+            const phase = a * sw + b;
+            for (let i = 0; i < ci; i++) {
+              const src = ((r * fw + c) * ci + i) * co;
+              let dst = (k * mw + l) * co * gc + phase * ci + i;
+              for (let o = 0; o < co; o++, dst += gc) gv[dst] = fv[src + o]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  const y = runWasmKernel(backend, 'Conv2D', { x: dy, filter: g }, {
+    strides: [1, 1],
+    pad: [[0, 0], [mh - 1, Math.max(0, uh - oh)], [mw - 1, Math.max(0, uw - ow)], [0, 0]],
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  });
+  disposeInfos(backend, g);
+  const yh = y.shape[1]!;
+  const yw = y.shape[2]!;
+  const out = backend.makeOutput([nb, h, w, ci], 'float32');
+  {
+    const yv = backend.typedArrayFromHeap(y) as Float32Array;
+    const ov = backend.typedArrayFromHeap(out) as Float32Array;
+    for (let n = 0; n < nb; n++) {
+      for (let i = 0; i < h; i++) {
+        const u = i + top;
+        const uRow = Math.floor(u / sh);
+        const a = u - uRow * sh;
+        const rowBase = (n * yh + uRow) * yw;
+        let dst = ((n * h + i) * w) * ci;
+        for (let j = 0; j < w; j++) {
+          const v = j + left;
+          const vCol = Math.floor(v / sw);
+          const src = (rowBase + vCol) * gc + (a * sw + (v - vCol * sw)) * ci;
+          for (let c = 0; c < ci; c++) ov[dst++] = yv[src + c]!;
+        }
+      }
+    }
+  }
+  disposeInfos(backend, y);
   return out;
 }
 
