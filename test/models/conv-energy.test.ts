@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { CONV_ENERGY_BUILDER, HalfSquaredNorm, convEnergy, convEnergyNetwork } from '../../models/conv-energy.js';
+import { CONV_ENERGY_BUILDER, HalfSquaredNorm, convEnergy } from '../../models/conv-energy.js';
 import { diagonalGaussian } from '../../src/distributions/diagonal-gaussian.js';
 import { standardNormal } from '../../src/distributions/standard-normal.js';
 import { nceTask } from '../../src/ebm/nce-task.js';
