@@ -17,7 +17,7 @@ import { ENERGY_METHODS, energyRunNoise, energyRunTask, fitGaussian, NOISE_FIT_P
 import type { EnergyMethod, EnergyRunConfig } from './energy-run.js';
 import { checkOutputPath } from './output-paths.js';
 import { readRunFolder } from './run-folder.js';
-import { freshSettings, resumePlan, savedModel } from './train-models.js';
+import { freshSettings, networkSeed, resumePlan, savedModel } from './train-models.js';
 import { sessionCallbacks, trainSession } from './train-session.js';
 import type { CliFlags } from './train-session.js';
 
@@ -134,7 +134,7 @@ export async function runEnergyTrain(flags: CliFlags, given: readonly string[]):
   if (existing) say(`--force: starting a new run in ${out}, replacing the run that was there (at step ${existing.step})`);
   const info = await initBackend(flags.backend as string | undefined, { log: quiet ? null : undefined, threads: flags.threads as number | undefined });
   const seed = flags.seed as number;
-  const modelOptions: EnergyMlpOptions = { dim: target.dim, hidden, layers, activation: activation as EnergyMlpOptions['activation'], confinement, seed };
+  const modelOptions: EnergyMlpOptions = { dim: target.dim, hidden, layers, activation: activation as EnergyMlpOptions['activation'], confinement, seed: networkSeed(seed) };
   const config: EnergyRunConfig = {
     task: 'energy',
     format: 'si-energy-run',

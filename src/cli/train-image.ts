@@ -22,7 +22,7 @@ import type { ResolvedTrainerSettings } from '../train/trainer.js';
 import { UsageError } from './args.js';
 import { checkOutputPath } from './output-paths.js';
 import { readRunFolder } from './run-folder.js';
-import { freshSettings, resumePlan, savedModel } from './train-models.js';
+import { freshSettings, networkSeed, resumePlan, savedModel } from './train-models.js';
 import { sessionCallbacks, trainSession } from './train-session.js';
 import type { CliFlags } from './train-session.js';
 
@@ -192,7 +192,7 @@ export async function runImageTrain(flags: CliFlags, given: readonly string[]): 
   const settings = freshSettings(flags, given, { lr: IMAGE_DEFAULTS.lr, ema: Math.min(0.999, Math.max(0, 1 - 7 / steps)) });
   const modelSpec: ModuleSpec = {
     builder: 'unet',
-    options: { widths: [width, 2 * width], groups: groupsFor(width), imageSize: [h, w], channels: c, numClasses: conditional ? data.numClasses : 0, heads: fields.length, seed: flags.seed as number },
+    options: { widths: [width, 2 * width], groups: groupsFor(width), imageSize: [h, w], channels: c, numClasses: conditional ? data.numClasses : 0, heads: fields.length, seed: networkSeed(flags.seed as number) },
   };
   const task = labelledImageTask({ interpolant, objective, model: buildModel(modelSpec), data, conditional, labelDropout: flags['label-dropout'] as number, batchSize, datasetSpec: spec, modelSpec });
   const config: CliImageRunConfig = { ...task.runConfig(), batchSize };

@@ -138,3 +138,18 @@ export function freshSettings(flags: CliFlags, given: readonly string[], default
     ema: given.includes('ema') ? (flags.ema as number) : defaults.ema,
   };
 }
+
+/**
+ * The seed handed to a network builder for `--seed s`: s + 1 for s ≥ 0, s − 1000 below. The builders of
+ * `models/` seed layer k with `seed + k`, and tfjs treats a seed of 0 as none (`seed ? seed : Math.random()`),
+ * so the layer whose seed would be 0 got random weights and two runs with the same `--seed` differed; this
+ * keeps every layer's seed away from 0 (for networks of fewer than 1000 layers).
+ *
+ * @example
+ * ```ts
+ * networkSeed(0); // 1
+ * ```
+ */
+export function networkSeed(seed: number): number {
+  return seed >= 0 ? seed + 1 : seed - 1000;
+}
