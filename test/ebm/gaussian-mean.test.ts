@@ -116,6 +116,40 @@ describe('the Gaussian mean model E_θ(x) = (x − θ)²/2 with q = N(0, 1)', ()
     x.dispose();
   });
 
+  it('NCE resumes exactly: losses, θ and the log-normaliser c match an uninterrupted run', async () => {
+    const x = data();
+    const settings = (task: ReturnType<typeof nceTask>, extra = {}) => ({ task, steps: 30, seed: 4, learningRate: 0.05, logEvery: 1, ...extra });
+    const make = () => {
+      const model = quadraticEnergy({ mean: 0 });
+      return { model, task: nceTask({ model, data: x, noise: q, batchSize: 32, nu: 3, initialLogNormalizer: 0.3 }) };
+    };
+    const a = make();
+    const straight = new Trainer(settings(a.task));
+    const full = (await straight.train()).history.map((h) => h.loss);
+
+    const run = join(dir, 'nce');
+    const b = make();
+    const first = new Trainer(settings(b.task, { checkpointDir: run, checkpointEvery: 12 }));
+    const part1 = (await first.train({ untilStep: 12 })).history.map((h) => h.loss);
+    first.dispose();
+    b.model.dispose();
+    b.task.dispose();
+
+    const c = make();
+    const second = await Trainer.resume(run, () => settings(c.task, { checkpointDir: run, checkpointEvery: 12 }));
+    expect(c.task.logNormalizer.dataSync()[0]).not.toBe(0.3); // c came back from the checkpoint
+    const part2 = (await second.train()).history.map((h) => h.loss);
+    expect([...part1, ...part2]).toEqual(full);
+    expect(c.model.mean.dataSync()[0]).toBe(a.model.mean.dataSync()[0]);
+    expect(c.task.logNormalizer.dataSync()[0]).toBe(a.task.logNormalizer.dataSync()[0]);
+    [straight, second].forEach((t) => t.dispose());
+    [a, c].forEach((m) => {
+      m.model.dispose();
+      m.task.dispose();
+    });
+    x.dispose();
+  });
+
   it('trains without leaking tensors (both tasks)', async () => {
     const x = data();
     for (const kind of ['nce', 'compositional'] as const) {
