@@ -76,6 +76,7 @@ await runScript(
       lr: { type: 'number', help: 'learning rate', default: 0.02, min: 0 },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       out: { help: 'PNG path', default: 'out/fbm-bridge.png' },
+      quick: { type: 'boolean', help: 'a tiny run (for tests): γ_max 5, 5 training steps of 16 paths, 200 samples' },
     },
     check: (flags) => {
       const h = flags.hurst as number;
@@ -89,13 +90,15 @@ await runScript(
     const { log } = ctx;
     const info = await ctx.initBackend();
     const start = performance.now();
+    const cpu0 = process.cpuUsage();
+    const quick = Boolean(flags.quick);
     const hurst = flags.hurst as number;
     const theta = flags.theta as number;
     const sigma = flags.sigma as number;
     const T = flags.horizon as number;
     const obsValue = flags.observation as number;
     const noise = flags.noise as number;
-    const gammaMax = flags['gamma-max'] as number;
+    const gammaMax = quick ? 5 : (flags['gamma-max'] as number);
     const seed = flags.seed as number;
     const steps = Math.ceil((T * gammaMax) / 0.5);
 
@@ -116,11 +119,11 @@ await runScript(
       seed,
     });
     const observations = tf.tensor3d([obsValue], [1, 1, 1]);
-    const task = elboTask({ sde, observations, times: [T], steps, batchSize: flags.batch as number, observationNoise: noise, learnObservationNoise: false });
+    const task = elboTask({ sde, observations, times: [T], steps, batchSize: quick ? 16 : (flags.batch as number), observationNoise: noise, learnObservationNoise: false });
     log(`fOU bridge: H ${hurst}, θ ${theta}, σ ${sigma}, o = ${obsValue} ± ${noise} at T = ${T}; ${steps} solver steps, ${info.name}`);
     const trainer = new Trainer({
       task,
-      steps: flags.steps as number,
+      steps: quick ? 5 : (flags.steps as number),
       learningRate: flags.lr as number,
       schedule: 'constant',
       seed,
@@ -132,7 +135,7 @@ await runScript(
 
     // posterior moments on the step grid
     const grid = Array.from({ length: steps }, (_, i) => ((i + 1) * T) / steps);
-    const n = flags.samples as number;
+    const n = quick ? 200 : (flags.samples as number);
     const paths = task.posteriorPaths({ observations: tf.tidy(() => tf.tile(observations, [n, 1, 1])) as tf.Tensor3D, saveAt: grid, seed: seed + 7 });
     const xs = paths.x.dataSync();
     tf.dispose([paths.x, paths.decoded]);
@@ -172,6 +175,7 @@ await runScript(
       maxRelativeVarianceError: Number(Math.max(...chain.variance.slice(1, steps).map((v, i) => Math.abs(learnedVar[i + 1]! / v - 1))).toFixed(4)),
       trainSeconds: Number(trainSeconds.toFixed(1)),
       seconds: 0,
+      cpuSeconds: 0,
       png: flags.out as string,
     };
     const ts = [0, ...grid];
@@ -190,6 +194,7 @@ await runScript(
     );
     await writePng(svg, flags.out as string);
     result.seconds = Number(((performance.now() - start) / 1000).toFixed(1));
+    result.cpuSeconds = Number((((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpu0))).toFixed(1));
     log(
       `t = ${result.midTime}: posterior variance learned ${result.learnedVariance} vs exact ${result.exactVariance} (${(100 * result.relativeVarianceError).toFixed(1)}%, MC SE ${(100 * result.varianceStandardError).toFixed(1)}%; exact fOU ${result.exactFouVariance}); mean ${result.learnedMean} vs ${result.exactMean}; wrote ${result.png}; ${result.seconds} s`,
     );

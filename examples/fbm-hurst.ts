@@ -23,12 +23,15 @@ await runScript(
       hurst: { type: 'number', help: 'true Hurst index, in (0, 1)', default: 0.3 },
       theta: { type: 'number', help: 'mean reversion θ of the data', default: 1, min: 0 },
       sigma: { type: 'number', help: 'noise scale σ of the data', default: 1, min: 0 },
-      paths: { type: 'number', help: 'observed paths', default: 64, min: 1, integer: true },
+      paths: { type: 'number', help: 'observed paths', default: 256, min: 1, integer: true },
       observations: { type: 'number', help: 'observations per path on (0, 1]', default: 20, min: 2, integer: true },
       noise: { type: 'number', help: 'observation noise std', default: 0.02, min: 0 },
       steps: { type: 'number', help: 'training steps', default: 300, min: 1, integer: true },
       batch: { type: 'number', help: 'paths per training step', default: 32, min: 1, integer: true },
-      'solver-steps': { type: 'number', help: 'Euler–Maruyama steps on [0, 1] (γ_max·dt ≤ 0.5)', default: 40, min: 1, integer: true },
+      'solver-steps': { type: 'number', help: 'Euler–Maruyama steps on [0, 1] (γ_max·dt ≤ 0.5)', default: 80, min: 1, integer: true },
+      'gamma-max': { type: 'number', help: 'largest OU speed of the model (K = 5 factors, γ_min = 1/γ_max)', default: 10, min: 0 },
+      encoder: { help: "context encoder of the posterior: 'gru' (backward over the observations) or 'none'", default: 'gru' },
+      quick: { type: 'boolean', help: 'a tiny run (for tests): 8 paths, 10 observations, 6 steps' },
       lr: { type: 'number', help: 'learning rate', default: 0.02, min: 0 },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       'learn-noise': { type: 'boolean', help: 'learn the observation noise too (default: fixed at --noise)' },
@@ -37,15 +40,24 @@ await runScript(
       const h = flags.hurst as number;
       if (!(h > 0 && h < 1)) throw new ArgumentError('fbm-hurst', 'hurst', 'a Hurst index strictly between 0 and 1', String(h));
       if (!((flags.noise as number) > 0)) throw new ArgumentError('fbm-hurst', 'noise', 'a noise std > 0', String(flags.noise));
+      if (!((flags['gamma-max'] as number) > 0)) throw new ArgumentError('fbm-hurst', 'gamma-max', 'a speed > 0', String(flags['gamma-max']));
+      if (flags.encoder !== 'gru' && flags.encoder !== 'none') throw new ArgumentError('fbm-hurst', 'encoder', "'gru' or 'none'", String(flags.encoder));
     },
   },
   async (flags, ctx) => {
     const { log } = ctx;
     const info = await ctx.initBackend();
     const start = performance.now();
+    const cpu0 = process.cpuUsage();
+    const quick = Boolean(flags.quick);
     const trueHurst = flags.hurst as number;
-    const M = flags.observations as number;
-    const N = flags.paths as number;
+    const M = quick ? 10 : (flags.observations as number);
+    const N = quick ? 8 : (flags.paths as number);
+    const trainSteps = quick ? 6 : (flags.steps as number);
+    const solverSteps = quick ? 20 : (flags['solver-steps'] as number);
+    const gammaMax = flags['gamma-max'] as number;
+    const gru = flags.encoder === 'gru';
+    const codeDim = 8;
     const noise = flags.noise as number;
     const seed = flags.seed as number;
     const times = Array.from({ length: M }, (_, i) => (i + 1) / M);
@@ -53,12 +65,32 @@ await runScript(
     const observations = tf.tidy(() => tf.add(tf.expandDims(paths, 2), tf.randomNormal([N, M, 1], 0, noise, 'float32', seed + 2))) as tf.Tensor3D;
     paths.dispose();
 
-    const sde = variationalSde({ dim: 1, horizon: 1, hurst: 0.5, priorDrift: 'linear', contextDim: 2, posterior: { hidden: 32, layers: 2 }, seed });
-    const task = elboTask({ sde, observations, times, steps: flags['solver-steps'] as number, batchSize: flags.batch as number, observationNoise: noise, learnObservationNoise: Boolean(flags['learn-noise']) });
+    const sde = variationalSde({
+      dim: 1,
+      horizon: 1,
+      hurst: 0.5,
+      K: 5,
+      gammaMax,
+      priorDrift: 'linear',
+      contextDim: (gru ? codeDim : 0) + 2,
+      encoder: gru ? { kind: 'gru', inputDim: 1, codeDim, hidden: 16 } : undefined,
+      posterior: { hidden: 32, layers: 2 },
+      seed,
+    });
+    const task = elboTask({
+      sde,
+      observations,
+      times,
+      steps: solverSteps,
+      batchSize: Math.min(flags.batch as number, N),
+      observationNoise: noise,
+      learnObservationNoise: Boolean(flags['learn-noise']),
+      seed,
+    });
     log(`fitting H (true ${trueHurst}) on ${N} fOU paths × ${M} observations, ${info.name}`);
     const trainer = new Trainer({
       task,
-      steps: flags.steps as number,
+      steps: trainSteps,
       learningRate: flags.lr as number,
       schedule: 'constant',
       seed,
@@ -76,6 +108,7 @@ await runScript(
       learnedHurst: Number(learnedHurst.toFixed(4)),
       elbo: Number(elbo.toFixed(3)),
       seconds: Number(((performance.now() - start) / 1000).toFixed(1)),
+      cpuSeconds: Number((((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpu0))).toFixed(1)),
       sigma: Number(Math.exp(sde.variables.logSigma!.dataSync()[0]!).toFixed(3)),
       theta: Number((-sde.variables.driftMatrix!.dataSync()[0]!).toFixed(3)),
       observationNoise: Number(task.observationNoise()[0]!.toFixed(4)),

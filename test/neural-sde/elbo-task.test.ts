@@ -25,6 +25,8 @@ const DATA = Float32Array.from({ length: 8 * 5 }, (_, k) => {
   return Math.sin(3 * t + i) * 0.8 + 0.05 * Math.cos(17 * k);
 });
 
+const GRU: Partial<VariationalSdeOptions> = { encoder: { kind: 'gru', inputDim: 1, codeDim: 3, hidden: 6 }, initialState: 'encoded', contextDim: 5 };
+
 function setup(extra: Partial<VariationalSdeOptions> = {}): { task: ElboTask; obs: tf.Tensor3D; dispose: () => void } {
   const obs = tf.tensor3d(DATA, [8, 5, 1]);
   const sde = variationalSde({ dim: 1, horizon: 0.5, hurst: 0.4, K: 3, gammaMax: 10, priorDrift: { hidden: 8, layers: 1 }, posterior: { hidden: 16, layers: 1 }, contextDim: 2, ...extra });
@@ -41,8 +43,11 @@ function setup(extra: Partial<VariationalSdeOptions> = {}): { task: ElboTask; ob
 }
 
 describe('elboTask: observation log-likelihood − path KL − initial KL, trained by the one Trainer', () => {
-  it('the ELBO is finite, starts with zero path KL (the posterior is the prior) and improves over a short training', async () => {
-    const { task, obs, dispose } = setup();
+  it.each([
+    ['no encoder', {}],
+    ['a GRU encoder and an encoded X(0)', GRU],
+  ] as const)('the ELBO is finite, starts with zero path KL (the posterior is the prior) and improves over a short training (%s)', async (_label, extra) => {
+    const { task, obs, dispose } = setup(extra);
     const evalBatch = task.makeBatch(obs, 99);
     const before = task.evaluate(evalBatch);
     expect(Number.isFinite(before.elbo)).toBe(true);
@@ -93,6 +98,12 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
     const { task, obs, dispose } = setup({ type: 'I', gammaMax: 10, diffusion: 'diagonal' });
     const trainer = new Trainer({ task, steps: 10, logEvery: 1 });
     await expectNoLeaks(() => trainer.trainStep());
+    const gru = setup(GRU);
+    const gruTrainer = new Trainer({ task: gru.task, steps: 10, logEvery: 1 });
+    await expectNoLeaks(() => gruTrainer.trainStep(), { label: 'gru' });
+    await expectNoLeaks(() => gru.task.posteriorPaths({ observations: gru.obs, saveAt: [0.25, 0.7], seed: 2 }), { label: 'gru paths' });
+    gruTrainer.dispose();
+    gru.dispose();
     await expectNoLeaks(() => {
       const b = task.makeBatch(obs, 3);
       task.evaluate(b);
@@ -103,23 +114,27 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
     dispose();
   });
 
-  it('checkpoint → resume is exact: losses, H, σ, the observation noise and every network', async () => {
+  it.each([
+    ['no encoder', {}],
+    ['a GRU encoder and an encoded X(0)', GRU],
+  ] as const)('checkpoint → resume is exact (%s): losses, H, σ, the observation noise and every network', async (label, extra) => {
     const settings = (task: ElboTask, extra = {}) => ({ task, steps: 12, seed: 5, learningRate: 0.02, logEvery: 1, ...extra });
-    const straight = setup();
+    const straight = setup(extra);
     const full = (await new Trainer(settings(straight.task)).train()).history.map((e) => e.loss);
 
-    const run = join(dir, 'elbo');
-    const first = setup();
+    const run = join(dir, `elbo-${label.length}`);
+    const first = setup(extra);
     const t1 = new Trainer(settings(first.task, { checkpointDir: run, checkpointEvery: 6 }));
     const part1 = (await t1.train({ untilStep: 6 })).history.map((e) => e.loss);
     t1.dispose();
     first.dispose();
 
-    const second = setup({ seed: 123, hurst: 0.9 }); // other initial weights and H: all restored
+    const second = setup({ ...extra, seed: 123, hurst: 0.9 }); // other initial weights and H: all restored
     const t2 = await Trainer.resume(run, () => settings(second.task, { checkpointDir: run, checkpointEvery: 6 }));
     const part2 = (await t2.train()).history.map((e) => e.loss);
     expect([...part1, ...part2]).toEqual(full);
     expect(second.task.sde.hurst()).toBe(straight.task.sde.hurst());
+    expect(Object.keys(second.task.modules).sort()).toEqual(label === 'no encoder' ? ['guide', 'posterior', 'prior'] : ['encoder', 'guide', 'posterior', 'prior']);
     for (const name of Object.keys(straight.task.variables!)) {
       expect(Array.from(second.task.variables![name]!.dataSync()), name).toEqual(Array.from(straight.task.variables![name]!.dataSync()));
     }
@@ -140,6 +155,8 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
       /elboTask: argument 'options.times\[4\]' must be a time in the span \(0, 0.5\] of the model, after times\[3\], got 0.6/,
     );
     expect(() => elboTask({ sde, observations: obs, times: [0, 0.2, 0.3, 0.4, 0.5], steps: 20 })).toThrow(/'options.times\[0\]' must be a time in the span/);
+    expect(() => elboTask({ sde, observations: obs, times: [0.1, 0.3, 0.2, 0.4, 0.5], steps: 20 })).toThrow(/'options.times\[2\]' must be a time in the span \(0, 0.5\] of the model, after times\[1\], got 0.2/);
+    expect(() => elboTask({ sde, observations: obs, times: [-0.1, 0.2, 0.3, 0.4, 0.5], steps: 20 })).toThrow(/'options.times\[0\]' must be a time in the span \(0, 0.5\]/);
     expect(() => elboTask({ sde, observations: obs, times: [0.1, 0.2], steps: 20 })).toThrow(/'options.times' must be an array of 5 observation times/);
     expect(() => elboTask({ sde, observations: obs, times: TIMES, steps: 5 })).toThrow(
       /elboTask: argument 'options.steps' must be a step with gammaMax·dt <= 0.5 .*gammaMax = 10 allows dt <= 0.05.*got dt = 0.1/,

@@ -8,6 +8,33 @@ import { optimalOmega } from '../../src/fbm/optimal-omega.js';
 import { variationalSde } from '../../src/neural-sde/variational-sde.js';
 
 describe('variationalSde', () => {
+  it("a 'gru' encoder reads the observations backward: code i depends on observations i … M−1 only", () => {
+    const sde = variationalSde({ dim: 1, horizon: 1, contextDim: 4, encoder: { kind: 'gru', inputDim: 1, codeDim: 3, hidden: 8 }, seed: 2 });
+    expect(sde.config.encoderKind).toBe('gru');
+    const times = [0.25, 0.5, 0.75, 1];
+    const base = [0.3, -0.2, 0.9, 0.4, -1, 0.5, 0.1, 0.7];
+    const codes = (values: number[]) =>
+      tf.tidy(() => {
+        const seq = sde.encodeSequence(tf.tensor3d(values, [2, 4, 1]), times);
+        expect(seq.shape).toEqual([2, 4, 3]);
+        return seq.arraySync() as number[][][];
+      });
+    const c0 = codes(base);
+    const firstChanged = codes(base.map((v, i) => (i % 4 === 0 ? v + 1 : v))); // observation 0 of each row
+    const lastChanged = codes(base.map((v, i) => (i % 4 === 3 ? v + 1 : v))); // observation 3
+    for (let b = 0; b < 2; b++) {
+      expect(firstChanged[b]!.slice(1)).toEqual(c0[b]!.slice(1)); // codes 1..3 have not read observation 0
+      expect(firstChanged[b]![0]).not.toEqual(c0[b]![0]);
+      for (let i = 0; i < 4; i++) expect(lastChanged[b]![i], `code ${i}`).not.toEqual(c0[b]![i]); // every code has read observation 3
+    }
+    expect(() => sde.encode(tf.zeros([2, 4]))).toThrow(/VariationalSde.encode: argument 'this' must be a model built with an 'mlp' encoder/);
+    expect(() => sde.encodeSequence(tf.zeros([2, 4, 1]), [0.5, 1])).toThrow(/VariationalSde.encodeSequence: argument 'times' must be 4 observation times/);
+    sde.dispose();
+    const mlp = variationalSde({ dim: 1, horizon: 1, contextDim: 4, encoder: { inputDim: 4, codeDim: 3 } });
+    expect(() => mlp.encodeSequence(tf.zeros([2, 4, 1]), times)).toThrow(/must be a model built with a 'gru' encoder, got a 'mlp' encoder/);
+    mlp.dispose();
+  });
+
   it('starts with u = 0, H = sigmoid(h), ω(H) = optimalOmega, σ = the initial value', () => {
     const sde = variationalSde({ dim: 2, horizon: 1, hurst: 0.3, K: 4, gammaMax: 20, contextDim: 3, sigma: 0.7 });
     expect(sde.hurst()).toBeCloseTo(0.3, 6);
@@ -59,6 +86,11 @@ describe('variationalSde', () => {
     expect(() => variationalSde({ ...base, K: 0 })).toThrow(/variationalSde: argument 'options.K' must be .*>= 1, got 0/);
     expect(() => variationalSde({ ...base, gammaMax: 5, gammaMin: 8 })).toThrow(/'options.gammaMin' must be < options.gammaMax = 5.*got 8/);
     expect(() => variationalSde({ ...base, gammaMax: -1 })).toThrow(/'options.gammaMax' must be a finite number > 0, got -1/);
+    expect(() => variationalSde({ ...base, gammaMax: 10, gammaMin: 0 })).toThrow(/variationalSde: argument 'options.gammaMin' must be a finite number > 0, got 0/);
+    expect(() => variationalSde({ ...base, K: 2.5 })).toThrow(/'options.K' must be a finite integer >= 1, got 2.5/);
+    expect(() => variationalSde({ ...base, hurst: -0.2 })).toThrow(/'options.hurst' must be a Hurst index strictly between 0 and 1, got -0.2/);
+    expect(() => variationalSde({ dim: 1, horizon: -1 })).toThrow(/'options.horizon' must be a finite number > 0, got -1/);
+    expect(() => variationalSde({ ...base, contextDim: 3, encoder: { kind: 'lstm' as never, inputDim: 1, codeDim: 2 } })).toThrow(/'options.encoder.kind' must be one of 'mlp', 'gru', got "lstm"/);
     expect(() => variationalSde({ dim: 1, horizon: 0 })).toThrow(/variationalSde: argument 'options.horizon' must be a finite number > 0, got 0/);
     expect(() => variationalSde({ ...base, diffusion: 'full' as never })).toThrow(/'options.diffusion' must be one of 'constant', 'diagonal', 'state'/);
     expect(() => variationalSde({ ...base, initialState: 'encoded' })).toThrow(/'options.encoder' must be an encoder when options.initialState is 'encoded'/);
