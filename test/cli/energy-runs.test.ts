@@ -39,7 +39,7 @@ describe('si train --model energy / si sample / si compare on an energy run', ()
     expect(t.code, t.err.join('\n')).toBe(0);
     expect(lastJson(t.out)).toMatchObject({ steps: 40, model: 'energy', method: 'nce' });
     expect(Number.isFinite(lastJson(t.out).finalLoss)).toBe(true);
-    const config = JSON.parse(readFileSync(join(ebm, 'manifest.json'), 'utf8')).config as Record<string, any>;
+    const config = JSON.parse(readFileSync(join(ebm, 'manifest.json'), 'utf8')).config as { noise: { covariance: number[][] }; model: Record<string, unknown> } & Record<string, unknown>;
     expect(config).toMatchObject({ task: 'energy', format: 'si-energy-run', method: 'nce', dataset: 'moons', dim: 2, nu: 2, batchSize: 128 });
     expect(config.model).toMatchObject({ dim: 2, hidden: 16, layers: 2, activation: 'swish', confinement: 0.01 });
     // The noise law is a Gaussian fitted to the data: a symmetric covariance with a positive diagonal.
