@@ -22,11 +22,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from './atomic-write.js';
-import { checkNumber } from './errors.js';
+import { checkNumber, checkOneOf } from './errors.js';
 
 /** Largest pool the backend supports (Emscripten pre-creates 8 workers; the C side caps at 8). */
 export const MAX_WASM_THREADS = 8;
@@ -148,4 +148,33 @@ export function restoreStockWasm(): void {
 export async function wasmThreadCount(): Promise<number> {
   const wasmPackage = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
   return Math.max(1, wasmPackage.getThreadsCount());
+}
+
+/** Workloads with a thread count chosen by measurement ({@link defaultWasmThreads}). */
+export const WASM_WORKLOADS = ['training', 'sampling'] as const;
+
+/** What a process mostly runs: training steps (batches of hundreds of rows) or sampling (many points). */
+export type WasmWorkload = (typeof WASM_WORKLOADS)[number];
+
+/**
+ * The wasm thread count chosen by measurement for a workload, on a machine with `cores` logical cores
+ * (an explicit `--threads` or `SI_THREADS` always overrides it).
+ *
+ * - `'sampling'`: min(2, cores). Sampling pushes thousands of points through each product, which split
+ *   well: measured on 2 cores (`npm run bench -- --only sampling`), RK4 over 10,000 points through an MLP
+ *   3×128 runs 1.6–1.8× faster on 2 threads than on 1. More than 2 is not measured (this machine has 2).
+ * - `'training'`: 1. A training step's products are small (batch 512 × width 128) and its many
+ *   elementwise kernels each wake the pool: measured on 2 cores, the checkerboard recipe step is no faster
+ *   on 2 threads (`npm run bench -- --only checkerboard`), and a small conv net 1.4× slower.
+ *
+ * @throws {ArgumentError} for an unknown workload or a core count below 1.
+ * @example
+ * ```ts
+ * await initBackend('wasm', { threads: defaultWasmThreads('sampling') });
+ * ```
+ */
+export function defaultWasmThreads(workload: WasmWorkload, cores: number = availableParallelism()): number {
+  checkOneOf('defaultWasmThreads', 'workload', workload, WASM_WORKLOADS);
+  checkNumber('defaultWasmThreads', 'cores', cores, { min: 1, integer: true });
+  return workload === 'sampling' ? Math.min(2, cores, MAX_WASM_THREADS) : 1;
 }
