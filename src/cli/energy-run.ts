@@ -14,7 +14,6 @@ import { fullGaussian } from '../distributions/full-gaussian.js';
 import type { FullGaussian } from '../distributions/full-gaussian.js';
 import { compositionalTask } from '../ebm/compositional-task.js';
 import type { CompositionalTask } from '../ebm/compositional-task.js';
-import '../ebm/index.js';
 import { nceTask } from '../ebm/nce-task.js';
 import type { NceTask } from '../ebm/nce-task.js';
 import { SeedStream } from '../random.js';
