@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkNumber, describeValue } from '../src/errors.js';
 import { GroupNormalization } from './group-norm.js';
+import { SpatialSelfAttention } from './self-attention.js';
 import { TimeFeatures } from './time-features.js';
 
 /** Options of {@link timeConditionedUNet}. */
@@ -42,6 +43,12 @@ export interface TimeConditionedUNetOptions {
   seed?: number;
   /** Scale of the output convolution's initial weights (small starts the field near zero). @default 1 */
   outputScale?: number;
+  /**
+   * Heads of a self-attention block at the lowest resolution (after the middle residual block:
+   * `h + attention(GroupNorm(h))`, see {@link SpatialSelfAttention}); 0 for none. Must divide the last width.
+   * @default 0
+   */
+  attentionHeads?: number;
   /** Group normalisation from ordinary ops instead of the fused node (for benchmarks). @default false */
   plainGroupNorm?: boolean;
 }
@@ -118,7 +125,7 @@ tf.serialization.registerClass(ResizeNearest);
  * Layout: a 3×3 input conv; per level, `blocksPerLevel` residual blocks (GroupNorm → swish → 3×3 conv,
  * plus the embedding, → GroupNorm → swish → 3×3 conv, plus the input, through a 1×1 conv when the width
  * changes), then a stride-2 'same' 3×3 conv to the next width (sizes round up: 28 → 14 → 7, 15 → 8);
- * a residual block at the lowest resolution; per decoder level, a nearest resize to the skip's exact size,
+ * a residual block at the lowest resolution (then, with `attentionHeads`, a self-attention block); per decoder level, a nearest resize to the skip's exact size,
  * a 3×3 conv, concatenation with the skip and `blocksPerLevel` residual blocks; GroupNorm → swish → 3×3
  * output conv. The embedding is `Dense(E) ∘ swish ∘ Dense(E)` of `[t, sin(2π f t), cos(2π f t)]` (and the
  * label embedding). With `widths: [32, 64]` this is the network of `../shared/reference/torch_unet.py`.
@@ -164,6 +171,10 @@ export function timeConditionedUNet(options: TimeConditionedUNetOptions): tfl.La
   const seed = checkNumber(fn, 'options.seed', options.seed ?? 0, { integer: true });
   const outputScale = checkNumber(fn, 'options.outputScale', options.outputScale ?? 1, { min: 0 });
   const plain = options.plainGroupNorm ?? false;
+  const attentionHeads = checkNumber(fn, 'options.attentionHeads', options.attentionHeads ?? 0, { min: 0, integer: true });
+  if (attentionHeads > 0 && widths[levels - 1]! % attentionHeads !== 0) {
+    throw new ArgumentError(fn, 'options.attentionHeads', `a divisor of the lowest level's width ${widths[levels - 1]!}`, String(attentionHeads));
+  }
 
   let layerSeed = seed;
   const init = () => tfl.initializers.glorotUniform({ seed: layerSeed++ });
@@ -211,6 +222,10 @@ export function timeConditionedUNet(options: TimeConditionedUNetOptions): tfl.La
     }
   }
   h = resBlock(h, widths[levels - 1]!, 'mid');
+  if (attentionHeads > 0) {
+    const attended = apply(new SpatialSelfAttention({ heads: attentionHeads, seed: layerSeed++, name: 'mid_attention' }), apply(norm('mid_attention_norm'), h));
+    h = apply(tfl.layers.add({ name: 'mid_attention_out' }), [h, attended]);
+  }
   for (let i = levels - 2; i >= 0; i--) {
     const skip = skips.pop()!;
     const [sh, sw] = [skip.shape[1] as number, skip.shape[2] as number];
