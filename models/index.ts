@@ -15,6 +15,8 @@ export { timeConditionedUNet, AddEmbedding, ResizeNearest } from './unet.js';
 export type { TimeConditionedUNetOptions, ResizeNearestArgs } from './unet.js';
 export { GroupNormalization, groupNorm, groupNormPlain } from './group-norm.js';
 export type { GroupNormOptions, GroupNormalizationArgs } from './group-norm.js';
+export { SpatialSelfAttention } from './self-attention.js';
+export type { SpatialSelfAttentionArgs } from './self-attention.js';
 export { registerUNetBuilder, UNET_BUILDER } from './unet-builder.js';
 export { energyMlp, ENERGY_MLP_ACTIVATIONS } from './energy-mlp.js';
 export type { EnergyMlp, EnergyMlpOptions } from './energy-mlp.js';
