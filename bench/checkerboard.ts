@@ -7,6 +7,11 @@
  * sampled with Heun, 100 NFE, from 4,000 base points; quality as the sliced W2 to one fresh reference set
  * (and the floor between two reference sets), speed as seconds per training step.
  *
+ * A second table times the step alone (no sampling, no logging) in interleaved processes: ours on 1 and 2
+ * wasm threads and PyTorch on 1 and 2 threads, wall and CPU time, with the products-alone floor beside ours
+ * and the default thread count ({@link defaultWasmThreads}) marked. `SI_BENCH_TIMING_ONLY=1` runs only
+ * that table.
+ *
  * It also times the step's matrix products alone on wasm (same shapes, operands reused, so XNNPACK keeps
  * its packed weights: a lower bound on what any wasm step with these products costs), and states that
  * floor as a ratio to PyTorch's whole step.
@@ -14,7 +19,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { sampleOde } from '../samplers/probability-flow.js';
 import { main as si } from '../src/cli/main.js';
@@ -22,9 +27,9 @@ import { getDataset } from '../src/data/registry.js';
 import { slicedWasserstein2 } from '../src/metrics/sliced-wasserstein.js';
 import { SeedStream } from '../src/random.js';
 import { loadTrainedModel } from '../src/train/trained-model.js';
-import { wasmThreadCount } from '../src/wasm-threads.js';
+import { defaultWasmThreads, wasmThreadCount } from '../src/wasm-threads.js';
 import { fileURLToPath } from 'node:url';
-import type { Benchmark, BenchResult } from './lib.js';
+import type { Benchmark, BenchContext, BenchResult } from './lib.js';
 import { fmt, median, useBackend } from './lib.js';
 import { runTorchRecipe } from './torch-recipes.js';
 
@@ -32,6 +37,10 @@ export const checkerboardBenchmark: Benchmark = {
   name: 'checkerboard',
   description: 'si train checkerboard recipe vs the same recipe in PyTorch: sliced W2 after equal steps, seconds per step',
   async run(ctx): Promise<BenchResult> {
+    if (process.env.SI_BENCH_TIMING_ONLY === '1') {
+      const { table, notes, timing } = stepTimingSection(ctx);
+      return { tables: [table], notes, data: { stepTiming: timing } };
+    }
     const steps = ctx.quick ? 200 : 2000;
     const n = 4000;
     const dir = mkdtempSync(join(tmpdir(), 'si-bench-checker-'));
@@ -102,19 +111,24 @@ export const checkerboardBenchmark: Benchmark = {
       }
       notes.push('Sliced W2 is measured for both against the same reference set with the same projections; the floor is two independent reference sets.');
       tf.dispose([reference, second, x0]);
+      const { table: timingTable, notes: timingNotes, timing } = stepTimingSection(ctx);
       return {
-        tables: [{ title: `checkerboard recipe, ${steps} steps × batch 512, MLP 3×128`, rows }],
-        notes,
-        data: { steps, ours: { ...ours, slicedW2: oursW2 }, oursTwoThreads: two, floor, torch, productsFloor: floor_ },
+        tables: [{ title: `checkerboard recipe, ${steps} steps × batch 512, MLP 3×128`, rows }, timingTable],
+        notes: [...notes, ...timingNotes],
+        data: { steps, ours: { ...ours, slicedW2: oursW2 }, oursTwoThreads: two, floor, torch, productsFloor: floor_, stepTiming: timing },
       };
-      tf.dispose([reference, second, x0]);
-      notes.push('Sliced W2 is measured for both against the same reference set with the same projections; the floor is two independent reference sets.');
-      return { tables: [{ title: `checkerboard recipe, ${steps} steps × batch 512, MLP 3×128`, rows }], notes, data: { steps, ours: { ...ours, slicedW2: oursW2 }, floor, torch } };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   },
 };
+
+/** The interleaved step-timing table (swish, the PyTorch recipe's activation) for the benchmark. */
+function stepTimingSection(ctx: BenchContext): { table: { title: string; rows: string[][] }; notes: string[]; timing: InterleavedStepTimings } {
+  const timing = interleavedStepTimings({ rounds: ctx.quick ? 1 : 3, blocks: ctx.quick ? 2 : 5, block: ctx.quick ? 20 : 50, progress: ctx.progress });
+  const { rows, notes } = stepTimingRows(timing, defaultWasmThreads('training'));
+  return { table: { title: 'checkerboard recipe step (MLP 3×128 swish, batch 512, Adam, objective b): ms per step', rows }, notes, timing };
+}
 
 /**
  * Times the matrix products of one training step of the recipe's network (features 19 → 128 → 128 → 128
@@ -122,7 +136,7 @@ export const checkerboardBenchmark: Benchmark = {
  * weight gradient, each with the transposes training uses. Operands are created once, so XNNPACK reuses
  * its packed weights: a lower bound. Returns the median over `repeats` of the summed time.
  */
-function productsFloor(repeats: number): { ms: number; products: number; mflop: number } {
+function productsFloor(repeats: number): { ms: number; cpuMs: number; products: number; mflop: number } {
   const widths = [19, 128, 128, 128, 2];
   const batch = 512;
   const made: tf.Tensor[] = [];
@@ -148,13 +162,94 @@ function productsFloor(repeats: number): { ms: number; products: number; mflop: 
   }
   const once = () => {
     const t0 = performance.now();
+    const c0 = cpuMs();
     for (const [a, b, ta, tb] of products) tf.matMul(a, b, ta, tb).dispose();
-    return performance.now() - t0;
+    return [performance.now() - t0, cpuMs() - c0] as const;
   };
   for (let k = 0; k < 5; k++) once();
   const times = Array.from({ length: repeats }, once);
   tf.dispose(made);
-  return { ms: median(times), products: products.length, mflop: flop / 1e6 };
+  return { ms: median(times.map((x) => x[0])), cpuMs: median(times.map((x) => x[1])), products: products.length, mflop: flop / 1e6 };
+}
+
+/** CPU time of this process (user + system, every thread) in milliseconds. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+}
+
+/** One process's timing of the recipe step ({@link recipeStepTiming}). */
+export interface StepTiming {
+  threads: number;
+  /** Median over blocks of ms per step, wall clock and process CPU time. */
+  wallMs: number;
+  cpuMs: number;
+  /** The step's products alone (operands reused), ms, wall and CPU. */
+  floorWallMs: number;
+  floorCpuMs: number;
+}
+
+/**
+ * Times the checkerboard recipe step (MLP 3×128, batch 512, Adam, objective b) on wasm with `threads`
+ * threads in this process: `warmup` steps, then `blocks` blocks of `block` steps (medians of wall and CPU
+ * time per step), and the products-alone floor on the same pool. Meant for a fresh child process (the pool
+ * size is fixed when wasm starts): see {@link timeInChild}.
+ */
+export async function recipeStepTiming(o: { threads: number; activation?: 'swish' | 'relu' | 'tanh'; warmup?: number; blocks?: number; block?: number }): Promise<StepTiming> {
+  const { initBackend } = await import('../src/backend.js');
+  const info = await initBackend('wasm', { log: null, threads: o.threads });
+  const [trainer] = await recipeTrainers(1, o.activation ?? 'swish');
+  const block = o.block ?? 50;
+  for (let k = 0; k < (o.warmup ?? 20); k++) void trainer!.trainStep();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let b = 0; b < (o.blocks ?? 5); b++) {
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    for (let k = 0; k < block; k++) void trainer!.trainStep();
+    wall.push((performance.now() - t0) / block);
+    cpu.push((cpuMs() - c0) / block);
+  }
+  trainer!.dispose();
+  const floor = productsFloor(40);
+  return { threads: info.threads ?? 1, wallMs: median(wall), cpuMs: median(cpu), floorWallMs: floor.ms, floorCpuMs: floor.cpuMs };
+}
+
+/**
+ * Runs `fn` of a bench module in a fresh Node process (`node --import tsx <module> --bench-child <name> <json>`)
+ * and returns what it prints as JSON on its last line. SI_THREADS is cleared so the options decide.
+ */
+export function timeInChild<T>(moduleUrl: string, name: string, options: Record<string, unknown>): T {
+  const file = fileURLToPath(moduleUrl);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', file, '--bench-child', name, JSON.stringify(options)], {
+    encoding: 'utf8',
+    env: { ...process.env, SI_THREADS: '' },
+    maxBuffer: 16 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
+}
+
+/** Whether this module runs as the child entry of {@link timeInChild}; returns its name and options. */
+export function childRequest(moduleUrl: string): { name: string; options: Record<string, unknown> } | null {
+  const argv = process.argv;
+  if (argv[2] !== '--bench-child' || argv[1] === undefined || fileURLToPath(moduleUrl) !== resolve(argv[1])) return null;
+  return { name: argv[3]!, options: JSON.parse(argv[4] ?? '{}') as Record<string, unknown> };
+}
+
+/** Trainers of the recipe (each its own model from the same seed) on the active backend. */
+async function recipeTrainers(count: number, activation: 'swish' | 'relu' | 'tanh') {
+  const { timeConditionedMlp } = await import('../models/mlp.js');
+  const { makeInterpolant } = await import('../src/interpolants/index.js');
+  const { quadraticObjective } = await import('../src/objectives/quadratic-objective.js');
+  const { interpolantTask } = await import('../src/train/tasks/interpolant.js');
+  const { Trainer } = await import('../src/train/trainer.js');
+  return Array.from({ length: count }, () => {
+    const interpolant = makeInterpolant('one-sided-linear');
+    const objective = quadraticObjective(interpolant, ['b']);
+    const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, activation, heads: 1, towers: 'shared', seed: 0 });
+    const task = interpolantTask({ interpolant, objective, model, target: getDataset('checkerboard'), batchSize: 512 });
+    return new Trainer({ task, steps: 1_000_000, seed: 0, learningRate: 2e-3, logEvery: 1_000_000 });
+  });
 }
 
 /** A switchable part of the training step, for {@link checkerboardStepComparison}. */
@@ -182,18 +277,7 @@ export async function checkerboardStepComparison(
     activation = 'swish',
   }: { rounds?: number; block?: number; warmup?: number; cpu?: boolean; activation?: 'swish' | 'relu' | 'tanh' } = {},
 ): Promise<{ label: string; ms: number; samples: number[] }[]> {
-  const { timeConditionedMlp } = await import('../models/mlp.js');
-  const { makeInterpolant } = await import('../src/interpolants/index.js');
-  const { quadraticObjective } = await import('../src/objectives/quadratic-objective.js');
-  const { interpolantTask } = await import('../src/train/tasks/interpolant.js');
-  const { Trainer } = await import('../src/train/trainer.js');
-  const trainers = variants.map(() => {
-    const interpolant = makeInterpolant('one-sided-linear');
-    const objective = quadraticObjective(interpolant, ['b']);
-    const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, activation, heads: 1, towers: 'shared', seed: 0 });
-    const task = interpolantTask({ interpolant, objective, model, target: getDataset('checkerboard'), batchSize: 512 });
-    return new Trainer({ task, steps: 1_000_000, seed: 0, learningRate: 2e-3, logEvery: 1_000_000 });
-  });
+  const trainers = await recipeTrainers(variants.length, activation);
   // CPU time of this process (user + system), not wall time: on a loaded machine the wall clock mostly
   // measures the other processes. On one wasm thread it is the step's own work.
   const clock = cpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; } : () => performance.now();
@@ -213,4 +297,81 @@ export async function checkerboardStepComparison(
   }
   trainers.forEach((t) => t.dispose());
   return variants.map((v, i) => ({ label: v.label, ms: median(samples[i]!), samples: samples[i]! }));
+}
+
+/** Medians of interleaved per-process timings of the recipe step: ours and PyTorch on 1 and 2 threads. */
+export interface InterleavedStepTimings {
+  rounds: number;
+  ours: Record<number, StepTiming>;
+  torch: Record<number, { wallMs: number; cpuMs: number }>;
+  torchUnavailable: string | null;
+}
+
+/**
+ * Times the recipe step in `rounds` rounds, each running, in turn, our step on 1 and on 2 wasm threads (a
+ * fresh process each: {@link recipeStepTiming}) and PyTorch's on 1 and 2 threads (`torch_recipes.py
+ * step-timing`), each `blocks` blocks of `block` steps after a warm-up; returns the median over rounds of
+ * every per-process median, wall and CPU. Interleaving the processes lets background load hit all alike.
+ */
+export function interleavedStepTimings(o: { rounds: number; blocks: number; block: number; progress: (line: string) => void }): InterleavedStepTimings {
+  const ours: Record<number, StepTiming[]> = { 1: [], 2: [] };
+  const torch: Record<number, { wallMs: number; cpuMs: number }[]> = { 1: [], 2: [] };
+  let torchUnavailable: string | null = null;
+  for (let r = 0; r < o.rounds; r++) {
+    for (const threads of [1, 2]) {
+      o.progress(`checkerboard timing: round ${r + 1}/${o.rounds}, ours on ${threads} thread(s)`);
+      ours[threads]!.push(timeInChild<StepTiming>(import.meta.url, 'step', { threads, blocks: o.blocks, block: o.block }));
+    }
+    for (const threads of [1, 2]) {
+      if (torchUnavailable !== null) break;
+      o.progress(`checkerboard timing: round ${r + 1}/${o.rounds}, PyTorch on ${threads} thread(s)`);
+      const res = runTorchRecipe(threads, ['step-timing', '--blocks', String(o.blocks), '--block', String(o.block)]);
+      if (!res.ok) torchUnavailable = res.reason;
+      else torch[threads]!.push({ wallMs: (res.result.wallSecondsPerStep as number) * 1e3, cpuMs: (res.result.cpuSecondsPerStep as number) * 1e3 });
+    }
+  }
+  const med = <K extends string>(xs: Record<K, number>[], keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, median(xs.map((x) => x[k]))])) as Record<K, number>;
+  const oursKeys = ['wallMs', 'cpuMs', 'floorWallMs', 'floorCpuMs'] as const;
+  return {
+    rounds: o.rounds,
+    ours: Object.fromEntries([1, 2].map((t) => [t, { threads: ours[t]![0]!.threads, ...med(ours[t]!, oursKeys) }])),
+    torch: torchUnavailable !== null ? {} : Object.fromEntries([1, 2].map((t) => [t, med(torch[t]!, ['wallMs', 'cpuMs'] as const)])),
+    torchUnavailable,
+  };
+}
+
+/**
+ * The timing table of {@link interleavedStepTimings}: ours and PyTorch per thread count, the products-alone
+ * floor beside ours, the ratios, and the default thread count's row marked.
+ */
+export function stepTimingRows(timing: InterleavedStepTimings, defaultThreads: number): { rows: string[][]; notes: string[] } {
+  const rows = [['implementation', 'threads', 'ms/step wall', 'ms/step CPU', 'floor wall', 'floor CPU', 'step/floor wall', 'step/floor CPU', 'ours/PyTorch wall', 'ours/PyTorch CPU']];
+  const notes: string[] = [];
+  for (const threads of [1, 2]) {
+    const o = timing.ours[threads]!;
+    const p = timing.torch[threads];
+    const mark = threads === defaultThreads ? ' (default)' : '';
+    rows.push([
+      `ours, wasm${mark}`, String(o.threads), fmt(o.wallMs, 2), fmt(o.cpuMs, 2), fmt(o.floorWallMs, 2), fmt(o.floorCpuMs, 2),
+      fmt(o.wallMs / o.floorWallMs, 2), fmt(o.cpuMs / o.floorCpuMs, 2), p ? fmt(o.wallMs / p.wallMs, 2) : '-', p ? fmt(o.cpuMs / p.cpuMs, 2) : '-',
+    ]);
+  }
+  for (const threads of [1, 2]) {
+    const p = timing.torch[threads];
+    if (p) rows.push([`PyTorch`, String(threads), fmt(p.wallMs, 2), fmt(p.cpuMs, 2), '-', '-', '-', '-', '1.00', '1.00']);
+  }
+  if (timing.torchUnavailable !== null) notes.push(timing.torchUnavailable);
+  notes.push(
+    `step timing: medians over ${timing.rounds} interleaved rounds of one process each (ours 1 thread, ours 2, PyTorch 1, PyTorch 2); ` +
+      `CPU is the process's CPU time over all its threads (on one thread the step's own work, steadier than the wall clock on a loaded machine; ` +
+      `on two threads the total cost, not the speed). Floor: the step's 11 matrix products alone with reused operands, on the same pool.`,
+  );
+  return { rows, notes };
+}
+
+const request = childRequest(import.meta.url);
+if (request?.name === 'step') {
+  const result = await recipeStepTiming(request.options as Parameters<typeof recipeStepTiming>[0]);
+  console.log(JSON.stringify(result));
+  process.exit(0);
 }

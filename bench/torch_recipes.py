@@ -6,6 +6,7 @@ same one-sided linear interpolant objective, Adam with linear decay, and Heun / 
 
   python3 torch_recipes.py sampling --threads 1 --n 10000 --steps 100
   python3 torch_recipes.py checkerboard --threads 2 --steps 2000 --batch 512 --out samples.json
+  python3 torch_recipes.py step-timing --threads 1 --blocks 5 --block 50
 
 Prints one JSON object as the last stdout line.
 """
@@ -132,9 +133,43 @@ def train_checkerboard(args):
     return {"secondsPerStep": seconds_per_step, "cpuSecondsPerStep": cpu_seconds_per_step, "losses": losses, "out": args.out}
 
 
+def step_timing(args):
+    """Seconds per training step of the checkerboard recipe, wall and CPU, after `warmup` steps, over
+    `blocks` blocks of `block` steps (medians), without sampling; the floor is the step's products alone."""
+    gen = torch.Generator().manual_seed(args.seed)
+    torch.manual_seed(args.seed)
+    model = TimeMlp(hidden=args.hidden, layers=args.layers)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+
+    def step():
+        x1 = checkerboard(args.batch, gen)
+        z = torch.randn(args.batch, 2, generator=gen)
+        t = torch.rand(args.batch, generator=gen)
+        xt = (1 - t[:, None]) * z + t[:, None] * x1
+        target = x1 - z
+        pred = model(xt, t)
+        loss = (0.5 * pred.pow(2) - target * pred).sum(dim=1).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    for _ in range(args.warmup):
+        step()
+    wall, cpu = [], []
+    for _ in range(args.blocks):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(args.block):
+            step()
+        wall.append((time.perf_counter() - t0) / args.block)
+        cpu.append((time.process_time() - c0) / args.block)
+    wall.sort()
+    cpu.sort()
+    return {"wallSecondsPerStep": wall[len(wall) // 2], "cpuSecondsPerStep": cpu[len(cpu) // 2], "wall": wall, "cpu": cpu}
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("task", choices=["sampling", "checkerboard"])
+    p.add_argument("task", choices=["sampling", "checkerboard", "step-timing"])
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--n", type=int, default=10000)
     p.add_argument("--steps", type=int, default=100)
@@ -145,9 +180,12 @@ def main():
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="torch-samples.json")
+    p.add_argument("--warmup", type=int, default=20)
+    p.add_argument("--blocks", type=int, default=5)
+    p.add_argument("--block", type=int, default=50)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
-    result = sampling(args) if args.task == "sampling" else train_checkerboard(args)
+    result = sampling(args) if args.task == "sampling" else step_timing(args) if args.task == "step-timing" else train_checkerboard(args)
     result.update({"torch": torch.__version__, "threads": args.threads})
     print(json.dumps(result))
 
