@@ -38,7 +38,7 @@ const NOT_FOR_VECTOR_RUNS: Record<string, string> = {
 /** `si sample …`. */
 export const sampleCommand: Command = {
   name: 'sample',
-  summary: 'draw samples from a trained run with an ODE or SDE sampler',
+  summary: 'draw samples from a trained run: ODE or SDE samplers, image grids with guidance, Langevin/MALA for energies',
   usage:
     'si sample --model runs/checker --n 4000 --sampler heun --nfe 100 [--eps 0.5] --out samples.csv [--png] [--seed 0] [--progress] [--json]\n' +
     'si sample --model runs/shapes --grid samples.png [--label k] [--guidance 2] [--n 8] [--sampler heun] [--nfe 50] [--eps 1]   an image run\n' +

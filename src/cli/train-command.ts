@@ -126,7 +126,7 @@ function normalisedFlag(flag: string, value: unknown): unknown {
 /** `si train …`. */
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a velocity/score/denoiser network on a dataset with an interpolant objective',
+  summary: 'train a velocity/score/denoiser network (an MLP, or a U-Net on images) or an energy-based model on a dataset',
   usage:
     'si train --dataset checkerboard --interpolant one-sided-linear --objective b --steps 2000 --batch 512 \\\n' +
     '         --hidden 128 --layers 3 --lr 2e-3 --out runs/checker [--gamma sqrt] [--optimizer adam] [--schedule linear]\n' +
@@ -135,7 +135,19 @@ export const trainCommand: Command = {
     'A folder that holds a run is never replaced: --resume continues it, --force starts over in it.\n' +
     `--resume refuses another ${FIXED_ON_RESUME.map((f) => `--${f}`).join(', ')};\n` +
     `it applies ${CHANGEABLE_ON_RESUME.map((f) => `--${f}`).join(', ')} from the current step (the schedule then spans the new --steps).\n` +
-    'Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes a checkpoint and prints the command that resumes.',
+    'Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes a checkpoint and prints the command that resumes.\n' +
+    '\n' +
+    'si train --model unet --dataset mnist|shapes|folder:PATH [--size 32] [--channels 3] [--width 16] [--label-dropout 0.1]\n' +
+    '         --steps 2000 [--batch 64] [--lr 1e-3] [--ema …] --out runs/shapes          a U-Net field on labelled images\n' +
+    'si train --model energy --dataset moons [--method nce|compositional] [--nu 2] [--confinement 0.01] [--hidden 64]\n' +
+    '         [--layers 3] [--activation swish] --steps 2000 [--batch 256] [--lr 5e-3] --out runs/ebm   an energy-based model\n' +
+    '\n' +
+    'Image runs: data with classes (shapes, mnist, class sub-folders) train a class-conditional U-Net with label dropout\n' +
+    '(classifier-free guidance); --dataset defaults to shapes, --batch to 64, --lr to 1e-3 and --ema to min(0.999, 1 − 7/steps).\n' +
+    'Energy runs learn E(x) = MLP(x) + ½α|x|² against a Gaussian fitted to the data (noise-contrastive estimation or\n' +
+    'compositional optimisation of the likelihood); --batch defaults to 256, --lr to 5e-3, --hidden to 64, --activation\n' +
+    'to swish. Flags of one model given with another (--hidden with --model unet, --width with mlp …) are an error.\n' +
+    'Sample them with si sample (--grid for images; langevin, mala or annealed for energies) and si compare.',
   flags: {
     model: { help: "what to train: 'mlp' (a field on vectors), 'unet' (images: --dataset mnist|shapes|folder:PATH) or 'energy' (an energy-based model on vectors)", default: 'mlp' },
     dataset: { help: 'target ρ1: a dataset (checkerboard, 8gaussians, moons, spirals, rings, gmm, gaussian) or a .csv file; with --model unet: mnist, shapes or folder:PATH (default shapes)', default: 'checkerboard' },
