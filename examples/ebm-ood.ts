@@ -61,8 +61,16 @@ await runScript(
       for (const o of String(flags.out).split(',')) {
         if (o !== 'gaussian' && o !== 'rest' && !names.includes(o)) throw new ArgumentError('ebm-ood', '--out', `comma-separated dataset names, 'gaussian' or 'rest'`, JSON.stringify(flags.out));
       }
-      if (String(flags.components) !== 'all' && !/^\d+(,\d+)*$/.test(String(flags.components))) {
-        throw new ArgumentError('ebm-ood', '--components', "'all' or comma-separated component indices", JSON.stringify(flags.components));
+      if (String(flags.components) !== 'all') {
+        if (!/^\d+(,\d+)*$/.test(String(flags.components))) throw new ArgumentError('ebm-ood', '--components', "'all' or comma-separated component indices", JSON.stringify(flags.components));
+        const means = (getDataset(String(flags.in)) as Partial<GaussianMixtureDataset>).means;
+        if (means === undefined) throw new ArgumentError('ebm-ood', '--components', `'all' for ${String(flags.in)}, which is not a Gaussian mixture`, JSON.stringify(flags.components));
+        const keep = new Set(String(flags.components).split(',').map(Number));
+        if ([...keep].some((i) => i >= means.length) || keep.size === means.length) {
+          throw new ArgumentError('ebm-ood', '--components', `distinct indices below ${means.length}, not all of them`, JSON.stringify(flags.components));
+        }
+      } else if (String(flags.out).split(',').includes('rest')) {
+        throw new ArgumentError('ebm-ood', '--out', "no 'rest' when every component is in (--components all)", JSON.stringify(flags.out));
       }
     },
   },
@@ -74,16 +82,10 @@ await runScript(
     let inData: Distribution = base;
     let rest: Distribution | undefined;
     if (String(flags.components) !== 'all') {
-      const mix = base as Partial<GaussianMixtureDataset>;
-      if (mix.means === undefined) throw new ArgumentError('ebm-ood', '--components', `'all' for ${flags.in}, which is not a Gaussian mixture`, JSON.stringify(flags.components));
-      const k = mix.means.length;
+      const k = (base as GaussianMixtureDataset).means.length;
       const keep = [...new Set(String(flags.components).split(',').map(Number))];
-      if (keep.some((i) => i >= k) || keep.length === k) throw new ArgumentError('ebm-ood', '--components', `distinct indices below ${k}, not all of them`, JSON.stringify(flags.components));
       inData = subMixture(base as GaussianMixtureDataset, keep);
       rest = subMixture(base as GaussianMixtureDataset, Array.from({ length: k }, (_, i) => i).filter((i) => !keep.includes(i)));
-    }
-    if (String(flags.out).split(',').includes('rest') && rest === undefined) {
-      throw new ArgumentError('ebm-ood', '--out', "no 'rest' when every component is in (--components all)", JSON.stringify(flags.out));
     }
     const train = inData.sample(flags.n as number, seeds) as tf.Tensor2D;
     const tr = train.dataSync();
