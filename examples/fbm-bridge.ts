@@ -173,6 +173,17 @@ await runScript(
       exactFouMean: Number(fou[mid]!.mean.toFixed(4)),
       maxMeanError: Number(Math.max(...chain.mean.map((m, i) => Math.abs(m - learnedMean[i]!))).toFixed(4)),
       maxRelativeVarianceError: Number(Math.max(...chain.variance.slice(1, steps).map((v, i) => Math.abs(learnedVar[i + 1]! / v - 1))).toFixed(4)),
+      // the posterior against the exact conditional of the chain at T/4, T/2, 3T/4 and T
+      along: [1, 2, 3, 4].map((q) => {
+        const j = Math.round((q * steps) / 4);
+        return {
+          t: Number(((j * T) / steps).toFixed(4)),
+          learnedMean: Number(learnedMean[j]!.toFixed(4)),
+          exactMean: Number(chain.mean[j]!.toFixed(4)),
+          learnedVariance: Number(learnedVar[j]!.toFixed(5)),
+          exactVariance: Number(chain.variance[j]!.toFixed(5)),
+        };
+      }),
       trainSeconds: Number(trainSeconds.toFixed(1)),
       seconds: 0,
       cpuSeconds: 0,

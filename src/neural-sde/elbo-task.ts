@@ -51,6 +51,12 @@ export interface ElboTaskOptions {
   guide?: boolean;
   /** Hidden width of the guide's MLP (one tanh layer). @default 16 */
   guideHidden?: number;
+  /**
+   * Training steps during which H is held at its current value (ω(H) enters as a constant, so h gets no
+   * gradient) while the posterior, σ and the drift fit the data: a posterior far from the optimal one biases
+   * the ELBO's H-gradient (see MATH.md §2.6). @default 0
+   */
+  hurstWarmup?: number;
   /** Seed of the decoder's initial weights. @default 0 */
   seed?: number;
 }
@@ -67,6 +73,8 @@ export interface ElboBatch {
   eps: tf.Tensor2D;
   /** Seed of the driving Brownian motion. */
   seed: number;
+  /** The training step that drew the batch (undefined for `makeBatch`). */
+  step?: number;
 }
 
 /** What {@link ElboTask.posteriorPaths} returns. */
@@ -171,6 +179,7 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
   if (x0All !== undefined && !(x0All instanceof tf.Tensor && x0All.rank === 2 && x0All.shape[0] === N && x0All.shape[1] === d)) {
     throw new ArgumentError(fn, 'options.x0', `a float32 tensor of shape [${N}, ${d}]`, describeValue(x0All));
   }
+  const hurstWarmup = checkNumber(fn, 'options.hurstWarmup', options.hurstWarmup ?? 0, { min: 0, integer: true });
   const learnNoise = options.learnObservationNoise ?? true;
   const logNoise = tf.variable(tf.fill([D], Math.log(noise0)), learnNoise);
   const modules: Record<string, tfl.LayersModel> = { ...sde.modules };
@@ -269,7 +278,9 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
   };
 
   const elboTerms = (batch: ElboBatch) => {
-    const omega = sde.omega();
+    // during the warm-up ω(H) is a constant plus 0·ω(H): h gets an exact zero gradient (not none: the
+    // optimiser keys its moments by the position of each gradient, which must not shift)
+    const omega = batch.step !== undefined && batch.step < hurstWarmup ? (tf.add(sde.omegaAt(sde.hurst()), tf.mul(0, sde.omega())) as tf.Tensor1D) : sde.omega();
     const { sol, initialKl, layout } = solve(batch, omega, times, tLast);
     const s = tf.exp(logNoise);
     let ll: tf.Tensor = tf.scalar(0);
@@ -304,7 +315,7 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
     modules,
     variables,
     terms: ['elbo', 'logLikelihood', 'pathKl', 'initialKl', 'hurst'],
-    drawBatch(_step: number, seeds: SeedStream): ElboBatch {
+    drawBatch(step: number, seeds: SeedStream): ElboBatch {
       return tf.tidy(() => {
         const idx = tf.randomUniformInt([batchSize], 0, N, seeds.next());
         const observations = tf.gather(obs, idx) as tf.Tensor3D;
@@ -314,6 +325,7 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
           y0: sde.initialFactors(batchSize, seeds.next()),
           eps: tf.randomNormal([batchSize, d], 0, 1, 'float32', seeds.next()) as tf.Tensor2D,
           seed: seeds.next(),
+          step,
         };
       });
     },
@@ -324,7 +336,7 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
       return { total, terms: { elbo: t.elbo, logLikelihood: t.logLikelihood, pathKl: t.pathKl, initialKl: t.initialKl, hurst } };
     },
     disposeBatch: (b) => tf.dispose([b.observations, b.x0, b.y0, b.eps]),
-    runConfig: () => ({ task: 'fbm-elbo', model: sde.config, times: [...times], steps, batchSize, decoder: decoderKind }),
+    runConfig: () => ({ task: 'fbm-elbo', model: sde.config, times: [...times], steps, batchSize, decoder: decoderKind, hurstWarmup }),
     observationNoise: () => Array.from(tf.tidy(() => tf.exp(logNoise).dataSync())),
     posteriorPaths({ observations, x0, saveAt, seed, t1 }) {
       const end = t1 ?? Math.max(tLast, ...saveAt);

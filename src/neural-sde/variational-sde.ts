@@ -8,7 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkNumber, checkOneOf, describeValue } from '../errors.js';
 import { psdFactor } from '../fbm/dense.js';
 import { omegaTensor } from '../fbm/omega-tensor.js';
-import { checkHurst, FBM_TYPES } from '../fbm/optimal-omega.js';
+import { checkHurst, FBM_TYPES, optimalOmega } from '../fbm/optimal-omega.js';
 import type { FbmType } from '../fbm/optimal-omega.js';
 import { ouStationaryCovariance } from '../fbm/ou-factors.js';
 import { checkSpeedGridOptions, speedGrid } from '../fbm/speed-grid.js';
@@ -124,6 +124,8 @@ export interface VariationalSde {
   hurstTensor(): tf.Scalar;
   /** ω(H) as a float32 `[K]` tensor, differentiable in h (one read-back; call once per loss). */
   omega(): tf.Tensor1D;
+  /** ω at a given H as a constant float32 `[K]` tensor (no gradient reaches h; e.g. H held during a warm-up). */
+  omegaAt(hurst: number): tf.Tensor1D;
   /** The prior drift b_θ(t, x): `[batch, d] → [batch, d]`. */
   drift(t: number, x: tf.Tensor2D): tf.Tensor2D;
   /** σ(t, x), broadcastable to `[batch, d]`. */
@@ -310,6 +312,10 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
     hurst: () => tf.tidy(() => tf.sigmoid(hurstLogit).dataSync()[0]!),
     hurstTensor: () => tf.sigmoid(hurstLogit) as tf.Scalar,
     omega: () => tf.tidy(() => omegaTensor(tf.sigmoid(hurstLogit), { type, K, gammaMax: grid.gammaMax, gammaMin: grid.gammaMin, horizon })),
+    omegaAt(h) {
+      const value = checkHurst('VariationalSde.omegaAt', 'hurst', h);
+      return tf.tensor1d(Float32Array.from(optimalOmega({ hurst: value, type, K, gammaMax: grid.gammaMax, gammaMin: grid.gammaMin, horizon }).omega));
+    },
     drift(t, x) {
       if (linear) return tf.add(tf.matMul(x, driftMatrix!), driftBias!);
       return timeMlpForward(modules.prior!, x, column(t, x.shape[0]));

@@ -44,7 +44,14 @@ describe('fractional-noise examples, --quick', () => {
     const png = join(out, 'bridge.png');
     const r = await runExample('fbm-bridge.ts', ['--out', png]);
     const numbers = ['hurst', 'midTime', 'learnedVariance', 'exactVariance', 'relativeVarianceError', 'varianceStandardError', 'exactFouVariance', 'learnedMean', 'exactMean', 'exactFouMean', 'maxMeanError', 'maxRelativeVarianceError', 'trainSeconds', 'seconds', 'cpuSeconds'];
-    expect(Object.keys(r).sort()).toEqual([...numbers, 'png'].sort());
+    expect(Object.keys(r).sort()).toEqual([...numbers, 'along', 'png'].sort());
+    const along = r.along as Record<string, number>[];
+    expect(along.map((p) => p.t)).toEqual([0.5, 1, 1.5, 2]);
+    for (const p of along) {
+      expectFinite(p, ['learnedMean', 'exactMean', 'learnedVariance', 'exactVariance']);
+      expect(p.exactVariance, `t = ${p.t}`).toBeGreaterThan(0);
+    }
+    expect(along[1]!.exactMean).toBe(r.exactMean);
     expectFinite(r, numbers);
     expect(r.midTime).toBe(1); // T = 2
     for (const key of ['learnedVariance', 'exactVariance', 'exactFouVariance']) expect(r[key] as number, key).toBeGreaterThan(0);

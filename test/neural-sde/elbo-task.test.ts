@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { optimalOmega } from '../../src/fbm/optimal-omega.js';
 import { elboTask } from '../../src/neural-sde/elbo-task.js';
 import type { ElboTask } from '../../src/neural-sde/elbo-task.js';
 import { variationalSde } from '../../src/neural-sde/variational-sde.js';
@@ -27,10 +28,10 @@ const DATA = Float32Array.from({ length: 8 * 5 }, (_, k) => {
 
 const GRU: Partial<VariationalSdeOptions> = { encoder: { kind: 'gru', inputDim: 1, codeDim: 3, hidden: 6 }, initialState: 'encoded', contextDim: 5 };
 
-function setup(extra: Partial<VariationalSdeOptions> = {}): { task: ElboTask; obs: tf.Tensor3D; dispose: () => void } {
+function setup(extra: Partial<VariationalSdeOptions> = {}, taskExtra: { hurstWarmup?: number } = {}): { task: ElboTask; obs: tf.Tensor3D; dispose: () => void } {
   const obs = tf.tensor3d(DATA, [8, 5, 1]);
   const sde = variationalSde({ dim: 1, horizon: 0.5, hurst: 0.4, K: 3, gammaMax: 10, priorDrift: { hidden: 8, layers: 1 }, posterior: { hidden: 16, layers: 1 }, contextDim: 2, ...extra });
-  const task = elboTask({ sde, observations: obs, times: TIMES, steps: 10, batchSize: 4, observationNoise: 0.2 });
+  const task = elboTask({ sde, observations: obs, times: TIMES, steps: 10, batchSize: 4, observationNoise: 0.2, ...taskExtra });
   return {
     task,
     obs,
@@ -91,6 +92,24 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
       expect(Math.abs(analytic - fd), `${v.name}: analytic ${analytic} vs finite difference ${fd}`).toBeLessThan(0.02 * Math.abs(fd) + 1e-3);
     }
     task.disposeBatch!(batch);
+    dispose();
+  });
+
+  it('hurstWarmup holds H exactly for its steps while the rest trains, then H moves', async () => {
+    const { task, dispose } = setup({}, { hurstWarmup: 3 });
+    const h0 = task.sde.hurst();
+    const sigma0 = task.sde.variables.logSigma!.dataSync()[0];
+    const trainer = new Trainer({ task, steps: 6, learningRate: 0.03, schedule: 'constant', seed: 1, logEvery: 1 });
+    await trainer.train({ untilStep: 3 });
+    expect(task.sde.hurst()).toBe(h0);
+    expect(task.sde.variables.logSigma!.dataSync()[0]).not.toBe(sigma0);
+    await trainer.train();
+    expect(task.sde.hurst()).not.toBe(h0);
+    const omega = task.sde.omegaAt(0.3);
+    const ref = optimalOmega({ hurst: 0.3, type: 'II', K: 3, gammaMax: 10, horizon: 0.5 }).omega;
+    Array.from(omega.dataSync()).forEach((w, k) => expect(Math.abs(w - ref[k]!)).toBeLessThan(1e-5 * Math.abs(ref[k]!)));
+    omega.dispose();
+    trainer.dispose();
     dispose();
   });
 
@@ -163,6 +182,7 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
     );
     const narrow = variationalSde({ dim: 1, horizon: 0.5, K: 3, gammaMax: 10 });
     expect(() => elboTask({ sde: narrow, observations: obs, times: TIMES, steps: 20 })).toThrow(/'options.sde' must be a model with contextDim = codeDim \+ D \+ 1 = 2/);
+    expect(() => elboTask({ sde, observations: obs, times: TIMES, steps: 20, hurstWarmup: -1 })).toThrow(/elboTask: argument 'options.hurstWarmup' must be a finite integer >= 0, got -1/);
     expect(() => elboTask({ sde, observations: tf.zeros([8, 5]) as never, times: TIMES, steps: 20 })).toThrow(/'options.observations' must be a float32 tensor/);
     [sde, narrow].forEach((m) => m.dispose());
     obs.dispose();
