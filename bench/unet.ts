@@ -1,28 +1,44 @@
 /**
  * One U-Net training step (flow matching, Adam, batch 64, 28×28×1, widths 32/64, GroupNorm(8), 10 classes:
- * `models/unet.ts`) on wasm with one thread, against the same network in PyTorch
- * (`bench/torch_unet_bench.py`, one thread, run as a child process) — interleaved blocks in one run, medians.
+ * `models/unet.ts`) on wasm, against the same network in PyTorch (`bench/torch_unet_bench.py`, run as a
+ * child process with the same thread count) — interleaved blocks in one run, medians.
  *
- * Three configurations alternate in every block:
- * - `ours`: this library's kernels (shifted-product filter gradient, SplitV and resize-gradient overrides)
- *   and the fused GroupNorm node;
- * - `before`: the previous kernels (filter gradient as one XNNPACK convolution, stride-1 input gradient
- *   through a padded copy, the wasm backend's own SplitV and ResizeNearestNeighborGrad) and GroupNorm
- *   from ordinary ops;
+ * Configurations that alternate in every block (one thread; the thread count is `SI_THREADS`, default 1):
+ * - `ours`: this library's kernels now (stride-1 'same' filter gradient as stacked products over the
+ *   output positions, strided input gradient over the stride phases, …) and the fused GroupNorm node;
+ * - `before`: the kernels at the start of this round of work (filter gradient as shifted products over a
+ *   padded grid, or one XNNPACK convolution below 256 output positions; strided input gradient through a
+ *   zero-interleaved copy of dy), same fused GroupNorm;
  * - PyTorch, on the wall clock and on the thread's CPU clock.
  * Our steps are timed on both clocks too (process CPU time): on a shared machine the CPU clock is the
- * steadier of the two. A per-kernel profile of one `ours` step gives the convolutions' share.
+ * steadier of the two. Then:
+ * - a per-kernel profile of `ours` on the CPU clock (every wasm kernel wrapped), which gives the
+ *   convolutions' share of the step;
+ * - the **floor**: the step's 13 forward convolutions alone, timed, times 3 (forward, input gradient and
+ *   filter gradient each at the forward convolution's speed) — what the step would cost if everything
+ *   but the convolutions were free and the gradients ran as fast as XNNPACK's forward pass;
+ * - the same step on two threads (`ours` and PyTorch, wall clock), `ours` in a child process (the wasm
+ *   thread pool is fixed when the backend starts). With `SI_THREADS=2` the main run is on two threads and
+ *   this extra row is skipped.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { timeConditionedUNet } from '../models/unet.js';
 import { initBackend } from '../src/backend.js';
-import { runWasmKernel, wasmKernel, type WasmBackendLike } from '../src/kernels/wasm-common.js';
+import { makeOptimizer } from '../src/train/optimizers.js';
+import { wasmThreadCount } from '../src/wasm-threads.js';
+import { runWasmKernel, type WasmBackendLike } from '../src/kernels/wasm-common.js';
 import { type Conv2DBackpropInputAttrs, wasmConv2DBackpropInput } from '../src/kernels/wasm-conv2d-backprop-input.js';
-import { convFormFilterGrad, type Conv2DBackpropFilterAttrs } from '../src/kernels/wasm-conv2d-backprop-filter.js';
+import {
+  convFormFilterGrad,
+  type Conv2DBackpropFilterAttrs,
+  SHIFTED_PRODUCTS_MIN_IMAGE,
+  shiftedProductsFilterGrad,
+} from '../src/kernels/wasm-conv2d-backprop-filter.js';
+import { supportsAliases } from '../src/kernels/wasm-alias.js';
 import { type Benchmark, type BenchResult, fmt, median } from './lib.js';
 import { findTorchPython } from './torch-mlp.js';
 
@@ -30,25 +46,36 @@ import { findTorchPython } from './torch-mlp.js';
 export const UNET_BENCH = { batch: 64, size: 28, widths: [32, 64], classes: 10, lr: 2e-4 } as const;
 
 /** Kernels whose implementation differs between `ours` and `before`. */
-const SWAPPED = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'SplitV', 'ResizeNearestNeighborGrad'] as const;
+const SWAPPED = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
 
-/** The previous filter gradient (one XNNPACK convolution for every stride) as a kernel config. */
+/**
+ * The filter gradient as it was before this round: shifted products over a padded grid for stride 1
+ * with at least {@link SHIFTED_PRODUCTS_MIN_IMAGE} output positions, else one XNNPACK convolution.
+ */
 function previousFilterGradKernel(): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const a = attrs as unknown as Conv2DBackpropFilterAttrs;
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    return convFormFilterGrad(backend as WasmBackendLike, x, dy, info);
+    const b = backend as WasmBackendLike;
+    const shifted =
+      info.outHeight * info.outWidth >= SHIFTED_PRODUCTS_MIN_IMAGE &&
+      info.strideHeight === 1 &&
+      info.strideWidth === 1 &&
+      info.padInfo.top <= (info.filterHeight - 1) * info.dilationHeight &&
+      info.padInfo.left <= (info.filterWidth - 1) * info.dilationWidth &&
+      supportsAliases(b);
+    return shifted ? shiftedProductsFilterGrad(b, x, dy, info) : convFormFilterGrad(b, x, dy, info);
   };
   return { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc };
 }
 
-/** The previous input gradient (stride 1 through a padded copy of dy and a crop) as a kernel config. */
+/** The input gradient as it was before this round: strides above 1 through a zero-interleaved dy. */
 function previousInputGradKernel(): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]) => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const backend = args.backend as WasmBackendLike;
-    const out = wasmConv2DBackpropInput(backend, dy, filter, args.attrs as unknown as Conv2DBackpropInputAttrs, false);
+    const out = wasmConv2DBackpropInput(backend, dy, filter, args.attrs as unknown as Conv2DBackpropInputAttrs, true, false);
     return out ?? runWasmKernel(backend, 'Conv2DBackpropInput', args.inputs, args.attrs);
   };
   return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc };
@@ -60,8 +87,6 @@ function kernelSwitch(): (mode: 'ours' | 'before') => void {
   const before = new Map<string, KernelConfig>([
     ['Conv2DBackpropFilter', previousFilterGradKernel()],
     ['Conv2DBackpropInput', previousInputGradKernel()],
-    ['SplitV', wasmKernel('SplitV')],
-    ['ResizeNearestNeighborGrad', wasmKernel('ResizeNearestNeighborGrad')],
   ]);
   return (mode) => {
     for (const name of SWAPPED) {
@@ -75,7 +100,8 @@ function kernelSwitch(): (mode: 'ours' | 'before') => void {
 function makeStep(plainGroupNorm: boolean, seed: number): { step: () => tf.Scalar; model: tfl.LayersModel; dispose: () => void } {
   const { batch, size, widths, classes, lr } = UNET_BENCH;
   const model = timeConditionedUNet({ imageSize: size, widths: [...widths], numClasses: classes, plainGroupNorm, seed });
-  const optimizer = tf.train.adam(lr);
+  // The library's Adam (what `si train` uses): one fused kernel per step on wasm.
+  const optimizer = makeOptimizer('adam', { learningRate: lr });
   let k = 0;
   const step = () =>
     tf.tidy(() => {
@@ -117,59 +143,158 @@ function timeSteps(step: () => tf.Scalar, steps: number): { wall: number[]; cpu:
 }
 
 /** One run of the PyTorch script: its median step time on the given clock, or a reason it failed. */
-function torchRun(python: string, clock: 'wall' | 'cpu', steps: number): { ms: number; params: number; torch: string } | string {
+function torchRun(python: string, clock: 'wall' | 'cpu', steps: number, threads: number): { ms: number; params: number; torch: string } | string {
   const script = fileURLToPath(new URL('./torch_unet_bench.py', import.meta.url));
+  const t = String(threads);
   const env = {
     ...process.env,
-    OMP_NUM_THREADS: '1',
-    OPENBLAS_NUM_THREADS: '1',
-    MKL_NUM_THREADS: '1',
+    OMP_NUM_THREADS: t,
+    OPENBLAS_NUM_THREADS: t,
+    MKL_NUM_THREADS: t,
     MALLOC_MMAP_THRESHOLD_: '4294967296',
     MALLOC_TRIM_THRESHOLD_: '4294967296',
   };
-  const run = spawnSync(python, [script, '--threads', '1', '--steps', String(steps), '--clock', clock], { encoding: 'utf8', timeout: 1_800_000, env });
+  const run = spawnSync(python, [script, '--threads', t, '--steps', String(steps), '--clock', clock], { encoding: 'utf8', timeout: 1_800_000, env });
   if (run.status !== 0) return `PyTorch run failed (exit ${run.status}): ${(run.stderr || '').trim().split('\n').pop()}`;
   const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as { stepMs: number; params: number; torch: string };
   return { ms: out.stepMs, params: out.params, torch: out.torch };
 }
 
-/** Kernel time (ms) and, for convolutions, multiply-add FLOPs of one step by kernel name (tf.profile). */
-async function kernelProfile(step: () => tf.Scalar): Promise<Map<string, { ms: number; flops: number }>> {
-  const info = await tf.profile(() => step());
-  const byName = new Map<string, { ms: number; flops: number }>();
-  const size = (s: number[] | undefined) => (s ?? []).reduce((a, b) => a * b, 1);
-  for (const k of info.kernels) {
-    // Scopes (custom gradients, fused ops) are listed beside their kernels: count kernels only.
-    if (tf.getKernel(k.name, 'wasm') === undefined) continue;
-    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    let flops = 0;
-    const [a, b] = k.inputShapes;
-    if (k.name === 'Conv2D' || k.name === 'FusedConv2D') flops = 2 * size(k.outputShapes[0]) * size(b?.slice(0, 3));
-    else if (k.name === 'Conv2DBackpropFilter') flops = 2 * size(b) * size(k.outputShapes[0]?.slice(0, 3));
-    else if (k.name === 'Conv2DBackpropInput') flops = 2 * size(a) * size(b?.slice(0, 3));
-    const entry = byName.get(k.name) ?? { ms: 0, flops: 0 };
-    entry.ms += ms;
-    entry.flops += flops;
-    byName.set(k.name, entry);
+/** Per-kernel CPU time of one step. */
+interface KernelTimes {
+  /** CPU ms and calls by kernel name (a kernel's calls to other kernels count as its own time). */
+  byName: Map<string, { ms: number; calls: number }>;
+  /** CPU ms of the whole step, and of it inside kernels. */
+  stepMs: number;
+  kernelMs: number;
+}
+
+/**
+ * CPU time per wasm kernel over `steps` steps (averaged): every registered wasm kernel is wrapped in a
+ * CPU-clock timer for the measurement (outermost calls only) and restored afterwards.
+ */
+function kernelProfile(step: () => tf.Scalar, steps: number): KernelTimes {
+  const originals = tf.getKernelsForBackend('wasm');
+  const byName = new Map<string, { ms: number; calls: number }>();
+  let depth = 0;
+  for (const config of originals) {
+    const name = config.kernelName;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        if (depth > 0) return config.kernelFunc(args);
+        depth++;
+        const c0 = cpuMs();
+        try {
+          return config.kernelFunc(args);
+        } finally {
+          depth--;
+          const entry = byName.get(name) ?? { ms: 0, calls: 0 };
+          entry.ms += (cpuMs() - c0) / steps;
+          entry.calls += 1 / steps;
+          byName.set(name, entry);
+        }
+      },
+    });
   }
-  tf.dispose(info.result as tf.Tensor);
-  return byName;
+  let stepMs = 0;
+  try {
+    const c0 = cpuMs();
+    for (let i = 0; i < steps; i++) tf.dispose(step());
+    stepMs = (cpuMs() - c0) / steps;
+  } finally {
+    for (const config of originals) {
+      tf.unregisterKernel(config.kernelName, 'wasm');
+      tf.registerKernel(config);
+    }
+  }
+  const kernelMs = [...byName.values()].reduce((a, b) => a + b.ms, 0);
+  return { byName, stepMs, kernelMs };
+}
+
+/** The forward convolutions of one U-Net step, as `[x shape, filter shape, stride]` (those of `models/unet.ts` at the bench size). */
+function stepConvolutions(model: tfl.LayersModel, batch: number): [number[], number[], number][] {
+  const convs: [number[], number[], number][] = [];
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Conv2D') continue;
+    const input = layer.input as tfl.SymbolicTensor;
+    const kernel = layer.getWeights()[0]!;
+    const strides = (layer.getConfig()['strides'] as number[])[0]!;
+    convs.push([[batch, ...(input.shape.slice(1) as number[])], kernel.shape, strides]);
+  }
+  return convs;
+}
+
+/**
+ * The floor: the step's forward convolutions (with bias, as the layers run them) alone, median CPU ms
+ * over `repeats` rounds, and their multiply-add FLOPs (×2).
+ */
+function convolutionFloor(convs: [number[], number[], number][], repeats: number): { forwardMs: number; flops: number } {
+  const inputs = convs.map(([x, f], i) => [tf.randomNormal(x, 0, 1, 'float32', 10 + i), tf.randomNormal(f, 0, 0.1, 'float32', 50 + i), tf.zeros([f[3]!])] as const);
+  const round = () => {
+    const c0 = cpuMs();
+    for (const [i, [x, f, b]] of inputs.entries()) {
+      tf.dispose(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, bias: b, strides: convs[i]![2], pad: 'same' }));
+    }
+    return cpuMs() - c0;
+  };
+  round();
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) times.push(round());
+  let flops = 0;
+  for (const [x, f, s] of convs) {
+    const outPixels = x[0]! * Math.ceil(x[1]! / s) * Math.ceil(x[2]! / s);
+    flops += 2 * outPixels * f[0]! * f[1]! * f[2]! * f[3]!;
+  }
+  for (const t of inputs) tf.dispose([...t]);
+  return { forwardMs: median(times), flops };
 }
 
 const CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'];
 
+/** `ours` alone for `blocks × steps` steps on the current backend: block medians of wall and CPU ms. */
+function measureOurs(blocks: number, steps: number): { wall: number[]; cpu: number[] } {
+  const ours = makeStep(false, 1);
+  timeSteps(ours.step, 1);
+  const out = { wall: [] as number[], cpu: [] as number[] };
+  for (let b = 0; b < blocks; b++) {
+    const o = timeSteps(ours.step, steps);
+    out.wall.push(median(o.wall));
+    out.cpu.push(median(o.cpu));
+  }
+  ours.dispose();
+  return out;
+}
+
+/** The two-thread row: `ours` in a child process on two wasm threads (block medians), or a failure reason. */
+function twoThreadOurs(blocks: number, steps: number): { wall: number[]; cpu: number[] } | string {
+  try {
+    const self = fileURLToPath(import.meta.url);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--unet-child', String(blocks), String(steps)], {
+      encoding: 'utf8',
+      env: { ...process.env, SI_THREADS: '2' },
+      timeout: 1_800_000,
+    });
+    return JSON.parse(out.trim().split('\n').pop()!) as { wall: number[]; cpu: number[] };
+  } catch (err) {
+    return `two-thread run failed: ${(err as Error).message.split('\n')[0]}`;
+  }
+}
+
 export const unetBenchmark: Benchmark = {
   name: 'unet',
-  description: 'U-Net training step (28×28×1, 32/64, GroupNorm, batch 64, Adam) on wasm 1 thread vs PyTorch 1 thread, before/after the conv work',
+  description: 'U-Net training step (28×28×1, 32/64, GroupNorm, batch 64, Adam) on wasm vs PyTorch, 1 thread (SI_THREADS) and 2, before/after the conv work, with the convs-alone floor',
   async run(ctx): Promise<BenchResult> {
-    await initBackend('wasm', { log: null, threads: 1 });
+    await initBackend('wasm', { log: null });
+    const threads = await wasmThreadCount();
     const blocks = ctx.quick ? 1 : 3;
     const steps = ctx.quick ? 2 : 4;
     const torchSteps = ctx.quick ? 4 : 8;
     const found = findTorchPython();
     const useKernels = kernelSwitch();
     const ours = makeStep(false, 1);
-    const before = makeStep(true, 1);
+    const before = makeStep(false, 1);
     before.model.setWeights(ours.model.getWeights());
     const samples: Record<'ours' | 'before', { wall: number[]; cpu: number[] }> = { ours: { wall: [], cpu: [] }, before: { wall: [], cpu: [] } };
     const torch = { wall: [] as number[], cpu: [] as number[], params: 0, version: '', failure: '' };
@@ -191,7 +316,7 @@ export const unetBenchmark: Benchmark = {
       samples.before.cpu.push(median(p.cpu));
       if (found !== null && torch.failure === '') {
         for (const clock of ['wall', 'cpu'] as const) {
-          const r = torchRun(found.python, clock, torchSteps);
+          const r = torchRun(found.python, clock, torchSteps, threads);
           if (typeof r === 'string') torch.failure = r;
           else {
             torch[clock].push(r.ms);
@@ -202,10 +327,32 @@ export const unetBenchmark: Benchmark = {
       }
     }
     useKernels('ours');
-    const profile = await kernelProfile(ours.step);
+    ctx.progress('unet: kernel profile and floor');
+    const profile = kernelProfile(ours.step, ctx.quick ? 1 : 2);
+    const convs = stepConvolutions(ours.model, UNET_BENCH.batch);
+    const floor = convolutionFloor(convs, ctx.quick ? 2 : 5);
     const params = ours.model.countParams();
     ours.dispose();
     before.dispose();
+
+    // Two threads: ours in a child process, PyTorch with two threads (wall clock: the CPU clock adds threads up).
+    const two = { ours: { wall: [] as number[], cpu: [] as number[] }, torch: [] as number[], failure: '' };
+    if (threads === 1 && process.env.UNET_BENCH_SKIP_TWO !== '1') {
+      ctx.progress('unet: two threads');
+      const r = twoThreadOurs(blocks, steps);
+      if (typeof r === 'string') two.failure = r;
+      else two.ours = r;
+      if (found !== null) {
+        for (let b = 0; b < blocks; b++) {
+          const t = torchRun(found.python, 'wall', torchSteps, 2);
+          if (typeof t === 'string') {
+            two.failure ||= t;
+            break;
+          }
+          two.torch.push(t.ms);
+        }
+      }
+    }
 
     const { batch } = UNET_BENCH;
     const med = (xs: number[]) => (xs.length > 0 ? median(xs) : NaN);
@@ -214,42 +361,62 @@ export const unetBenchmark: Benchmark = {
       before: { wall: med(samples.before.wall), cpu: med(samples.before.cpu) },
       torch: { wall: med(torch.wall), cpu: med(torch.cpu) },
     };
+    const floorMs = 3 * floor.forwardMs;
     const ips = (ms: number) => (batch * 1000) / ms;
     const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? `${fmt(a / b)}×` : '-');
+    const tname = `${threads} thread${threads > 1 ? 's' : ''}`;
     const rows = [
-      ['config', 'ms/step (wall)', 'img/s (wall)', 'ms/step (cpu)', 'img/s (cpu)', 'vs PyTorch (wall)', 'vs PyTorch (cpu)'],
+      ['config', 'ms/step (wall)', 'img/s (wall)', 'ms/step (cpu)', 'img/s (cpu)', 'vs PyTorch (wall)', 'vs PyTorch (cpu)', 'floor: convs alone (cpu ms, vs PyTorch)'],
       ...(['ours', 'before', 'torch'] as const).map((k) => [
-        k === 'ours' ? 'ours (wasm, 1 thread)' : k === 'before' ? 'before (previous kernels, plain GroupNorm)' : `PyTorch ${torch.version || ''} (1 thread)`,
+        k === 'ours' ? `ours (wasm, ${tname})` : k === 'before' ? `before (kernels at the start of this round, ${tname})` : `PyTorch ${torch.version || ''} (${tname})`,
         fmt(cells[k].wall, 0),
         fmt(ips(cells[k].wall), 1),
         fmt(cells[k].cpu, 0),
         fmt(ips(cells[k].cpu), 1),
         ratio(cells[k].wall, cells.torch.wall),
         ratio(cells[k].cpu, cells.torch.cpu),
+        k === 'torch' ? '' : `${fmt(floorMs, 0)} (${ratio(floorMs, cells.torch.cpu)})`,
       ]),
     ];
-    const total = [...profile.values()].reduce((a, b) => a + b.ms, 0);
-    const top = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+    if (two.ours.wall.length > 0 || two.torch.length > 0) {
+      const ow = med(two.ours.wall);
+      const tw = med(two.torch);
+      rows.push(['ours (wasm, 2 threads; wall clock)', fmt(ow, 0), fmt(ips(ow), 1), '', '', ratio(ow, tw), '', '']);
+      rows.push([`PyTorch ${torch.version || ''} (2 threads; wall clock)`, fmt(tw, 0), fmt(ips(tw), 1), '', '', ratio(tw, tw), '', '']);
+    }
+    const top = [...profile.byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
     const profileRows = [
-      ['kernel', 'ms', 'share', 'GFLOP/s'],
-      ...top.map(([name, { ms, flops }]) => [name, fmt(ms, 1), `${fmt((100 * ms) / total, 1)}%`, flops > 0 ? fmt(flops / ms / 1e6, 1) : '']),
+      ['kernel', 'calls', 'cpu ms', 'share of step'],
+      ...top.map(([name, { ms, calls }]) => [name, fmt(calls, 0), fmt(ms, 1), `${fmt((100 * ms) / profile.stepMs, 1)}%`]),
+      ['(outside kernels: JavaScript, tape, Adam bookkeeping)', '', fmt(profile.stepMs - profile.kernelMs, 1), `${fmt((100 * (profile.stepMs - profile.kernelMs)) / profile.stepMs, 1)}%`],
     ];
-    const convMs = CONV_KERNELS.reduce((a, n) => a + (profile.get(n)?.ms ?? 0), 0);
+    const convMs = CONV_KERNELS.reduce((a, n) => a + (profile.byName.get(n)?.ms ?? 0), 0);
+    const gflops = (ms: number) => fmt(floor.flops / ms / 1e6, 1);
     const notes = [
       `interleaved: ${blocks} block(s) × ${steps} steps per configuration (PyTorch: ${torchSteps} steps per run, one run per clock per block); medians of block medians`,
       `parameters: ours ${params}${torch.params ? `, PyTorch ${torch.params}` : ''}`,
-      `conv kernels (${CONV_KERNELS.join(', ')}): ${fmt(convMs, 0)} of ${fmt(total, 0)} ms kernel time in one profiled step (${fmt((100 * convMs) / total, 1)}%)`,
+      `conv kernels (${CONV_KERNELS.join(', ')}): ${fmt(convMs, 0)} of ${fmt(profile.stepMs, 0)} ms cpu in a profiled step (${fmt((100 * convMs) / profile.stepMs, 1)}%)`,
+      `by kind (GFLOP/s over the step's ${fmt(floor.flops / 1e9, 2)} GFLOP each): forward ${gflops((profile.byName.get('FusedConv2D')?.ms ?? 0) + (profile.byName.get('Conv2D')?.ms ?? 0))}, input gradient ${gflops(profile.byName.get('Conv2DBackpropInput')?.ms ?? NaN)}, filter gradient ${gflops(profile.byName.get('Conv2DBackpropFilter')?.ms ?? NaN)}; forward convs alone ${gflops(floor.forwardMs)}`,
+      `floor = 3 × the step's ${convs.length} forward convolutions alone (${fmt(floor.forwardMs, 0)} ms cpu): every gradient at the forward pass's speed, nothing else`,
       `ours vs before: ${ratio(cells.before.wall, cells.ours.wall)} faster (wall), ${ratio(cells.before.cpu, cells.ours.cpu)} (cpu)`,
     ];
     if (found === null) notes.push('PyTorch not available (apt-get install -y python3-torch)');
     if (torch.failure) notes.push(torch.failure);
+    if (two.failure) notes.push(two.failure);
     return {
       tables: [
         { title: `U-Net training step (batch ${batch}, 28×28×1, widths 32/64, GroupNorm(8), Adam)`, rows },
-        { title: 'U-Net step: kernel time by kernel (ours, one profiled step; times inflated by the profiler)', rows: profileRows },
+        { title: 'U-Net step: CPU time by kernel (ours, profiled steps)', rows: profileRows },
       ],
       notes,
-      data: { net: UNET_BENCH, cells, samples, torch, profile: Object.fromEntries(profile), params },
+      data: { net: UNET_BENCH, threads, cells, samples, torch, two, floor: { ...floor, floorMs }, profile: { ...profile, byName: Object.fromEntries(profile.byName) }, params },
     };
   },
 };
+
+// Child process of the two-thread row: `tsx bench/unet.ts --unet-child <blocks> <steps>` prints one JSON line.
+if (process.argv[2] === '--unet-child') {
+  await import('@tensorflow/tfjs-layers');
+  await initBackend('wasm', { log: null });
+  console.log(JSON.stringify(measureOurs(Number(process.argv[3]), Number(process.argv[4]))));
+}

@@ -11,10 +11,9 @@
  * transpose of the `[CI, FH, FW, CO]` result. That form is kept for strides other than 1; it reaches only
  * ≈ 16 GFLOP/s (XNNPACK is slow with a 28×28 "filter" and a 3×3 output).
  *
- * Stride 1 with 'same' padding (every 3×3 conv of a U-Net but the down-sampling one) takes the fastest
- * path, {@link samePositionsFilterGrad}: stacked products over the output positions that read `dy` in
- * place. Other stride-1 convs ('valid', explicit padding) use the older
- * "shifted products over a padded grid":
+ * Stride 1 with at least {@link SHIFTED_PRODUCTS_MIN_IMAGE} output positions and
+ * {@link SHIFTED_PRODUCTS_MIN_OUT_CHANNELS} output channels takes a faster path, "shifted products over a
+ * padded grid":
  * lay the zero-padded input out channel-major, `xg[ci, p]` over grid positions `p = (b·Hp + r)·Wp + c`
  * (rows and images separated by max(top, bottom) zero rows and max(left, right) zero columns, shared by
  * the neighbours on both sides: 29×29 per 28×28 image, 15×15 per 14×14), and scatter `dy` into the same
@@ -31,7 +30,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { aliasInfo, releaseAlias, supportsAliases } from './wasm-alias.js';
-import { cropInfo, disposeInfos, reshapeInfo, runWasmKernel, transposeInner, type ConvWindowAttrs, type WasmBackendLike, zerosInfo } from './wasm-common.js';
+import { cropInfo, disposeInfos, runWasmKernel, type ConvWindowAttrs, type WasmBackendLike, zerosInfo } from './wasm-common.js';
 
 /** Attributes of the `Conv2DBackpropFilter` kernel (`dilations` is not set by tfjs 4.22; honoured if present). */
 export interface Conv2DBackpropFilterAttrs extends ConvWindowAttrs {
@@ -76,14 +75,12 @@ export function wasmConv2DBackpropFilter(
   }
   const shifted =
     info.outHeight * info.outWidth >= SHIFTED_PRODUCTS_MIN_IMAGE &&
+    co >= SHIFTED_PRODUCTS_MIN_OUT_CHANNELS &&
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&
     info.padInfo.top <= (info.filterHeight - 1) * info.dilationHeight &&
     info.padInfo.left <= (info.filterWidth - 1) * info.dilationWidth &&
     supportsAliases(backend);
-  if (samePositionsApply(info) && supportsAliases(backend)) {
-    return samePositionsFilterGrad(backend, x, dy, info);
-  }
   if (shifted) {
     return shiftedProductsFilterGrad(backend, x, dy, info);
   }
@@ -128,6 +125,13 @@ export function convFormFilterGrad(
  * GFLOP/s against 17.4; 28×28×32 → 32: 15.4 against 19.4).
  */
 export const SHIFTED_PRODUCTS_MIN_IMAGE = 256;
+
+/**
+ * Fewest output channels for the shifted products: with fewer, each product has a right operand of
+ * fewer than 8 columns and the one-convolution form wins (measured in a U-Net step, cpu time, 28×28×32 →
+ * 1: 17 ms against 41).
+ */
+export const SHIFTED_PRODUCTS_MIN_OUT_CHANNELS = 8;
 
 /**
  * Grid positions per product in {@link shiftedProductsFilterGrad} (whole images are grouped up to this
@@ -176,28 +180,62 @@ export function shiftedProductsFilterGrad(
     const xd = backend.typedArrayFromHeap(xg) as Float32Array;
     const ys = backend.typedArrayFromHeap(dy) as Float32Array;
     const yd = backend.typedArrayFromHeap(dyg) as Float32Array;
-    xd.fill(0);
-    yd.fill(0);
+    // Every position is written once: the image pixels, or a zero (padding, separators, empty slots of
+    // the last chunk, the trailing positions shifted rows read). No fill pass over the whole buffers.
+    const c4 = ci & ~3;
     const run = ow * co;
-    for (let b = 0; b < nb; b++) {
-      const chunk = Math.floor(b / perChunk);
-      const local = (b - chunk * perChunk) * image;
-      const xBase = chunk * ci * rowLength + local;
-      for (let r = 0; r < h; r++) {
-        const src = (b * h + r) * w * ci;
-        const dst = xBase + lead + r * wp;
-        // Read the source row contiguously and scatter each pixel's channels down the channel rows
-        // (measured 1.6× faster than gathering one channel row at a time).
-        for (let q = 0, s = src; q < w; q++, s += ci) {
-          for (let c = 0, d = dst + q; c < ci; c++, d += rowLength) xd[d] = xs[s + c]!;
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      for (let k = 0; k < perChunk; k++) {
+        const b = chunk * perChunk + k;
+        const slot = chunk * ci * rowLength + k * image; // channel 0's row; channel c at + c·rowLength
+        if (b >= nb) {
+          for (let c = 0; c < ci; c++) zeroRange(xd, slot + c * rowLength, slot + c * rowLength + image);
+          zeroRange(yd, (chunk * rowLength + k * image) * co, (chunk * rowLength + (k + 1) * image) * co);
+          continue;
+        }
+        for (let c = 0; c < ci; c++) zeroRange(xd, slot + c * rowLength, slot + c * rowLength + lead);
+        for (let r = 0; r < h; r++) {
+          const src = (b * h + r) * w * ci;
+          const dst = slot + lead + r * wp;
+          const gap = r < h - 1 ? wp - w : image - lead - r * wp - w;
+          // Four channel rows at a time: each source pixel's four channels go to four rows.
+          for (let c = 0; c < c4; c += 4) {
+            let d0 = dst + c * rowLength;
+            let d1 = d0 + rowLength;
+            let d2 = d1 + rowLength;
+            let d3 = d2 + rowLength;
+            for (let q = 0, sx = src + c; q < w; q++, sx += ci) {
+              xd[d0++] = xs[sx]!;
+              xd[d1++] = xs[sx + 1]!;
+              xd[d2++] = xs[sx + 2]!;
+              xd[d3++] = xs[sx + 3]!;
+            }
+            zeroRange(xd, d0, d0 + gap);
+            zeroRange(xd, d1, d1 + gap);
+            zeroRange(xd, d2, d2 + gap);
+            zeroRange(xd, d3, d3 + gap);
+          }
+          for (let c = c4; c < ci; c++) {
+            let d = dst + c * rowLength;
+            for (let q = 0, sx = src + c; q < w; q++, sx += ci) xd[d++] = xs[sx]!;
+            zeroRange(xd, d, d + gap);
+          }
+        }
+        const yBase = chunk * rowLength + k * image;
+        for (let r = 0; r < oh; r++) {
+          const sy = (b * oh + r) * run;
+          const dy0 = (yBase + r * wp) * co;
+          yd.set(ys.subarray(sy, sy + run), dy0);
+          zeroRange(yd, dy0 + run, (r < oh - 1 ? yBase + (r + 1) * wp : yBase + image) * co);
         }
       }
-      const yBase = chunk * rowLength + local;
-      for (let r = 0; r < oh; r++) {
-        const s = (b * oh + r) * run;
-        yd.set(ys.subarray(s, s + run), (yBase + r * wp) * co);
+      for (let c = 0; c < ci; c++) {
+        const row = chunk * ci * rowLength + c * rowLength;
+        zeroRange(xd, row + perChunk * image, row + rowLength);
       }
+      zeroRange(yd, (chunk * rowLength + perChunk * image) * co, (chunk + 1) * rowLength * co);
     }
+    zeroRange(xd, chunks * ci * rowLength, chunks * ci * rowLength + maxOffset);
   }
   const taps = fh * fw;
   const block = ci * co;
@@ -241,119 +279,10 @@ export function shiftedProductsFilterGrad(
   return out;
 }
 
-/**
- * Positions per product in {@link samePositionsFilterGrad}: the stacked left operand is
- * `[taps·CI, chunk]`, the right one a `[chunk, CO]` window of `dy`. Measured (cpu time, loaded 2-core
- * machine): the `[288, K]·[K, 32]` product runs at 22 / 30 / 28 GFLOP/s for K = 1024 / 2048 / 4096.
- */
-export const SAME_POSITIONS_CHUNK = 2048;
-
-/**
- * Whether {@link samePositionsFilterGrad} covers the conv `info`: stride 1 and an output of the input's
- * height and width ('same' padding, any filter size and dilation), float32 channels-last.
- */
-export function samePositionsApply(info: tf.backend_util.Conv2DInfo): boolean {
-  return (
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth &&
-    info.padInfo.top <= (info.filterHeight - 1) * info.dilationHeight &&
-    info.padInfo.left <= (info.filterWidth - 1) * info.dilationWidth
-  );
-}
-
-/**
- * The filter gradient of a stride-1 'same' conv as stacked products over the output positions, reading
- * `dy` in place.
- *
- * With the output the input's size, output position `p = (b·H + r)·W + c` and filter tap
- * `(fh, fw)` read the input at the flat position `p + δ`, `δ = (fh·dh − top)·W + (fw·dw − left)`, except
- * where the tap falls outside the image (row `r + fh·dh − top` or column `c + fw·dw − left` out of range),
- * where the padded input is zero. So, with `xᵀ: [CI, P]` (one transpose of `x`, `P = B·H·W`),
- *
- *     dF[fh, fw, ci, co] = Σ_p A[(tap, ci), p] · dy[p, co],   A[(tap, ci), p] = xᵀ[ci, p + δ_tap] or 0,
- *
- * computed per chunk of {@link SAME_POSITIONS_CHUNK} positions as one `[taps·CI, chunk]·[chunk, CO]`
- * product (XNNPACK), whose right operand is `dy`'s own rows (an alias, no copy) and whose left operand is
- * copied from `xᵀ` in whole runs and zeroed where a tap leaves the image. The partial sums are added in
- * float32, chunk by chunk.
- */
-export function samePositionsFilterGrad(
-  backend: WasmBackendLike,
-  x: TensorInfo,
-  dy: TensorInfo,
-  info: tf.backend_util.Conv2DInfo,
-  chunkPositions = SAME_POSITIONS_CHUNK,
-): TensorInfo {
-  const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
-  const { filterHeight: fh, filterWidth: fw, dilationHeight: dh, dilationWidth: dw } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  const positions = nb * h * w;
-  const taps = fh * fw;
-  const rowShift = new Int32Array(taps);
-  const colShift = new Int32Array(taps);
-  for (let t = 0; t < taps; t++) {
-    rowShift[t] = Math.floor(t / fw) * dh - top;
-    colShift[t] = (t % fw) * dw - left;
-  }
-  const x2 = reshapeInfo(backend, x, [positions, ci]);
-  const xt = ci === 1 ? reshapeInfo(backend, x, [1, positions]) : transposeInner(backend, x2);
-  disposeInfos(backend, x2);
-  const chunk = Math.max(1, Math.min(positions, Math.floor(chunkPositions)));
-  const rows = taps * ci;
-  const patches = backend.makeOutput([rows, chunk], 'float32');
-  const sum = new Float32Array(rows * co);
-  const zeroJ = new Int32Array(chunk);
-  for (let p0 = 0; p0 < positions; p0 += chunk) {
-    const len = Math.min(chunk, positions - p0);
-    const a = len === chunk ? reshapeInfo(backend, patches, [rows, chunk]) : aliasInfo(backend, patches, 0, [rows, len]);
-    {
-      const src = backend.typedArrayFromHeap(xt) as Float32Array;
-      const dst = backend.typedArrayFromHeap(a) as Float32Array;
-      for (let t = 0; t < taps; t++) {
-        const dr = rowShift[t]!;
-        const dc = colShift[t]!;
-        const delta = dr * w + dc;
-        // Copy the shifted runs (clipped to the tensor), then zero every position whose tap leaves its image.
-        const lo = Math.max(0, -(p0 + delta));
-        const hi = Math.min(len, positions - (p0 + delta));
-        for (let c = 0; c < ci; c++) {
-          const row = (t * ci + c) * len;
-          const s = c * positions + p0 + delta;
-          if (lo > 0) dst.fill(0, row, row + lo);
-          if (hi > lo) dst.set(src.subarray(s + lo, s + hi), row + lo);
-          if (hi < len) dst.fill(0, row + Math.max(hi, lo), row + len);
-        }
-        if (dr === 0 && dc === 0) continue;
-        // Positions of the chunk whose tap leaves the image: the row r + dr or the column c + dc out of range.
-        let count = 0;
-        for (let j = 0; j < len; j++) {
-          const q = p0 + j;
-          const col = q % w;
-          const r = Math.floor(q / w) % h;
-          if (r + dr < 0 || r + dr >= h || col + dc < 0 || col + dc >= w) zeroJ[count++] = j;
-        }
-        for (let c = 0; c < ci; c++) {
-          const row = (t * ci + c) * len;
-          for (let k = 0; k < count; k++) dst[row + zeroJ[k]!] = 0;
-        }
-      }
-    }
-    const b = aliasInfo(backend, dy, p0 * co, [len, co]);
-    const part = runWasmKernel(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
-    releaseAlias(backend, b);
-    if (len === chunk) disposeInfos(backend, a);
-    else releaseAlias(backend, a);
-    const pv = backend.typedArrayFromHeap(part) as Float32Array;
-    for (let i = 0; i < sum.length; i++) sum[i]! += pv[i]!;
-    disposeInfos(backend, part);
-  }
-  disposeInfos(backend, patches, xt);
-  const out = backend.makeOutput([fh, fw, ci, co], 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(sum);
-  return out;
+/** Sets `a[start … end)` to zero (a loop for short runs, `fill` for long ones). */
+function zeroRange(a: Float32Array, start: number, end: number): void {
+  if (end - start > 32) a.fill(0, start, end);
+  else for (let i = start; i < end; i++) a[i] = 0;
 }
 
 /** Builds the `Conv2DBackpropFilter` kernel for the wasm backend (an addition: wasm has none). */

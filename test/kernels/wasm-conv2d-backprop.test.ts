@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { convFormFilterGrad, SHIFTED_PRODUCTS_CHUNK, SHIFTED_PRODUCTS_MIN_IMAGE, shiftedProductsFilterGrad } from '../../src/kernels/wasm-conv2d-backprop-filter.js';
+import { convFormFilterGrad, SHIFTED_PRODUCTS_CHUNK, SHIFTED_PRODUCTS_MIN_IMAGE, SHIFTED_PRODUCTS_MIN_OUT_CHANNELS, shiftedProductsFilterGrad } from '../../src/kernels/wasm-conv2d-backprop-filter.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks } from './compare.js';
 
@@ -114,12 +114,32 @@ describe('wasm Conv2DBackpropInput override and Conv2DBackpropFilter addition', 
     });
   }
 
-  it('the kernel takes the shifted products from 256 output positions on (17×16 same)', async () => {
+  it('the kernel takes the shifted products from 256 output positions and 8 output channels on (17×16 same)', async () => {
     expect(SHIFTED_PRODUCTS_MIN_IMAGE).toBe(256);
-    const attrs = { filterShape: [3, 3, 3, 4], strides: 1, pad: 'same', dataFormat: 'NHWC' };
+    expect(SHIFTED_PRODUCTS_MIN_OUT_CHANNELS).toBe(8);
+    const attrs = { filterShape: [3, 3, 3, 8], strides: 1, pad: 'same', dataFormat: 'NHWC' };
     await expectWasmMatchesCpu('filter grad kernel 17×16', () =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x: rand([3, 17, 16, 3], 57), dy: rand([3, 17, 16, 4], 58) }, attrs as never) as tf.Tensor,
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: rand([3, 17, 16, 3], 57), dy: rand([3, 17, 16, 8], 58) }, attrs as never) as tf.Tensor,
     );
+  });
+
+  it('shifted products write every grid position (no stale heap values), chunks with empty slots', async () => {
+    // 5 images in chunks of 2 (the last chunk has an empty slot); the heap is first filled with NaN so a
+    // position the kernel forgot to write would show.
+    const c: ConvCase = { label: 'dirty heap', x: [5, 7, 6, 3], filter: [3, 3, 3, 8], strides: 1, pad: 'same' };
+    const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, 1, 'same', undefined, false, 'channelsLast');
+    const reference = () =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: rand(c.x, 59), dy: rand(info.outShape, 60) }, { filterShape: c.filter, strides: 1, pad: 'same', dataFormat: 'NHWC' } as never) as tf.Tensor;
+    await expectWasmMatchesCpu('filter grad on a dirty heap', () => {
+      tf.dispose(tf.fill([1 << 16], NaN));
+      const x = rand(c.x, 59);
+      const dy = rand(info.outShape, 60);
+      tf.dispose(tf.fill([1 << 16], NaN));
+      const backend = tf.backend() as never;
+      const perTap = shiftedProductsFilterGrad(backend, x, dy, info, 2 * 8 * 7, false);
+      const stacked = shiftedProductsFilterGrad(backend, x, dy, info, 2 * 8 * 7, true);
+      return [tf.engine().makeTensorFromTensorInfo(perTap), tf.engine().makeTensorFromTensorInfo(stacked)];
+    }, { reference: () => [reference(), reference()] });
   });
 
   it('stride-1 filter gradient: one product per tap gives the same as stacked taps', async () => {
