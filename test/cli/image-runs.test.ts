@@ -63,9 +63,13 @@ describe('si train --model unet / si sample --grid', () => {
     expect((await run(['sample', '--model', img, '--grid', one, '--label', '2', '--n', '2', '--nfe', '2', '--sampler', 'euler'])).code).toBe(0);
   });
 
-  it('sampling leaves no tensor behind', async () => {
+  it('training and sampling leave no tensor behind', async () => {
     await expectNoLeaks(async () => {
       const r = await run(['sample', '--model', img, '--grid', join(dir, 'leak.png'), '--n', '1', '--nfe', '2', '--sampler', 'euler']);
+      expect(r.code).toBe(0);
+    });
+    await expectNoLeaks(async () => {
+      const r = await run(['train', ...tiny, '--steps', '1', '--out', join(dir, 'leak-run'), '--force']);
       expect(r.code).toBe(0);
     });
   });
