@@ -8,8 +8,8 @@
  * gradients, kernel for kernel (fused matmul with bias, sigmoid, multiply; the gradients' transposed
  * products, bias sums and the sigmoid derivative `dy·(y·(1 − y))`), so training gives bit-identical
  * losses; it saves the per-op tape bookkeeping (≈ 14 µs per op on wasm) and the layers' dispatch. Without
- * a tape (sampling) it runs the same forward ops directly; with every row at one t (and
- * {@link setSharedTimeFolding} on, the default), the first layer becomes x·W_x + (b + φ(t)·W_t) (φ the time
+ * a tape (sampling) it runs the same forward ops directly; with every row at one t and
+ * {@link setSharedTimeFolding} on, the first layer becomes x·W_x + (b + φ(t)·W_t) (φ the time
  * features), which differs from the plain path in the last bits.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -40,7 +40,7 @@ export function setDenseStackMode(next: DenseStackMode): void {
   mode = checkOneOf('setDenseStackMode', 'mode', next, DENSE_STACK_MODES);
 }
 
-let foldSharedTime = true;
+let foldSharedTime = false;
 
 /**
  * Whether inference at one time shared by every row (what ODE/SDE samplers do) folds the time features
@@ -49,8 +49,9 @@ let foldSharedTime = true;
  * activation, relative error ≲ 1e-6) but not bit-identical: a model in memory and the same model reloaded
  * without the fast path sample differently in the last bits; turn it off for bit-for-bit equality with
  * the plain layers. Measured (`bench/sampling.ts`, RK4, 10,000 points, MLP 3×128, one wasm thread, CPU
- * time): 25% less time per evaluation. On by default (only where the fast path runs, see
- * {@link DenseStackMode}).
+ * time): 25% less time per evaluation. Off by default: models reloaded from a checkpoint run the plain
+ * layers, and a run's in-memory model must sample exactly as its reloaded copy (tested in
+ * test/train/resume.test.ts); once reloaded models take the fast path too, it can be on by default.
  *
  * @example
  * ```ts

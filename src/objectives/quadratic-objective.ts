@@ -22,7 +22,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import { SpatiallyLinearInterpolant } from '../interpolants/spatially-linear.js';
 import type { Interpolant } from '../interpolants/types.js';
-import { divideRows, formatShape, sumEvent } from '../shapes.js';
+import { divideRows, formatShape } from '../shapes.js';
+import { quadraticTerm } from './quadratic-term.js';
 import { FIELD_NAMES } from './types.js';
 import type { FieldName, Objective, ObjectiveLoss, TrainableField, TrainingBatch } from './types.js';
 import { constantForTape, untaped } from './untaped.js';
@@ -163,8 +164,9 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
       const target = targets[f]!;
       // TrainableField is typed on [batch, d] for compatibility; it is called on the batch's own shape.
       const pred: tf.Tensor = net(xt as tf.Tensor2D, t, label);
-      // per-row Σ over the event (every axis but the batch), then the mean over rows
-      out[f] = tf.mean(sumEvent(tf.sub(tf.mul(tf.square(pred), 0.5), tf.mul(target, pred)))) as tf.Scalar;
+      // per-row Σ over the event (every axis but the batch), then the mean over rows: one tape node, the
+      // plain ops' values and gradients bit for bit (quadratic-term.ts)
+      out[f] = quadraticTerm(pred, target);
     }
     return out;
   };
