@@ -141,9 +141,10 @@ export function freshSettings(flags: CliFlags, given: readonly string[], default
 
 /**
  * The seed handed to a network builder for `--seed s`: s + 1 for s ≥ 0, s − 1000 below. The builders of
- * `models/` seed layer k with `seed + k`, and tfjs treats a seed of 0 as none (`seed ? seed : Math.random()`),
- * so the layer whose seed would be 0 got random weights and two runs with the same `--seed` differed; this
- * keeps every layer's seed away from 0 (for networks of fewer than 1000 layers).
+ * `models/` seed their k-th initialiser with `seed + k`, and tfjs's normal initialisers treat a seed of 0 as
+ * none (`seed ? seed : Math.random()` in its Gaussian generator); the U-Net's label embedding (normal) takes
+ * the first seed, so with `--seed 0` two runs started from different weights. Keeping every seed away from 0
+ * (for networks of fewer than 1000 layers) makes the same `--seed` give the same run.
  *
  * @example
  * ```ts
