@@ -41,24 +41,27 @@ export const samplingBenchmark: Benchmark = {
       }
     }
     const med = (xs: number[]) => median(xs);
-    const o = Object.fromEntries([1, 2].map((t) => [t, { threads: ours[t]![0]!.threads, wall: med(ours[t]!.map((x) => x.wall)), cpu: med(ours[t]!.map((x) => x.cpu)), floorWall: med(ours[t]!.map((x) => x.floorWall)), floorCpu: med(ours[t]!.map((x) => x.floorCpu)) }])) as Record<number, { threads: number; wall: number; cpu: number; floorWall: number; floorCpu: number }>;
+    const keys = ['wall', 'cpu', 'foldedWall', 'foldedCpu', 'floorWall', 'floorCpu'] as const;
+    const o = Object.fromEntries([1, 2].map((t) => [t, { threads: ours[t]![0]!.threads, ...Object.fromEntries(keys.map((k) => [k, med(ours[t]!.map((x) => x[k]))])) }])) as Record<number, SamplingTiming>;
     const p = torchUnavailable !== null ? {} : (Object.fromEntries([1, 2].map((t) => [t, { wall: med(torch[t]!.map((x) => x.wall)), cpu: med(torch[t]!.map((x) => x.cpu)) }])) as Record<number, { wall: number; cpu: number }>);
     const bestTorch = p[1] && p[2] ? Math.min(p[1].wall, p[2].wall) : null;
     const defaultThreads = defaultWasmThreads('sampling');
     const rows = [['implementation', 'threads', 'wall', 'CPU', 'floor wall', 'floor CPU', 'ours/floor wall', 'ours/PyTorch same threads (wall)', '(CPU)', "ours/PyTorch's best (wall)"]];
     for (const t of [1, 2]) {
       const x = o[t]!;
-      rows.push([
-        `ours, wasm rk4${t === defaultThreads ? ' (default)' : ''}`, String(x.threads), fmt(x.wall, 3), fmt(x.cpu, 3), fmt(x.floorWall, 3), fmt(x.floorCpu, 3), fmt(x.wall / x.floorWall, 2),
-        p[t] ? fmt(x.wall / p[t].wall, 2) : '-', p[t] ? fmt(x.cpu / p[t].cpu, 2) : '-', bestTorch ? fmt(x.wall / bestTorch, 2) : '-',
-      ]);
+      for (const [label, wall, cpu] of [['ours, wasm rk4', x.wall, x.cpu], ['ours, folded shared t (opt-in)', x.foldedWall, x.foldedCpu]] as const) {
+        rows.push([
+          `${label}${t === defaultThreads ? ' (default threads)' : ''}`, String(x.threads), fmt(wall, 3), fmt(cpu, 3), fmt(x.floorWall, 3), fmt(x.floorCpu, 3), fmt(wall / x.floorWall, 2),
+          p[t] ? fmt(wall / p[t].wall, 2) : '-', p[t] ? fmt(cpu / p[t].cpu, 2) : '-', bestTorch ? fmt(wall / bestTorch, 2) : '-',
+        ]);
+      }
     }
     for (const t of [1, 2]) if (p[t]) rows.push([`PyTorch (no_grad)`, String(t), fmt(p[t].wall, 3), fmt(p[t].cpu, 3), '-', '-', '-', '1.00', '1.00', bestTorch ? fmt(p[t].wall / bestTorch, 2) : '-']);
     if (torchUnavailable !== null) notes.push(torchUnavailable);
     notes.push(
       `ms per NFE per 1,000 points; medians over ${rounds} interleaved rounds of one process each (ours 1 thread, ours 2, PyTorch 1, PyTorch 2). ` +
         `CPU is the process's CPU time over all its threads (on one thread the work itself, steadier than the wall clock on a loaded machine; on two the total cost). ` +
-        `Floor: the network's four products alone (${n} rows, operands reused) on the same pool. Ours uses the dense-stack fast path with the shared-t folding (the defaults).`,
+        `Floor: the network's four products alone (${n} rows, operands reused) on the same pool. Ours: the dense-stack fast path (the default, bit-identical to the layers), and with the shared-t folding (opt-in: setSharedTimeFolding(true)), timed in the same process.`,
     );
     return { tables: [{ title: `sampling: RK4, ${steps} steps, MLP 3×128 swish, ${n} points (ms / NFE / 1000 points)`, rows }], notes, data: { n, steps, rounds, ours: o, torch: p } };
   },
@@ -67,8 +70,12 @@ export const samplingBenchmark: Benchmark = {
 /** One process's sampling timing (ms per NFE per 1,000 points), see {@link samplingTiming}. */
 export interface SamplingTiming {
   threads: number;
+  /** The default path (dense-stack fast path, plain forward). */
   wall: number;
   cpu: number;
+  /** With the shared-t folding ({@link setSharedTimeFolding}, opt-in). */
+  foldedWall: number;
+  foldedCpu: number;
   /** The network's products alone per NFE per 1,000 points. */
   floorWall: number;
   floorCpu: number;
@@ -85,15 +92,23 @@ export async function samplingTiming(o: { threads: number; n: number; steps: num
   const model = timeConditionedMlp({ dim: 2, hidden: 128, layers: 3, seed: 0 });
   const velocity = modelField(model);
   const x0 = tf.randomNormal([o.n, 2], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const { setSharedTimeFolding } = await import('../models/dense-stack.js');
+  const run = async (fold: boolean) => {
+    setSharedTimeFolding(fold);
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    const sol = await sampleOde(x0, { velocity, scheme: 'rk4', steps: o.steps });
+    await sol.y.data();
+    const times = [performance.now() - t0, cpuMs() - c0, 1 / sol.stats.nfe / (o.n / 1000)] as const;
+    sol.dispose();
+    return { wall: times[0] * times[2], cpu: times[1] * times[2] };
+  };
+  // Warm-up of both paths, then the default (plain forward, bit-identical to the layers) and the folded one.
   (await sampleOde(x0, { velocity, scheme: 'rk4', steps: 2 })).dispose();
-  const t0 = performance.now();
-  const c0 = cpuMs();
-  const sol = await sampleOde(x0, { velocity, scheme: 'rk4', steps: o.steps });
-  await sol.y.data();
-  const wall = performance.now() - t0;
-  const cpu = cpuMs() - c0;
-  const scale = 1 / sol.stats.nfe / (o.n / 1000);
-  sol.dispose();
+  await run(true);
+  const plain = await run(false);
+  const folded = await run(true);
+  setSharedTimeFolding(false);
   model.dispose();
   const widths = [19, 128, 128, 128, 2];
   const operands = widths.slice(0, -1).map((w, l) => [tf.randomNormal([o.n, w], 0, 1, 'float32', 3 + l), tf.randomNormal([w, widths[l + 1]!], 0, 1, 'float32', 9 + l)] as const);
@@ -107,7 +122,7 @@ export async function samplingTiming(o: { threads: number; n: number; steps: num
   const floors = Array.from({ length: 20 }, once);
   tf.dispose([x0, ...operands.flat()]);
   const perPoints = 1 / (o.n / 1000);
-  return { threads: info.threads ?? 1, wall: wall * scale, cpu: cpu * scale, floorWall: median(floors.map((f) => f[0])) * perPoints, floorCpu: median(floors.map((f) => f[1])) * perPoints };
+  return { threads: info.threads ?? 1, wall: plain.wall, cpu: plain.cpu, foldedWall: folded.wall, foldedCpu: folded.cpu, floorWall: median(floors.map((f) => f[0])) * perPoints, floorCpu: median(floors.map((f) => f[1])) * perPoints };
 }
 
 /**
