@@ -23,6 +23,7 @@ import { createWasmDepthwiseConv2DBackpropInputKernel } from './wasm-depthwise-c
 import { createWasmFusedAdamKernel, FUSED_ADAM_KERNEL } from './wasm-fused-adam.js';
 import { createWasmFusedMatMulKernel } from './wasm-fused-matmul.js';
 import { createWasmCastKernel, createWasmIdentityKernel } from './wasm-identity.js';
+import { createWasmAvgPoolGradKernel, createWasmMaxPoolGradKernel } from './wasm-pool-grad.js';
 import { createWasmResizeNearestNeighborGradKernel } from './wasm-resize-nearest-grad.js';
 import { createWasmSplitVKernel } from './wasm-split-v.js';
 import { createWasmSumKernel } from './wasm-sum.js';
@@ -109,6 +110,18 @@ export const WASM_KERNEL_FIXES: readonly WasmKernelFix[] = [
     kind: 'override',
     reason: 'slow loop (23 ms for a U-Net upsampling at batch 64); the gradient is one scatter-add pass',
     create: needsOriginal('ResizeNearestNeighborGrad', createWasmResizeNearestNeighborGradKernel),
+  },
+  {
+    kernelName: 'MaxPoolGrad',
+    kind: 'override',
+    reason: 'one channel at a time with the window search inside (327 ms for [64,28,28,32] 2×2, 14× the forward pool)',
+    create: needsOriginal('MaxPoolGrad', createWasmMaxPoolGradKernel),
+  },
+  {
+    kernelName: 'AvgPoolGrad',
+    kind: 'override',
+    reason: 'as MaxPoolGrad (106 ms for [64,28,28,32] 2×2, 7× the forward pool)',
+    create: needsOriginal('AvgPoolGrad', createWasmAvgPoolGradKernel),
   },
   {
     kernelName: 'Conv2DBackpropInput',

@@ -35,6 +35,8 @@ describe('registerWasmKernelFixes / unregisterWasmKernelFixes', () => {
       'Cos',
       'SplitV',
       'ResizeNearestNeighborGrad',
+      'MaxPoolGrad',
+      'AvgPoolGrad',
       'Conv2DBackpropInput',
     ]);
     expect(additions).toEqual([
