@@ -6,6 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkNumber, checkOneOf } from '../src/errors.js';
 import { withDenseStackFastPath } from './dense-stack.js';
 import { TimeFeatures } from './time-features.js';
+import { normalInitializerSeed } from './initializer-seed.js';
 
 /** Hidden activations accepted by {@link timeConditionedMlp}. */
 export const MLP_ACTIVATIONS = ['relu', 'swish', 'gelu', 'tanh', 'elu', 'softplus'] as const;
@@ -78,7 +79,10 @@ export function timeConditionedMlp(options: TimeConditionedMlpOptions): tfl.Laye
   const seed = checkNumber(fn, 'options.seed', options.seed ?? 0, { integer: true });
   const initName = options.kernelInitializer ?? 'glorotUniform';
   let layerSeed = seed;
-  const init = () => tfl.initializers[initName]({ seed: layerSeed++ });
+  const init = () => {
+    const layer = layerSeed++;
+    return tfl.initializers[initName]({ seed: initName.endsWith('Normal') ? normalInitializerSeed(layer) : layer });
+  };
 
   const x = tfl.input({ shape: [dim], name: 'x' });
   const t = tfl.input({ shape: [1], name: 't' });
@@ -93,7 +97,7 @@ export function timeConditionedMlp(options: TimeConditionedMlpOptions): tfl.Laye
     inputs.push(label);
     const width = checkNumber(fn, 'options.labelEmbedding', options.labelEmbedding ?? 16, { min: 1, integer: true });
     const embedded = tfl.layers
-      .embedding({ inputDim: numClasses + 1, outputDim: width, embeddingsInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: layerSeed++ }) })
+      .embedding({ inputDim: numClasses + 1, outputDim: width, embeddingsInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: normalInitializerSeed(layerSeed++) }) })
       .apply(label) as tfl.SymbolicTensor;
     parts.push(tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor);
   }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkNumber, describeValue } from '../src/errors.js';
 import { GroupNormalization } from './group-norm.js';
+import { normalInitializerSeed } from './initializer-seed.js';
 import { SpatialSelfAttention } from './self-attention.js';
 import { TimeFeatures } from './time-features.js';
 
@@ -194,7 +195,7 @@ export function timeConditionedUNet(options: TimeConditionedUNetOptions): tfl.La
     inputs.push(label);
     const labelWidth = checkNumber(fn, 'options.labelEmbedding', options.labelEmbedding ?? 32, { min: 1, integer: true });
     const embedded = apply(
-      tfl.layers.embedding({ inputDim: numClasses + 1, outputDim: labelWidth, embeddingsInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: layerSeed++ }), name: 'label_embedding' }),
+      tfl.layers.embedding({ inputDim: numClasses + 1, outputDim: labelWidth, embeddingsInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: normalInitializerSeed(layerSeed++) }), name: 'label_embedding' }),
       label,
     );
     parts.push(apply(tfl.layers.flatten({ name: 'label_flat' }), embedded));
