@@ -15,6 +15,7 @@ import { modelFields, timeConditionedMlp } from '../models/index.js';
 import { getDataset } from '../src/data/registry.js';
 import { flowDistribution } from '../src/distributions/flow-distribution.js';
 import { fullGaussian } from '../src/distributions/full-gaussian.js';
+import { labelledMixture } from '../src/distributions/labelled-mixture.js';
 import { standardNormal } from '../src/distributions/standard-normal.js';
 import type { Distribution } from '../src/distributions/types.js';
 import { compositionalTask, importanceLogPartition, nceTask, noiseBank, sampleMala } from '../src/ebm/index.js';
@@ -60,9 +61,11 @@ await runScript(
       steps: { type: 'number', help: 'EBM training steps', default: 600, min: 1, integer: true },
       'flow-steps': { type: 'number', help: 'flow training steps', default: 600, min: 1, integer: true },
       'flow-ode-steps': { type: 'number', help: 'rk4 steps of the flow ODE (sampling and log density)', default: 8, min: 1, integer: true },
+      defensive: { type: 'number', help: "weight of the fitted Gaussian in the flow noise: q = w·Gaussian + (1 − w)·flow (a defensive mixture; 0 is the flow alone)", default: 0, min: 0, max: 0.99 },
       bank: { type: 'number', help: 'flow draws kept in the noise bank', default: 5000, min: 1, integer: true },
       batch: { type: 'number', help: 'data points per step', default: 256, min: 1, integer: true },
-      nu: { type: 'number', help: 'noise draws per data point', default: 2, min: 0.01 },
+      nu: { type: 'number', help: 'noise draws per data point (the compositional noise batch is ν·batch)', default: 2, min: 0.01 },
+      beta: { type: 'number', help: 'compositional: weight β of the new estimate in the moving average of Z', default: 0.1, min: 1e-6, max: 1 },
       lr: { type: 'number', help: 'EBM learning rate (Adam, linear decay)', default: 1e-2, min: 1e-7 },
       n: { type: 'number', help: 'training points', default: 4000, min: 10, integer: true },
       'is-samples': { type: 'number', help: 'importance samples for log Z', default: 5000, min: 100, integer: true },
@@ -117,7 +120,10 @@ await runScript(
       const flowTrainer = new Trainer({ interpolant, objective: quadraticObjective(interpolant, ['b']), model: flowNet, target: data, steps: flags['flow-steps'] as number, batchSize: 256, learningRate: 3e-3, seed });
       await flowTrainer.train();
       const { b } = modelFields(flowNet, ['b']);
-      const flow = flowDistribution({ velocity: b, base: standardNormal([2]), steps: flags['flow-ode-steps'] as number });
+      const flowAlone = flowDistribution({ velocity: b, base: standardNormal([2]), steps: flags['flow-ode-steps'] as number });
+      const w = flags.defensive as number;
+      // the flow noise: the flow itself, or a defensive mixture with the fitted Gaussian (exact log density of the mixture)
+      const flow: Distribution = w > 0 ? labelledMixture([gauss, flowAlone], { weights: [w, 1 - w] }) : flowAlone;
       const flowSeconds = (performance.now() - t0) / 1000;
 
       const heldOut = async (q: Distribution) => {
@@ -129,7 +135,8 @@ await runScript(
       const row: Record<string, unknown> = {
         toy,
         gaussianNoiseHeldOut: await heldOut(gauss),
-        flowNoiseHeldOut: await heldOut(flow),
+        flowNoiseHeldOut: await heldOut(flowAlone),
+        ...(w > 0 ? { flowNoiseMixtureHeldOut: await heldOut(flow) } : {}),
         ...(data.logProb === undefined ? {} : { trueHeldOut: await heldOut(data) }),
         flowSeconds,
       };
@@ -143,7 +150,7 @@ await runScript(
         const task =
           method === 'nce'
             ? nceTask({ model, data: train, noise, batchSize: flags.batch as number, nu: flags.nu as number })
-            : compositionalTask({ model, data: train, noise, batchSize: flags.batch as number, noiseBatch: Math.round((flags.nu as number) * (flags.batch as number)), beta: 0.1 });
+            : compositionalTask({ model, data: train, noise, batchSize: flags.batch as number, noiseBatch: Math.round((flags.nu as number) * (flags.batch as number)), beta: flags.beta as number });
         const trainer = new Trainer({ task, steps: flags.steps as number, learningRate: flags.lr as number, seed, logEvery: 100 });
         await trainer.train();
         // held-out log-likelihood with log Z by importance sampling from the noise law (fresh draws)
