@@ -82,6 +82,7 @@ await runScript(
   },
   async (flags, ctx) => {
     const info = await ctx.initBackend();
+    const cpu0 = process.cpuUsage();
     const toys = String(flags.toys).split(',') as (typeof TOYS)[number][];
     const seed = flags.seed as number;
     const method = flags.method as 'nce' | 'compositional';
@@ -144,6 +145,7 @@ await runScript(
         ['gaussian', gauss, gauss],
         ['flow', noiseBank(flow, { size: flags.bank as number, seed: seed + 3 }), flow],
       ];
+      const testLogDensity: Record<string, number[]> = {};
       for (const [label, noise, law] of noises) {
         const t1 = performance.now();
         const model = energyMlp({ dim: 2, hidden: 64, layers: 3, confinement: 0.01, seed });
@@ -156,8 +158,10 @@ await runScript(
         // held-out log-likelihood with log Z by importance sampling from the noise law (fresh draws)
         const z = await importanceLogPartition(model.energy, law, { samples: flags['is-samples'] as number, seed: seed + 5 });
         const e = model.energy(test);
-        const meanNegE = -(await tf.mean(e).data())[0]!;
+        const negE = Array.from(await e.data(), (v) => -v);
         e.dispose();
+        const meanNegE = negE.reduce((a, v) => a + v, 0) / negE.length;
+        testLogDensity[label] = negE;
         // MALA samples from the learned density, started at noise draws, with step-size adaptation
         const start = law.sample(flags.chains as number, new SeedStream(seed + 9));
         const mala = await sampleMala(model.energy, start, { steps: flags['mala-steps'] as number, stepSize: 0.05, seed: seed + 11, adapt: { steps: flags['mala-steps'] as number, every: 10 } });
@@ -183,8 +187,11 @@ await runScript(
         }
         panels.push({ pixels });
         const ll = meanNegE - z.logZ;
+        // SE of the held-out mean over the test points and of log Z, independent: √(var(−E)/n + SE(log Z)²)
+        const varNegE = negE.reduce((a, v) => a + (v - meanNegE) ** 2, 0) / (negE.length - 1);
         row[label] = {
           heldOutLogLikelihood: ll,
+          standardError: Math.sqrt(varNegE / negE.length + z.standardError ** 2),
           logZ: z.logZ,
           logZStandardError: z.standardError,
           effectiveSampleSize: z.effectiveSampleSize,
@@ -193,13 +200,28 @@ await runScript(
           seconds: (performance.now() - t1) / 1000,
         };
         ctx.log(
-          `${toy.padEnd(12)} ${label.padEnd(8)} noise: held-out log-likelihood ${ll.toFixed(3)} (log Z ${z.logZ.toFixed(3)} ± ${z.standardError.toFixed(3)}, ESS ${Math.round(z.effectiveSampleSize)}), MALA acceptance ${mala.acceptanceRate.toFixed(3)} at h = ${mala.stepSize.toFixed(4)} (${((performance.now() - t1) / 1000).toFixed(1)} s)`,
+          `${toy.padEnd(12)} ${label.padEnd(8)} noise: held-out log-likelihood ${ll.toFixed(3)} ± ${(row[label] as { standardError: number }).standardError.toFixed(3)} (log Z ${z.logZ.toFixed(3)} ± ${z.standardError.toFixed(3)}, ESS ${Math.round(z.effectiveSampleSize)}), MALA acceptance ${mala.acceptanceRate.toFixed(3)} at h = ${mala.stepSize.toFixed(4)} (${((performance.now() - t1) / 1000).toFixed(1)} s)`,
         );
         tf.dispose([start, mala.x]);
         trainer.dispose(); // also disposes the model's network
         task.dispose();
         if (label === 'flow') (noise as NoiseSource).dispose();
       }
+      // the flow-minus-Gaussian difference on the same test points: paired SE √(var(ΔlogE)/n + SE_Z,flow² + SE_Z,gauss²)
+      {
+        const g = testLogDensity.gaussian!;
+        const f = testLogDensity.flow!;
+        const d = f.map((v, i) => v - g[i]!);
+        const md = d.reduce((a, v) => a + v, 0) / d.length;
+        const vd = d.reduce((a, v) => a + (v - md) ** 2, 0) / (d.length - 1);
+        const rg = row.gaussian as { heldOutLogLikelihood: number; logZStandardError: number };
+        const rf = row.flow as { heldOutLogLikelihood: number; logZStandardError: number };
+        row.flowMinusGaussian = rf.heldOutLogLikelihood - rg.heldOutLogLikelihood;
+        row.flowMinusGaussianStandardError = Math.sqrt(vd / d.length + rf.logZStandardError ** 2 + rg.logZStandardError ** 2);
+      }
+      ctx.log(
+        `${toy.padEnd(12)} flow noise − Gaussian noise: ${(row.flowMinusGaussian as number).toFixed(3)} ± ${(row.flowMinusGaussianStandardError as number).toFixed(3)} (paired SE)`,
+      );
       ctx.log(
         `${toy.padEnd(12)} flow trained in ${flowSeconds.toFixed(1)} s; noise laws' own held-out log-likelihoods: Gaussian ${(row.gaussianNoiseHeldOut as number).toFixed(3)}, flow ${(row.flowNoiseHeldOut as number).toFixed(3)}${row.trueHeldOut === undefined ? '' : `, true density ${(row.trueHeldOut as number).toFixed(3)}`}`,
       );
@@ -221,6 +243,9 @@ await runScript(
     await writeLibraryPng('ebm-density-2d', png, await encodePng({ data: raster, width, height, channels: 3 }), false);
     const flowBetter = results.filter((r) => (r.flow as { heldOutLogLikelihood: number }).heldOutLogLikelihood > (r.gaussian as { heldOutLogLikelihood: number }).heldOutLogLikelihood).length;
     ctx.log(`flow noise beats Gaussian noise on ${flowBetter} of ${results.length} toys; wrote ${png} (rows: ${toys.join(', ')}; columns: Gaussian noise, flow noise)`);
-    if (ctx.json) console.log(JSON.stringify({ backend: info.name, method, steps: flags.steps, results, flowBetter, png }));
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    ctx.log(`${cpuSeconds.toFixed(0)} CPU s in all`);
+    if (ctx.json) console.log(JSON.stringify({ backend: info.name, method, steps: flags.steps, results, flowBetter, png, cpuSeconds }));
   },
 );

@@ -42,11 +42,13 @@ describe('energy-based examples', () => {
 
   it('ebm-density-2d: both noise laws give a held-out log-likelihood with a standard error of log Z, and a PNG', async () => {
     const r = await runJson('ebm-density-2d.ts', ['--toys', 'moons', '--steps', '5', '--flow-steps', '5', '--flow-ode-steps', '2', '--bank', '100', '--n', '100', '--is-samples', '100', '--chains', '10', '--mala-steps', '2', '--out', out]);
-    const row = (r.results as Record<string, { heldOutLogLikelihood: number; logZStandardError: number }>[])[0]!;
+    const row = (r.results as Record<string, { heldOutLogLikelihood: number; logZStandardError: number; standardError: number }>[])[0]!;
     for (const label of ['gaussian', 'flow']) {
       expect(Number.isFinite(row[label]!.heldOutLogLikelihood)).toBe(true);
       expect(row[label]!.logZStandardError).toBeGreaterThan(0);
+      expect(row[label]!.standardError).toBeGreaterThan(row[label]!.logZStandardError);
     }
+    expect((row as unknown as { flowMinusGaussianStandardError: number }).flowMinusGaussianStandardError).toBeGreaterThan(0);
     expect(existsSync(r.png as string)).toBe(true);
   }, 240_000); // a few CPU seconds each; the wall clock of a loaded machine is much longer
 });
