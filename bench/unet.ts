@@ -4,11 +4,12 @@
  * child process with the same thread count) — interleaved blocks in one run, medians.
  *
  * Configurations that alternate in every block (one thread; the thread count is `SI_THREADS`, default 1):
- * - `ours`: this library's kernels now (stride-1 'same' filter gradient as stacked products over the
- *   output positions, strided input gradient over the stride phases, …) and the fused GroupNorm node;
- * - `before`: the kernels at the start of this round of work (filter gradient as shifted products over a
- *   padded grid, or one XNNPACK convolution below 256 output positions; strided input gradient through a
- *   zero-interleaved copy of dy), same fused GroupNorm;
+ * - `ours`: this library's kernels now (strided input gradient as one convolution over the stride
+ *   phases; filter gradient as shifted products over a padded grid from 256 output positions and 8 output
+ *   channels, else one XNNPACK convolution) and the fused GroupNorm node;
+ * - `before`: the dispatch at the start of this round of work (strided input gradient through a
+ *   zero-interleaved copy of dy; shifted products also below 8 output channels), same fused GroupNorm.
+ *   It shares today's grid build of the shifted products (so it understates that part of the change);
  * - PyTorch, on the wall clock and on the thread's CPU clock.
  * Our steps are timed on both clocks too (process CPU time): on a shared machine the CPU clock is the
  * steadier of the two. Then:
