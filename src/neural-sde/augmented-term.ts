@@ -34,6 +34,16 @@ export interface AugmentedTermOptions {
    * The posterior control `u(t, x, y) → [batch, d]` (y is `[batch, K, d]`). Absent: the prior (u = 0).
    */
   control?: (t: number, x: tf.Tensor2D, y: tf.Tensor3D) => tf.Tensor2D;
+  /**
+   * The posterior's scale ρ > 0 of the driving noise over the explicit step starting at t (broadcastable to
+   * `[batch, d]`; undefined: 1). A step of length Δt then draws ρ ⊙ ΔW + u Δt instead of ΔW, and the kl
+   * column gains the rest of that Gaussian transition's KL, Σ ½(ρ² − 1 − 2 ln ρ), as the rate
+   * Σ (ρ² − 1 − 2 ln ρ)/(2Δt). This is a discrete-time posterior (the KL of the Euler chain's transitions):
+   * it lets the step into an observation shrink its noise, which no control u(t_n, z_n) can. Needs `stepSize`.
+   */
+  noiseScale?: (t: number) => tf.Tensor | undefined;
+  /** The fixed step Δt of the solve (required with `noiseScale`). */
+  stepSize?: number;
 }
 
 /** What {@link augmentedTerm} returns: the term and its state layout. */
@@ -90,6 +100,9 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
   if (options.control !== undefined && typeof options.control !== 'function') {
     throw new ArgumentError(fn, 'options.control', 'a function (t, x, y) => u or undefined', describeValue(options.control));
   }
+  if (options.noiseScale !== undefined && typeof options.noiseScale !== 'function') throw new ArgumentError(fn, 'options.noiseScale', 'a function (t) => ρ or undefined', describeValue(options.noiseScale));
+  const stepSize = options.noiseScale === undefined ? 0 : checkNumber(fn, 'options.stepSize', options.stepSize, { min: 0, exclusiveMin: true });
+  const noiseScale = options.noiseScale;
   const layout = augmentedLayout(d, K);
   const gammaValues = Float32Array.from(gammas);
   const stateDependent = options.stateDependentSigma === true;
@@ -113,15 +126,23 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
         dy = tf.add(dy, tf.expandDims(u, 1));
         dkl = tf.mul(0.5, tf.sum(tf.square(u), 1));
       }
+      const rho = noiseScale?.(t);
+      if (rho !== undefined) {
+        // Σ_d (ρ² − 1 − 2 ln ρ) / (2Δt), broadcast to [batch]
+        const perDim = tf.add(tf.zerosLike(x), tf.div(tf.sub(tf.sub(tf.square(rho), 1), tf.mul(2, tf.log(rho))), 2 * stepSize));
+        dkl = tf.add(dkl, tf.sum(perDim, 1));
+      }
       return layout.pack({ x: dx, y: dy, kl: dkl });
     },
     noiseShape: [d],
     diffusionProd: (t, z, dW) => {
       const x = layout.get(z, 'x') as tf.Tensor2D;
       const batch = z.shape[0]!;
+      const rho = noiseScale?.(t);
+      const w = rho === undefined ? dW : tf.mul(rho, dW);
       return layout.pack({
-        x: tf.mul(tf.mul(sigma(t, x), tf.sum(omega)), dW),
-        y: tf.tile(tf.expandDims(dW, 1), [1, K, 1]),
+        x: tf.mul(tf.mul(sigma(t, x), tf.sum(omega)), w),
+        y: tf.tile(tf.expandDims(w, 1), [1, K, 1]),
         kl: tf.zeros([batch]),
       });
     },

@@ -52,6 +52,16 @@ export interface ElboTaskOptions {
   /** Hidden width of the guide's MLP (one tanh layer). @default 16 */
   guideHidden?: number;
   /**
+   * Let the posterior shrink the driving noise over the last explicit step into each observation:
+   * ρ = exp(r) ⊙ ΔW there (r a free `[d]` variable `logFinalNoiseScale`, started at 0: ρ = 1), with that
+   * step's transition KL ½(ρ² − 1 − 2 ln ρ) per dimension added to the path KL. The Euler chain's exact
+   * posterior does exactly this (the step's conditional variance given the observation is smaller); a
+   * control u(t_n, z_n) alone cannot, and then each observation costs about (σω̄)²Δt/(2s²) nats that
+   * depend on H through ω̄ (see MATH.md §2.6). Only when the observations lie on the step grid.
+   * @default true
+   */
+  finalStepScale?: boolean;
+  /**
    * Training steps during which H is held at its current value (ω(H) enters as a constant, so h gets no
    * gradient) while the posterior, σ and the drift fit the data: a posterior far from the optimal one biases
    * the ELBO's H-gradient (see MATH.md §2.6). @default 0
@@ -203,6 +213,11 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
     modules.guide = guideNet;
   }
   const dt = tLast / steps;
+  // the last step into each observation: observations on the step grid only
+  const onGrid = times.every((t) => Math.abs(t / dt - Math.round(t / dt)) < 1e-6);
+  const useFinalScale = (options.finalStepScale ?? true) && onGrid;
+  const logFinalScale = useFinalScale ? tf.variable(tf.zeros([d])) : undefined;
+  if (logFinalScale !== undefined) variables.logFinalNoiseScale = logFinalScale;
   const decode = (x: tf.Tensor2D): tf.Tensor2D => (decoder === undefined ? x : (decoder.apply(x) as tf.Tensor2D));
 
   /** Index of the first observation strictly after t (M when none). */
@@ -264,16 +279,23 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
             const prediction = tf.add(tf.mul(tf.add(a, 1), x), tf.sum(tf.mul(b, y), 1));
             return tf.mul(alpha, tf.div(tf.sub(perObs[i]!, prediction), tau + dt)) as tf.Tensor2D;
           };
-    return { start, initialKl, context, guide };
+    const noiseScale =
+      logFinalScale === undefined
+        ? undefined
+        : (t: number): tf.Tensor | undefined => {
+            const i = nextIndex(t);
+            return i < M && times[i]! - t <= dt * (1 + 1e-6) ? tf.exp(logFinalScale) : undefined;
+          };
+    return { start, initialKl, context, guide, noiseScale };
   };
 
   const solve = (batch: ElboBatch, omega: tf.Tensor1D, saveAt: readonly number[], t1: number): { sol: Solution; initialKl: tf.Tensor; layout: ReturnType<VariationalSde['term']>['layout'] } => {
-    const { start, initialKl, context, guide } = setup(batch.observations, batch.x0, batch.eps);
-    const { term, layout } = sde.term({ omega, posterior: true, context, guide });
+    const { start, initialKl, context, guide, noiseScale } = setup(batch.observations, batch.x0, batch.eps);
+    const n0 = t1 === tLast ? steps : Math.max(steps, Math.ceil((steps * t1) / tLast));
+    const { term, layout } = sde.term({ omega, posterior: true, context, guide, noiseScale: Math.abs(t1 / n0 - dt) <= 1e-9 * dt ? noiseScale : undefined, stepSize: dt });
     const z0 = layout.pack({ x: start, y: batch.y0, kl: tf.zeros([start.shape[0]]) });
     const scheme = cfg.diffusion === 'state' ? 'stochastic-heun' : 'euler-maruyama';
-    const n = t1 === tLast ? steps : Math.max(steps, Math.ceil((steps * t1) / tLast));
-    const sol = integrateSync(term, scheme, z0, { t0: 0, t1, steps: n, saveAt: [...saveAt], seed: batch.seed, checkFinite: false });
+    const sol = integrateSync(term, scheme, z0, { t0: 0, t1, steps: n0, saveAt: [...saveAt], seed: batch.seed, checkFinite: false });
     return { sol, initialKl, layout };
   };
 
@@ -367,6 +389,7 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
     makeBatch,
     dispose() {
       logNoise.dispose();
+      logFinalScale?.dispose();
       for (const m of [decoder, guideNet]) {
         try {
           m?.dispose();

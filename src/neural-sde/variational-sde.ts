@@ -150,6 +150,9 @@ export interface VariationalSde {
     posterior: boolean;
     context?: (t: number) => tf.Tensor2D | undefined;
     guide?: (t: number, x: tf.Tensor2D, y: tf.Tensor3D) => tf.Tensor2D | undefined;
+    /** The posterior's noise scale ρ(t) and the fixed step (see `augmentedTerm`). */
+    noiseScale?: (t: number) => tf.Tensor | undefined;
+    stepSize?: number;
   }): AugmentedTerm;
   /** Initial OU factors `[batch, K, d]`: zeros (type II) or a stationary draw (type I) from `seed`. */
   initialFactors(batch: number, seed: number): tf.Tensor3D;
@@ -350,7 +353,7 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
         return tf.reverse(modules.encoder!.apply(reversed) as tf.Tensor3D, 1);
       });
     },
-    term({ omega, posterior: usePosterior, context, guide }) {
+    term({ omega, posterior: usePosterior, context, guide, noiseScale, stepSize }) {
       const control = usePosterior
         ? (t: number, x: tf.Tensor2D, y: tf.Tensor3D) => {
             const c = context?.(t);
@@ -360,7 +363,17 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
             return g === undefined ? u : (tf.add(u, g) as tf.Tensor2D);
           }
         : undefined;
-      return augmentedTerm({ dim: d, gammas, omega, drift: sde.drift, sigma: sde.sigma, stateDependentSigma: diffusion === 'state', control });
+      return augmentedTerm({
+        dim: d,
+        gammas,
+        omega,
+        drift: sde.drift,
+        sigma: sde.sigma,
+        stateDependentSigma: diffusion === 'state',
+        control,
+        noiseScale: usePosterior ? noiseScale : undefined,
+        stepSize,
+      });
     },
     initialFactors(batch, drawSeed) {
       return tf.tidy(() => {

@@ -108,6 +108,34 @@ describe('augmentedTerm: dX = (b − σΣω_kγ_kY_k) dt + σω̄ dW, dY_k = −
     });
   });
 
+  it('a posterior noise scale ρ multiplies the chain covariance by ρ² and adds (ρ² − 1 − 2 ln ρ)/2 per step to kl', async () => {
+    const n = 6000;
+    const steps = 20;
+    const h = 1 / steps;
+    const rho = 0.6;
+    const { term, layout } = augmentedTerm({
+      dim: 1,
+      gammas: GAMMAS,
+      omega: tf.tensor1d(OMEGA),
+      drift: (_t, x) => tf.mul(x, -THETA) as tf.Tensor2D,
+      sigma: () => tf.scalar(SIGMA),
+      noiseScale: () => tf.scalar(rho),
+      stepSize: h,
+    });
+    const z0 = tf.tidy(() => layout.pack({ x: tf.zeros([n, 1]), y: tf.zeros([n, K, 1]), kl: tf.zeros([n]) }));
+    const sol = await integrate(term, 'euler-maruyama', z0, { steps, seed: 8 });
+    const z = sol.y.arraySync() as number[][];
+    const P = chainCovariance(steps, h);
+    let m = 0;
+    for (const row of z) m += row[0]! ** 2;
+    m /= n;
+    const want = rho * rho * P[0]![0]!;
+    expect(Math.abs(m - want), `Var x(1) ${m} vs ρ²·${P[0]![0]}`).toBeLessThan(4 * want * Math.sqrt(2 / n));
+    const kl = steps * 0.5 * (rho * rho - 1 - 2 * Math.log(rho));
+    for (const row of z.slice(0, 5)) expect(Math.abs(row[K + 1]! - kl)).toBeLessThan(1e-4 * kl);
+    tf.dispose([sol.y, ...sol.ys, z0]);
+  });
+
   it('rejects bad input with the argument named', () => {
     const base = { dim: 1, gammas: GAMMAS, omega: tf.tensor1d(OMEGA), drift: (_t: number, x: tf.Tensor2D) => x, sigma: () => tf.scalar(1) };
     expect(() => augmentedTerm({ ...base, dim: 0 })).toThrow(/augmentedTerm: argument 'options.dim' must be a finite integer >= 1, got 0/);
@@ -115,6 +143,7 @@ describe('augmentedTerm: dX = (b − σΣω_kγ_kY_k) dt + σω̄ dW, dY_k = −
     expect(() => augmentedTerm({ ...base, gammas: [1, -2, 3] })).toThrow(/'options.gammas\[1\]' must be a finite number > 0, got -2/);
     expect(() => augmentedTerm({ ...base, omega: tf.tensor1d([1, 2]) })).toThrow(/'options.omega' must be a float32 tensor of shape \[3\]/);
     expect(() => augmentedTerm({ ...base, drift: 3 as never })).toThrow(/'options.drift' must be a function/);
+    expect(() => augmentedTerm({ ...base, noiseScale: () => tf.scalar(0.5) })).toThrow(/augmentedTerm: argument 'options.stepSize' must be a finite number > 0, got undefined/);
     tf.dispose(base.omega);
   });
 });

@@ -58,6 +58,7 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
     const trainer = new Trainer({ task, steps: 20, learningRate: 0.03, schedule: 'constant', seed: 1, logEvery: 10 });
     const { history } = await trainer.train();
     expect(Object.keys(history[0]!.terms)).toEqual(['elbo', 'logLikelihood', 'pathKl', 'initialKl', 'hurst']);
+    expect(Object.keys(task.variables!)).toContain('logFinalNoiseScale'); // observations on the step grid
     const after = task.evaluate(evalBatch);
     expect(Number.isFinite(after.elbo)).toBe(true);
     expect(after.elbo).toBeGreaterThan(before.elbo + 1);
