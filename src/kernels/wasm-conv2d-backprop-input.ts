@@ -148,7 +148,8 @@ export function wasmConv2DBackpropInput(
  * channels gives one filter `G[k, l, co, (a·s + b)·CI + ci] = f[a + s·(M−1−k), b + s·(M−1−l), ci, co]`
  * (zero where the tap index passes the filter), run by the wasm `Conv2D` (XNNPACK) with `M − 1` rows and
  * columns of padding in front. It multiplies no interleaved zeros: for a 3×3 stride-2 conv it does
- * 16/9 of the forward pass's work, against 4× for the interleaved form.
+ * 16/9 of the forward pass's work, against 4× for the interleaved form. Measured on the U-Net's down conv
+ * (`dy: [64, 14, 14, 64]` → `dx: [64, 28, 28, 32]`, cpu time, median of 7): 26 ms against 58 ms.
  */
 export function phaseInputGrad(
   backend: WasmBackendLike,
