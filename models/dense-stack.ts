@@ -5,8 +5,9 @@
  *
  * Same model, same weights, same serialisation: the fast path only replaces how `model.apply(tensors)`
  * runs. Under a gradient tape it computes the same float32 operations as tfjs-layers and tfjs's own
- * gradients, kernel for kernel (fused matmul with bias, sigmoid, multiply; the gradients' transposed
- * products, bias sums and the sigmoid derivative `dy·(y·(1 − y))`), so training gives bit-identical
+ * gradients, kernel for kernel (fused matmul with bias, sigmoid, multiply, or relu; the gradients'
+ * transposed products, bias sums, the sigmoid derivative `dy·(y·(1 − y))` and relu's `dy·step(z)`), for
+ * swish, tanh and relu hidden layers, so training gives bit-identical
  * losses; it saves the per-op tape bookkeeping (≈ 14 µs per op on wasm) and the layers' dispatch. Without
  * a tape (sampling) it runs the same forward ops directly; with every row at one t and
  * {@link setSharedTimeFolding} on, the first layer becomes x·W_x + (b + φ(t)·W_t) (φ the time
