@@ -306,10 +306,20 @@ export const unetBenchmark: Benchmark = {
     timeSteps(ours.step, 1);
     for (let b = 0; b < blocks; b++) {
       ctx.progress(`unet: block ${b + 1}/${blocks}`);
-      useKernels('ours');
-      const o = timeSteps(ours.step, steps);
-      useKernels('before');
-      const p = timeSteps(before.step, steps);
+      // Alternate which configuration goes first, so that neither always inherits the other's garbage.
+      let o: { wall: number[]; cpu: number[] };
+      let p: { wall: number[]; cpu: number[] };
+      if (b % 2 === 0) {
+        useKernels('ours');
+        o = timeSteps(ours.step, steps);
+        useKernels('before');
+        p = timeSteps(before.step, steps);
+      } else {
+        useKernels('before');
+        p = timeSteps(before.step, steps);
+        useKernels('ours');
+        o = timeSteps(ours.step, steps);
+      }
       useKernels('ours');
       samples.ours.wall.push(median(o.wall));
       samples.ours.cpu.push(median(o.cpu));
