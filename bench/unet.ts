@@ -20,7 +20,7 @@
  *   but the convolutions were free and the gradients ran as fast as XNNPACK's forward pass;
  * - the same step on two threads (`ours` and PyTorch, wall clock), `ours` in a child process (the wasm
  *   thread pool is fixed when the backend starts). With `SI_THREADS=2` the main run is on two threads and
- *   this extra row is skipped.
+ *   this extra row is skipped; `UNET_BENCH_SKIP_TWO=1` skips it too (a shorter run).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
