@@ -5,7 +5,8 @@
  * suggests the closest known ones ("did you mean --steps?") and points at `--help`.
  */
 import { ArgumentError, checkNumber } from '../errors.js';
-import { MAX_WASM_THREADS } from '../wasm-threads.js';
+import { defaultWasmThreads, MAX_WASM_THREADS } from '../wasm-threads.js';
+import type { WasmWorkload } from '../wasm-threads.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -52,10 +53,20 @@ export interface ParsedArgs {
 /** Flags every command accepts. */
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   backend: { help: 'tfjs backend: auto, tensorflow, wasm or cpu (default: SI_BACKEND, else auto)' },
-  threads: { type: 'number', help: 'wasm threads, 1 to 8 (default: SI_THREADS, else 1); more helps large products: many points, wide layers' },
+  threads: { type: 'number', help: 'wasm threads, 1 to 8 (default: SI_THREADS, else chosen per command by measurement: 2 for sampling and compare on 2+ cores, 1 for training)' },
   json: { type: 'boolean', help: 'print one JSON object with the key results as the last line of stdout' },
   help: { type: 'boolean', help: 'show this help' },
 };
+
+/**
+ * The wasm thread count a command passes to `initBackend`: `--threads` when given, else `SI_THREADS` (read by
+ * `initBackend`), else the measured default for the command's workload (`defaultWasmThreads`: 2 for
+ * sampling on 2+ cores, 1 for training).
+ */
+export function threadsFor(flags: Record<string, unknown>, workload: WasmWorkload): number | undefined {
+  if (flags.threads !== undefined) return flags.threads as number;
+  return process.env.SI_THREADS ? undefined : defaultWasmThreads(workload);
+}
 
 /** Options of {@link parseArgs}. */
 export interface ParseArgsOptions {

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-write.js';
 import { initBackend } from '../backend.js';
+import { threadsFor } from './args.js';
 import { parseNfeList } from '../compare/grid.js';
 import { measure, sinkhornEpsilonFor } from '../compare/metrics.js';
 import type { MetricSettings } from '../compare/metrics.js';
@@ -102,7 +103,7 @@ export async function runEnergyCompare(modelDir: string, flags: CliFlags, given:
   if (flags.out !== undefined) checkOutputPath(CMD, '--out', String(flags.out), 'file');
   if (flags.csv !== undefined) checkOutputPath(CMD, '--csv', String(flags.csv), 'file');
 
-  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
+  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling') });
   const run = await loadEnergyRun(modelDir, { useEma: !flags['no-ema'] });
   const started = performance.now();
   const seeds = new SeedStream(seed);

@@ -6,6 +6,7 @@
 import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend.js';
+import { threadsFor } from './args.js';
 import { ArgumentError, checkNumber } from '../errors.js';
 import { scatterSvg } from '../plot/scatter.js';
 import { writePng } from '../plot/svg.js';
@@ -52,7 +53,7 @@ export async function runEnergySample(modelDir: string, config: EnergyRunConfig,
   const stepSize = energyStepSize(CMD, flags);
   const sampler = energySampler(CMD, '--sampler', (flags.sampler as string | undefined) ?? 'mala');
 
-  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: flags.threads as number | undefined });
+  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling') });
   const run = await loadEnergyRun(modelDir, { useEma: !flags['no-ema'] });
   const seeds = new SeedStream(seed);
   const x0 = energyStarts(run, n, seeds.next());
