@@ -31,11 +31,14 @@ function expectFinite(result: Record<string, unknown>, keys: readonly string[]):
 describe('fractional-noise examples, --quick', () => {
   it('fbm-hurst prints { trueHurst, learnedHurst, elbo, seconds, … } with H in (0, 1)', async () => {
     const r = await runExample('fbm-hurst.ts', ['--hurst', '0.3']);
-    expect(Object.keys(r)).toEqual(['trueHurst', 'learnedHurst', 'elbo', 'seconds', 'cpuSeconds', 'sigma', 'theta', 'observationNoise']);
+    expect(Object.keys(r)).toEqual(['trueHurst', 'learnedHurst', 'initialHurst', 'variogramHurst', 'elbo', 'seconds', 'cpuSeconds', 'sigma', 'theta', 'observationNoise']);
     expectFinite(r, Object.keys(r));
     expect(r.trueHurst).toBe(0.3);
     expect(r.learnedHurst as number).toBeGreaterThan(0);
     expect(r.learnedHurst as number).toBeLessThan(1);
+    expect(r.initialHurst).toBe(r.variogramHurst); // the default start is the variogram estimate
+    expect(r.variogramHurst as number).toBeGreaterThan(0.05);
+    expect(r.variogramHurst as number).toBeLessThan(0.95);
     expect(r.sigma as number).toBeGreaterThan(0);
     expect(r.observationNoise).toBe(0.02); // fixed unless --learn-noise
   }, 40_000);
