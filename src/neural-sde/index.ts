@@ -5,7 +5,7 @@
  */
 export { augmentedLayout, augmentedTerm } from './augmented-term.js';
 export type { AugmentedBlock, AugmentedTerm, AugmentedTermOptions } from './augmented-term.js';
-export { DIFFUSION_KINDS, MAX_SPEED_STEP, variationalSde } from './variational-sde.js';
-export type { DiffusionKind, MlpSize, VariationalSde, VariationalSdeConfig, VariationalSdeOptions } from './variational-sde.js';
+export { DIFFUSION_KINDS, ENCODER_KINDS, MAX_SPEED_STEP, variationalSde } from './variational-sde.js';
+export type { DiffusionKind, EncoderKind, MlpSize, VariationalSde, VariationalSdeConfig, VariationalSdeOptions } from './variational-sde.js';
 export { elboTask } from './elbo-task.js';
 export type { ElboBatch, ElboTask, ElboTaskOptions, PosteriorPaths } from './elbo-task.js';
