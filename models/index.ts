@@ -18,6 +18,8 @@ export type { GroupNormOptions, GroupNormalizationArgs } from './group-norm.js';
 export { SpatialSelfAttention } from './self-attention.js';
 export type { SpatialSelfAttentionArgs } from './self-attention.js';
 export { registerUNetBuilder, UNET_BUILDER } from './unet-builder.js';
+export { convEnergy, convEnergyNetwork, HalfSquaredNorm, registerConvEnergyBuilder, CONV_ENERGY_BUILDER } from './conv-energy.js';
+export type { ConvEnergy, ConvEnergyOptions, HalfSquaredNormArgs } from './conv-energy.js';
 export { energyMlp, ENERGY_MLP_ACTIVATIONS } from './energy-mlp.js';
 export type { EnergyMlp, EnergyMlpOptions } from './energy-mlp.js';
 export { quadraticEnergy } from './quadratic-energy.js';

@@ -8,3 +8,4 @@ import './time-features.js';
 import './group-norm.js';
 import './model-builders.js';
 import './unet-builder.js';
+import './conv-energy.js';

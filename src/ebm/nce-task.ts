@@ -74,7 +74,7 @@ export function nceTask(options: NceTaskOptions): NceTask {
   const drawer = batchDrawer(fn, o.data!, noise, batchSize);
   const noiseCount = Math.max(1, Math.round(nu * drawer.batchSize));
   const logNu = Math.log(noiseCount / drawer.batchSize);
-  const c = tf.variable(tf.scalar(c0), true, `nce_log_normalizer_${nextId++}`);
+  const c = tf.tidy(() => tf.variable(tf.scalar(c0), true, `nce_log_normalizer_${nextId++}`));
   const logOdds = (e: tf.Tensor, logq: tf.Tensor) => tf.sub(tf.sub(tf.neg(e), c), tf.add(logq, logNu));
   return {
     name: 'nce',

@@ -163,6 +163,19 @@ describe('the Gaussian mean model E_θ(x) = (x − θ)²/2 with q = N(0, 1)', ()
     }
     x.dispose();
   });
+
+  it('a task leaves nothing behind once disposed (its c and its batches included)', () => {
+    const x = data();
+    const before = tf.memory().numTensors;
+    for (const kind of ['nce', 'compositional'] as const) {
+      const model = quadraticEnergy({ mean: 0 });
+      const task = kind === 'nce' ? nceTask({ model, data: x, noise: q, batchSize: 16, initialLogNormalizer: 0.3 }) : compositionalTask({ model, data: x, noise: q, batchSize: 16 });
+      task.dispose();
+      model.dispose();
+      expect(tf.memory().numTensors, kind).toBe(before);
+    }
+    x.dispose();
+  });
 });
 
 describe('bad input to the training tasks', () => {
