@@ -103,7 +103,7 @@ describe('convEnergy', () => {
     expect(last).toBeLessThan(0.5 * first);
     const x = images(4, 8);
     await expectNoLeaks(() => model.energy(x), { label: 'energy' });
-    const t = tf.zeros([4]);
+    const t = tf.zeros([4]) as tf.Tensor1D;
     await expectNoLeaks(() => scoreFromEnergy(model.energy)(x, t), { label: 'score' });
     await expectNoLeaks(() => trainer.trainStep(), { label: 'training steps' });
     trainer.dispose();
