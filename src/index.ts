@@ -95,8 +95,8 @@ export { trainImageRun, loadImageRun, loadImageData, imageRunShape, labelledImag
 export type { ImageRun, ImageRunOptions, LoadedImageRun, ImageDataOptions, LabelledImageTask, LabelledImageTaskOptions, LabelledImageRunConfig, LabelledImageDataset, LabelledImages, ImageFolderDataset, ImageFolderOptions, MnistOptions, ShapesDatasetOptions, ArrayImageDatasetOptions, GuidanceOptions, LabelledField, ImageGridOptions, WriteImageGridOptions, TrajectoryStripOptions, TrainDigitClassifierOptions } from './images/index.js';
 
 // Variational neural SDEs driven by Markov-approximate fBM (the augmented system on the solver core, the ELBO task)
-export { augmentedLayout, augmentedTerm, DIFFUSION_KINDS, elboTask, MAX_SPEED_STEP, variationalSde } from './neural-sde/index.js';
-export type { AugmentedBlock, AugmentedTerm, AugmentedTermOptions, DiffusionKind, ElboBatch, ElboTask, ElboTaskOptions, MlpSize, PosteriorPaths, VariationalSde, VariationalSdeConfig, VariationalSdeOptions } from './neural-sde/index.js';
+export { augmentedLayout, augmentedTerm, DIFFUSION_KINDS, elboTask, ENCODER_KINDS, MAX_SPEED_STEP, variationalSde } from './neural-sde/index.js';
+export type { AugmentedBlock, AugmentedTerm, AugmentedTermOptions, DiffusionKind, ElboBatch, ElboTask, ElboTaskOptions, EncoderKind, MlpSize, PosteriorPaths, VariationalSde, VariationalSdeConfig, VariationalSdeOptions } from './neural-sde/index.js';
 
 // Energy-based models: NCE and compositional training tasks, Langevin and MALA sampling (registers the 'mala' scheme)
 export { nceTask, compositionalTask, scoreFromEnergy, langevinTerm, sampleMala, annealedLangevin, noiseBank, noiseSource, importanceLogPartition, distributionEnergy, auroc } from './ebm/index.js';
