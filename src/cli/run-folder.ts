@@ -4,7 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ArgumentError } from '../errors.js';
 import { CheckpointError } from '../train/checkpoint.js';
+import { UsageError } from './args.js';
 
 /** The step and configuration of the run in a folder. */
 export interface RunFolderInfo {
@@ -36,4 +38,35 @@ export function readRunFolder(dir: string): RunFolderInfo | null {
     throw new CheckpointError('si train', dir, `${manifest} has no step and config: not a checkpoint of si train`);
   }
   return { step: parsed.step, config: parsed.config as Record<string, unknown> };
+}
+
+/** The kind of run a command trains, to refuse resuming a folder that holds another kind. */
+export interface ExpectedRunModel {
+  /** The `--model` this command trains (`'unet'`, `'energy'`). */
+  name: string;
+  /** The `--model` of a saved run's configuration, or null when it is not a run of `si train`. */
+  savedModel(config: Record<string, unknown>): string | null;
+}
+
+/**
+ * The checks every `si train` makes on its `--out` folder before any work: a folder holding a run needs
+ * `--resume` or `--force` (never replaced silently), `--resume` needs a run, and with `model` the run must
+ * be of the same kind. Returns the run in the folder, or null.
+ *
+ * @throws UsageError for a run without `--resume` / `--force`; ArgumentError naming `--resume` or `--model`
+ * @example
+ * ```ts
+ * const existing = checkRunFolder('si train', 'runs/shapes', flags, { name: 'unet', savedModel });
+ * ```
+ */
+export function checkRunFolder(cmd: string, out: string, flags: { resume?: unknown; force?: unknown }, model?: ExpectedRunModel): RunFolderInfo | null {
+  const existing = readRunFolder(out);
+  if (existing && !flags.resume && !flags.force) {
+    throw new UsageError(`${cmd}: ${out} already holds a run (at step ${existing.step}); add --resume to continue it or --force to start over (replacing it)`);
+  }
+  if (!existing && flags.resume) throw new ArgumentError(cmd, '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
+  if (existing && flags.resume && model && model.savedModel(existing.config) !== model.name) {
+    throw new ArgumentError(cmd, '--model', `the model of the run in ${out} (${model.savedModel(existing.config) ?? 'not a run of si train'})`, model.name);
+  }
+  return existing;
 }

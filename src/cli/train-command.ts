@@ -36,7 +36,7 @@ import { parseArgs, UsageError } from './args.js';
 import type { Command } from './commands.js';
 import { checkOutputPath } from './output-paths.js';
 import { ProgressBar } from './progress.js';
-import { readRunFolder } from './run-folder.js';
+import { checkRunFolder, readRunFolder } from './run-folder.js';
 import { didYouMean } from './suggest.js';
 import { runEnergyTrain } from './train-energy.js';
 import { runImageTrain } from './train-image.js';
@@ -294,11 +294,7 @@ async function runTrain(flags: Flags, given: readonly string[]): Promise<number>
   if (flags.resume && flags.force) throw new UsageError(`${CMD}: --resume continues the run in ${out} and --force replaces it: give one`);
   checkFlags(flags);
   checkOutputPath(CMD, '--out', out, 'dir');
-  const existing = readRunFolder(out);
-  if (existing && !flags.resume && !flags.force) {
-    throw new UsageError(`${CMD}: ${out} already holds a run (at step ${existing.step}); add --resume to continue it or --force to start over (replacing it)`);
-  }
-  if (!existing && flags.resume) throw new ArgumentError(CMD, '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
+  const existing = checkRunFolder(CMD, out, flags);
 
   const quiet = Boolean(flags.json);
   const say = (line: string) => (quiet ? console.error(line) : console.log(line));

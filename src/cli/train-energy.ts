@@ -16,7 +16,7 @@ import { UsageError } from './args.js';
 import { ENERGY_METHODS, energyRunNoise, energyRunTask, fitGaussian, NOISE_FIT_POINTS } from './energy-run.js';
 import type { EnergyMethod, EnergyRunConfig } from './energy-run.js';
 import { checkOutputPath } from './output-paths.js';
-import { readRunFolder } from './run-folder.js';
+import { checkRunFolder } from './run-folder.js';
 import { freshSettings, networkSeed, resumePlan, savedModel } from './train-models.js';
 import { sessionCallbacks, trainSession } from './train-session.js';
 import type { CliFlags } from './train-session.js';
@@ -81,14 +81,7 @@ export async function runEnergyTrain(flags: CliFlags, given: readonly string[]):
   checkNumber(CMD, '--steps', flags.steps, { min: 1, integer: true });
   checkNumber(CMD, '--seed', flags.seed, { integer: true });
   checkOutputPath(CMD, '--out', out, 'dir');
-  const existing = readRunFolder(out);
-  if (existing && !flags.resume && !flags.force) {
-    throw new UsageError(`${CMD}: ${out} already holds a run (at step ${existing.step}); add --resume to continue it or --force to start over (replacing it)`);
-  }
-  if (!existing && flags.resume) throw new ArgumentError(CMD, '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
-  if (existing && flags.resume && savedModel(existing.config) !== 'energy') {
-    throw new ArgumentError(CMD, '--model', `the model of the run in ${out} (${savedModel(existing.config) ?? 'not a run of si train'})`, 'energy');
-  }
+  const existing = checkRunFolder(CMD, out, flags, { name: 'energy', savedModel });
   const quiet = Boolean(flags.json);
   const say = (line: string) => (quiet ? console.error(line) : console.log(line));
   const logEvery = flags['log-every'] as number;

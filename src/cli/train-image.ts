@@ -21,7 +21,7 @@ import { Trainer } from '../train/trainer.js';
 import type { ResolvedTrainerSettings } from '../train/trainer.js';
 import { UsageError } from './args.js';
 import { checkOutputPath } from './output-paths.js';
-import { readRunFolder } from './run-folder.js';
+import { checkRunFolder } from './run-folder.js';
 import { freshSettings, networkSeed, resumePlan, savedModel } from './train-models.js';
 import { sessionCallbacks, trainSession } from './train-session.js';
 import type { CliFlags } from './train-session.js';
@@ -127,14 +127,7 @@ export async function runImageTrain(flags: CliFlags, given: readonly string[]): 
   const spec = imageDataSpec(given.includes('dataset') ? flags.dataset : IMAGE_DEFAULTS.dataset);
   checkImageFlags(flags, given, spec);
   checkOutputPath(CMD, '--out', out, 'dir');
-  const existing = readRunFolder(out);
-  if (existing && !flags.resume && !flags.force) {
-    throw new UsageError(`${CMD}: ${out} already holds a run (at step ${existing.step}); add --resume to continue it or --force to start over (replacing it)`);
-  }
-  if (!existing && flags.resume) throw new ArgumentError(CMD, '--resume', `a run directory with a checkpoint (${out}/manifest.json)`, 'none found');
-  if (existing && flags.resume && savedModel(existing.config) !== 'unet') {
-    throw new ArgumentError(CMD, '--model', `the model of the run in ${out} (${savedModel(existing.config) ?? 'not a run of si train'})`, 'unet');
-  }
+  const existing = checkRunFolder(CMD, out, flags, { name: 'unet', savedModel });
   const quiet = Boolean(flags.json);
   const say = (line: string) => (quiet ? console.error(line) : console.log(line));
   const logEvery = flags['log-every'] as number;
