@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
 import { TimeFeatures } from './time-features.js';
+import { gradientTapeRecording, tapeNode } from '../src/tape-node.js';
 
 /** When {@link withDenseStackFastPath} models take the fast path. */
 export const DENSE_STACK_MODES = ['auto', 'on', 'off'] as const;
@@ -127,12 +128,6 @@ function active(): boolean {
   return mode === 'on' || (mode === 'auto' && tf.getBackend() === 'wasm');
 }
 
-/** Whether a gradient tape records right now (tfjs's own test: gradientDepth > 0 outside kernels). */
-function taping(): boolean {
-  const state = (tf.engine() as unknown as { state: { gradientDepth: number } }).state;
-  return state.gradientDepth > 0;
-}
-
 /** The activation's forward ops, exactly as tfjs-layers applies them; returns [output, saved]. */
 function activate(activation: StackActivation, z: tf.Tensor): [tf.Tensor, tf.Tensor] {
   switch (activation) {
@@ -172,15 +167,6 @@ function activationGrad(activation: StackActivation, dh: tf.Tensor, z: tf.Tensor
 function features(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.Tensor {
   const phi = spec.timeFeatures ? (spec.timeFeatures.call(t) as tf.Tensor) : t;
   return tf.concat([x, phi], -1);
-}
-
-/** The part of tfjs's engine the tape node uses (`customGrad` is built on it; internal in the typings). */
-interface EngineWithKernelFunc {
-  runKernelFunc(params: {
-    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: Record<string, tf.Tensor>;
-  }): tf.Tensor;
 }
 
 /**
@@ -240,7 +226,7 @@ function trainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.T
     grads.forEach((g, i) => (map[i + 2] = () => g));
     return map;
   };
-  return (tf.engine() as unknown as EngineWithKernelFunc).runKernelFunc({ forwardFunc, backwardsFunc, inputs: inputMap });
+  return tapeNode({ forwardFunc, backwardsFunc, inputs: inputMap });
 }
 
 /** ∂/∂x and ∂/∂t from the gradient of the concatenated features, through the time features' chain rule. */
@@ -329,7 +315,7 @@ export function withDenseStackFastPath(model: tfl.LayersModel): tfl.LayersModel 
     if (x.rank !== 2 || x.shape[1] !== spec.dim || t.rank !== 2 || t.shape[1] !== 1 || t.shape[0] !== x.shape[0] || x.dtype !== 'float32' || t.dtype !== 'float32') {
       return plain(inputs, kwargs);
     }
-    return tf.tidy(() => (taping() ? trainingForward(spec, x, t) : inferenceForward(spec, x, t)));
+    return tf.tidy(() => (gradientTapeRecording() ? trainingForward(spec, x, t) : inferenceForward(spec, x, t)));
   }) as typeof model.apply;
   return model;
 }

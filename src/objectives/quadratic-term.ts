@@ -18,16 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { sumEvent } from '../shapes.js';
-
-/** The part of tfjs's engine the node uses (`customGrad` is built on it; internal in the typings). */
-interface EngineWithKernelFunc {
-  runKernelFunc(params: {
-    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: Record<string, tf.Tensor>;
-  }): tf.Tensor;
-  state: { gradientDepth: number; kernelDepth: number };
-}
+import { gradientTapeRecording, tapeNode } from '../tape-node.js';
 
 /** The term's forward ops, exactly as the objective has always written them. */
 function plainTerm(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
@@ -45,12 +36,10 @@ function plainTerm(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
  * ```
  */
 export function quadraticTerm(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  const engine = tf.engine() as unknown as EngineWithKernelFunc;
-  const taping = engine.state.gradientDepth > 0 && engine.state.kernelDepth === 0;
   const same = pred.rank >= 2 && pred.dtype === 'float32' && target.dtype === 'float32' && pred.shape.length === target.shape.length && pred.shape.every((s, i) => s === target.shape[i]);
-  if (!taping || !same) return plainTerm(pred, target);
+  if (!gradientTapeRecording() || !same) return plainTerm(pred, target);
   const rows = pred.shape[0]!;
-  return engine.runKernelFunc({
+  return tapeNode({
     inputs: { pred, target },
     forwardFunc: (_backend, save) => {
       save([pred, target]);

@@ -9,17 +9,7 @@
  * the values, the loss and the gradients are bit for bit those of the taped run.
  */
 import * as tf from '@tensorflow/tfjs-core';
-
-/** The part of tfjs's engine state this file reads (internal in the typings). */
-interface EngineState {
-  gradientDepth: number;
-  kernelDepth: number;
-  activeTape: { outputs: tf.Tensor[] }[] | null;
-}
-
-function engineState(): EngineState {
-  return (tf.engine() as unknown as { state: EngineState }).state;
-}
+import { engineState } from '../tape-node.js';
 
 /**
  * Whether every tensor is a constant for the active gradient tape: not a trainable variable and not the
