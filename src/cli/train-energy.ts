@@ -18,7 +18,7 @@ import type { EnergyMethod, EnergyRunConfig } from './energy-run.js';
 import { checkOutputPath } from './output-paths.js';
 import { checkRunFolder } from './run-folder.js';
 import { freshSettings, networkSeed, resumePlan, savedModel } from './train-models.js';
-import { sessionCallbacks, trainSession } from './train-session.js';
+import { runFolderTrainerOptions, sessionCallbacks, trainSession } from './train-session.js';
 import type { CliFlags } from './train-session.js';
 
 const CMD = 'si train';
@@ -105,12 +105,7 @@ export async function runEnergyTrain(flags: CliFlags, given: readonly string[]):
       trainer = await Trainer.resume(out, () => ({
         task,
         ...plan.settings,
-        logEvery,
-        checkpointEvery,
-        checkpointDir: out,
-        config: config as unknown as Record<string, unknown>,
-        onLog: callbacks.onLog,
-        onProgress: callbacks.onProgress,
+        ...runFolderTrainerOptions({ out, config, logEvery, checkpointEvery, callbacks }),
       }));
     } catch (err) {
       task.dispose();
@@ -152,13 +147,7 @@ export async function runEnergyTrain(flags: CliFlags, given: readonly string[]):
     trainer = new Trainer({
       task,
       ...settings,
-      logEvery,
-      checkpointEvery,
-      checkpointDir: out,
-      overwrite: Boolean(flags.force),
-      config: config as unknown as Record<string, unknown>,
-      onLog: callbacks.onLog,
-      onProgress: callbacks.onProgress,
+      ...runFolderTrainerOptions({ out, config, logEvery, checkpointEvery, callbacks, overwrite: Boolean(flags.force) }),
     });
   } catch (err) {
     model.dispose();

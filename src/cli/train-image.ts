@@ -23,7 +23,7 @@ import { UsageError } from './args.js';
 import { checkOutputPath } from './output-paths.js';
 import { checkRunFolder } from './run-folder.js';
 import { freshSettings, networkSeed, resumePlan, savedModel } from './train-models.js';
-import { sessionCallbacks, trainSession } from './train-session.js';
+import { runFolderTrainerOptions, sessionCallbacks, trainSession } from './train-session.js';
 import type { CliFlags } from './train-session.js';
 
 const CMD = 'si train';
@@ -158,12 +158,7 @@ export async function runImageTrain(flags: CliFlags, given: readonly string[]): 
         ...(config.model ? { modelSpec: config.model } : {}),
       }),
       ...plan.settings,
-      logEvery,
-      checkpointEvery,
-      checkpointDir: out,
-      config: config as unknown as Record<string, unknown>,
-      onLog: callbacks.onLog,
-      onProgress: callbacks.onProgress,
+      ...runFolderTrainerOptions({ out, config, logEvery, checkpointEvery, callbacks }),
     }));
     return trainSession(trainer, callbacks.bar, { command: CMD, out, steps: plan.settings.steps, startStep: saved.step, flags, given, backend: info.name, extra: { model: 'unet' } });
   }
@@ -199,13 +194,7 @@ export async function runImageTrain(flags: CliFlags, given: readonly string[]): 
     trainer = new Trainer({
       task,
       ...settings,
-      logEvery,
-      checkpointEvery,
-      checkpointDir: out,
-      overwrite: Boolean(flags.force),
-      config: config as unknown as Record<string, unknown>,
-      onLog: callbacks.onLog,
-      onProgress: callbacks.onProgress,
+      ...runFolderTrainerOptions({ out, config, logEvery, checkpointEvery, callbacks, overwrite: Boolean(flags.force) }),
     });
   } catch (err) {
     task.modules.model.dispose();

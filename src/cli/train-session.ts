@@ -114,3 +114,40 @@ export async function trainSession(trainer: Trainer, bar: ProgressBar, o: TrainS
   if (quiet) console.log(JSON.stringify({ secondsPerStep: result.secondsPerStep, finalLoss: result.finalLoss, steps: result.steps, backend: o.backend, out: o.out, ...o.extra }));
   return 0;
 }
+
+/** What {@link runFolderTrainerOptions} needs. */
+export interface RunFolderTrainerInput {
+  /** The run folder (checkpoints, history, config). */
+  out: string;
+  /** The run configuration saved with every checkpoint. */
+  config: object;
+  /** Steps between log lines. */
+  logEvery: number;
+  /** Steps between checkpoints. */
+  checkpointEvery: number;
+  /** The session's progress bar and log callbacks ({@link sessionCallbacks}). */
+  callbacks: { onLog: (e: TrainingLogEntry) => void; onProgress: (step: number) => void };
+  /** Replace a run already in `out` (a new run under `--force`). */
+  overwrite?: boolean;
+}
+
+/**
+ * The `Trainer` options every `si train` run shares — its run folder, saved config, logging, checkpoints and
+ * the session's callbacks — to spread next to the task and the learning settings.
+ *
+ * @example
+ * ```ts
+ * new Trainer({ task, ...settings, ...runFolderTrainerOptions({ out, config, logEvery, checkpointEvery, callbacks }) });
+ * ```
+ */
+export function runFolderTrainerOptions(o: RunFolderTrainerInput) {
+  return {
+    logEvery: o.logEvery,
+    checkpointEvery: o.checkpointEvery,
+    checkpointDir: o.out,
+    ...(o.overwrite === undefined ? {} : { overwrite: o.overwrite }),
+    config: o.config as Record<string, unknown>,
+    onLog: o.callbacks.onLog,
+    onProgress: o.callbacks.onProgress,
+  };
+}
