@@ -14,6 +14,7 @@ export type { EnergyFunction } from './score-from-energy.js';
 export { distributionEnergy } from './distribution-energy.js';
 export { noiseSource, noiseBank } from './noise-source.js';
 export type { NoiseDraw, NoiseSource, NoiseBankOptions, SampleWithLogProb } from './noise-source.js';
+export { baseMeasureNoise } from './base-measure.js';
 export type { EnergyData, ContrastiveBatch } from './contrastive-batch.js';
 export { nceTask } from './nce-task.js';
 export type { NceTask, NceTaskOptions } from './nce-task.js';

@@ -38,7 +38,8 @@ export interface NoiseSource {
   dispose(): void;
 }
 
-function isNoiseSource(v: unknown): v is NoiseSource {
+/** Whether `v` is a {@link NoiseSource} (has `draw`, `logProb` and `eventShape`). */
+export function isNoiseSource(v: unknown): v is NoiseSource {
   const s = v as Partial<NoiseSource> | null;
   return typeof s === 'object' && s !== null && typeof s.draw === 'function' && typeof s.logProb === 'function' && Array.isArray(s.eventShape);
 }
