@@ -261,6 +261,8 @@ export class Trainer {
   private lastLoss = Number.NaN;
   private seconds = 0;
   private checkpointStep: number | null = null;
+  /** The variables that got a gradient at this Trainer's first step, in order (see {@link gradientSetError}). */
+  private gradientNames: string[] | null = null;
   private folderReady = false;
   /** Steps completed so far (restored when resuming). */
   step = 0;
@@ -520,6 +522,35 @@ export class Trainer {
     this.applyStep(k, batch);
   }
 
+  /**
+   * Refuses a step whose loss gives gradients for a different set of variables than the first step did.
+   * tfjs's Adam-family optimisers (and the fused step) keep their moments in a list indexed by the
+   * gradient's position, so a variable whose gradient is missing on some steps would silently shift every
+   * later variable onto another's moments. A variable that never gets a gradient is harmless (it is never
+   * in the list). Returns the error to throw, or null.
+   */
+  private gradientSetError(k: number, names: string[]): ArgumentError | null {
+    if (this.gradientNames === null) {
+      this.gradientNames = names;
+      return null;
+    }
+    const first = this.gradientNames;
+    if (names.length === first.length && names.every((n, i) => n === first[i])) return null;
+    const missing = first.filter((n) => !names.includes(n));
+    const extra = names.filter((n) => !first.includes(n));
+    const parts = [
+      ...(missing.length > 0 ? [`no gradient for ${missing.join(', ')} (it had one at the first step)`] : []),
+      ...(extra.length > 0 ? [`a gradient for ${extra.join(', ')} (it had none at the first step)`] : []),
+      ...(missing.length === 0 && extra.length === 0 ? ['its gradients in another order'] : []),
+    ];
+    return new ArgumentError(
+      `${this.task.name}.loss`,
+      'loss',
+      `a function that gives gradients for the same variables at every step (the optimiser keys its moments by position): make the loss depend on every trained variable at every step (adding 0·sum(v) is enough) or leave the variable out of the task's variables`,
+      `at step ${k}, ${parts.join(' and ')}`,
+    );
+  }
+
   private applyStep(k: number, batch: unknown): void {
     const task = this.task;
     try {
@@ -541,6 +572,11 @@ export class Trainer {
           }
           return out.total;
         }, this.variables);
+        const mismatch = this.gradientSetError(k, Object.keys(grads));
+        if (mismatch !== null) {
+          (terms as tf.Tensor | undefined)?.dispose();
+          throw mismatch;
+        }
         const applied = this.clipNorm > 0 ? clipByGlobalNorm(grads, this.clipNorm).grads : grads;
         this.optimizer.applyGradients(applied);
         let losses: tf.Tensor1D = tf.reshape(value, [1]);

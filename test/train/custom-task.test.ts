@@ -145,6 +145,49 @@ describe('a custom task through the one Trainer: a Gaussian mean by maximum like
     disposeTask(task);
   });
 
+  it('refuses a step whose gradients cover other variables than the first step (Adam keys its moments by position)', async () => {
+    // a, b: ½(a − 1)² every step, ½(b − 2)² on even steps only. Without the guard b's missing gradient on odd
+    // steps would give a's gradient b's slot. A variable that never gets a gradient (c) is harmless: a trains
+    // bit for bit as without it.
+    const make = (mode: 'alternate' | 'always' | 'unused') => {
+      const a = tf.variable(tf.scalar(0));
+      const b = tf.variable(tf.scalar(0));
+      const task: TrainingTask<number> = {
+        name: 'two-means',
+        modules: {},
+        variables: mode === 'unused' ? { a, c: b } : { a, b },
+        drawBatch: (step) => step,
+        loss: (step) => {
+          const la = tf.mul(0.5, tf.square(tf.sub(a, 1))) as tf.Scalar;
+          if (mode === 'unused' || (mode === 'alternate' && step % 2 === 1)) return { total: la };
+          return { total: tf.add(la, tf.mul(0.5, tf.square(tf.sub(b, 2)))) as tf.Scalar };
+        },
+      };
+      return { task, a, b, dispose: () => tf.dispose([a, b]) };
+    };
+    const alternate = make('alternate');
+    const refused = new Trainer({ task: alternate.task, steps: 4, learningRate: 0.1, logEvery: 1 });
+    await refused.train({ untilStep: 1 }); // the first step creates Adam's moments for a and b
+    const before = tf.memory().numTensors;
+    await expect(refused.train()).rejects.toThrow(/two-means\.loss: .*at step 1, no gradient for .* \(it had one at the first step\)/);
+    expect(tf.memory().numTensors).toBe(before); // nothing of the refused step is left behind
+    expect(refused.step).toBe(1);
+    refused.dispose();
+    alternate.dispose();
+
+    const lone = make('always');
+    const withUnused = make('unused');
+    const t1 = new Trainer({ task: { ...lone.task, variables: { a: lone.a } }, steps: 20, learningRate: 0.1, logEvery: 1 });
+    const t2 = new Trainer({ task: withUnused.task, steps: 20, learningRate: 0.1, logEvery: 1 });
+    // lone's loss still touches b, which is not trained there; a's path must be the same either way
+    await t1.train();
+    await t2.train();
+    expect(withUnused.a.dataSync()[0]).toBe(lone.a.dataSync()[0]);
+    expect(withUnused.b.dataSync()[0]).toBe(0); // never got a gradient, never moved
+    [t1, t2].forEach((t) => t.dispose());
+    [lone, withUnused].forEach((m) => m.dispose());
+  });
+
   it('rejects tasks that are not tasks or train nothing', () => {
     expect(() => new Trainer({ task: {} as never, steps: 1 })).toThrow(/'options.task' must be a TrainingTask/);
     expect(() => new Trainer({ task: { name: 'x', modules: {}, drawBatch: () => 0, loss: () => ({ total: tf.scalar(0) }) } as never, steps: 1 })).toThrow(
