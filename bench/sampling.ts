@@ -41,7 +41,7 @@ export const samplingBenchmark: Benchmark = {
       }
     }
     const med = (xs: number[]) => median(xs);
-    const keys = ['wall', 'cpu', 'foldedWall', 'foldedCpu', 'floorWall', 'floorCpu'] as const;
+    const keys = ['wall', 'cpu', 'unfoldedWall', 'unfoldedCpu', 'floorWall', 'floorCpu'] as const;
     const o = Object.fromEntries([1, 2].map((t) => [t, { threads: ours[t]![0]!.threads, ...Object.fromEntries(keys.map((k) => [k, med(ours[t]!.map((x) => x[k]))])) }])) as Record<number, SamplingTiming>;
     const p = torchUnavailable !== null ? {} : (Object.fromEntries([1, 2].map((t) => [t, { wall: med(torch[t]!.map((x) => x.wall)), cpu: med(torch[t]!.map((x) => x.cpu)) }])) as Record<number, { wall: number; cpu: number }>);
     const bestTorch = p[1] && p[2] ? Math.min(p[1].wall, p[2].wall) : null;
@@ -49,7 +49,7 @@ export const samplingBenchmark: Benchmark = {
     const rows = [['implementation', 'threads', 'wall', 'CPU', 'floor wall', 'floor CPU', 'ours/floor wall', 'ours/PyTorch same threads (wall)', '(CPU)', "ours/PyTorch's best (wall)"]];
     for (const t of [1, 2]) {
       const x = o[t]!;
-      for (const [label, wall, cpu] of [['ours, wasm rk4', x.wall, x.cpu], ['ours, folded shared t (opt-in)', x.foldedWall, x.foldedCpu]] as const) {
+      for (const [label, wall, cpu] of [['ours, wasm rk4 (default: shared t folded)', x.wall, x.cpu], ['ours, unfolded (setSharedTimeFolding(false))', x.unfoldedWall, x.unfoldedCpu]] as const) {
         rows.push([
           `${label}${t === defaultThreads ? ' (default threads)' : ''}`, String(x.threads), fmt(wall, 3), fmt(cpu, 3), fmt(x.floorWall, 3), fmt(x.floorCpu, 3), fmt(wall / x.floorWall, 2),
           p[t] ? fmt(wall / p[t].wall, 2) : '-', p[t] ? fmt(cpu / p[t].cpu, 2) : '-', bestTorch ? fmt(wall / bestTorch, 2) : '-',
@@ -61,7 +61,7 @@ export const samplingBenchmark: Benchmark = {
     notes.push(
       `ms per NFE per 1,000 points; medians over ${rounds} interleaved rounds of one process each (ours 1 thread, ours 2, PyTorch 1, PyTorch 2). ` +
         `CPU is the process's CPU time over all its threads (on one thread the work itself, steadier than the wall clock on a loaded machine; on two the total cost). ` +
-        `Floor: the network's four products alone (${n} rows, operands reused) on the same pool. Ours: the dense-stack fast path (the default, bit-identical to the layers), and with the shared-t folding (opt-in: setSharedTimeFolding(true)), timed in the same process.`,
+        `Floor: the network's four products alone (${n} rows, operands reused) on the same pool. Ours: the dense-stack fast path with the time features folded into the first bias at the shared t (the default), and unfolded (setSharedTimeFolding(false): the layers' values bit for bit), timed in the same process.`,
     );
     return { tables: [{ title: `sampling: RK4, ${steps} steps, MLP 3×128 swish, ${n} points (ms / NFE / 1000 points)`, rows }], notes, data: { n, steps, rounds, ours: o, torch: p } };
   },
@@ -70,12 +70,12 @@ export const samplingBenchmark: Benchmark = {
 /** One process's sampling timing (ms per NFE per 1,000 points), see {@link samplingTiming}. */
 export interface SamplingTiming {
   threads: number;
-  /** The default path (dense-stack fast path, plain forward). */
+  /** The default path (dense-stack fast path, time features folded at the shared t). */
   wall: number;
   cpu: number;
-  /** With the shared-t folding ({@link setSharedTimeFolding}, opt-in). */
-  foldedWall: number;
-  foldedCpu: number;
+  /** Without the folding (`setSharedTimeFolding(false)`: the layers' values bit for bit). */
+  unfoldedWall: number;
+  unfoldedCpu: number;
   /** The network's products alone per NFE per 1,000 points. */
   floorWall: number;
   floorCpu: number;
@@ -103,12 +103,11 @@ export async function samplingTiming(o: { threads: number; n: number; steps: num
     sol.dispose();
     return { wall: times[0] * times[2], cpu: times[1] * times[2] };
   };
-  // Warm-up of both paths, then the default (plain forward, bit-identical to the layers) and the folded one.
+  // Warm-up of both paths, then the unfolded one (bit-identical to the layers) and the default (folded).
   (await sampleOde(x0, { velocity, scheme: 'rk4', steps: 2 })).dispose();
-  await run(true);
+  await run(false);
   const plain = await run(false);
   const folded = await run(true);
-  setSharedTimeFolding(false);
   model.dispose();
   const widths = [19, 128, 128, 128, 2];
   const operands = widths.slice(0, -1).map((w, l) => [tf.randomNormal([o.n, w], 0, 1, 'float32', 3 + l), tf.randomNormal([w, widths[l + 1]!], 0, 1, 'float32', 9 + l)] as const);
@@ -122,7 +121,7 @@ export async function samplingTiming(o: { threads: number; n: number; steps: num
   const floors = Array.from({ length: 20 }, once);
   tf.dispose([x0, ...operands.flat()]);
   const perPoints = 1 / (o.n / 1000);
-  return { threads: info.threads ?? 1, wall: plain.wall, cpu: plain.cpu, foldedWall: folded.wall, foldedCpu: folded.cpu, floorWall: median(floors.map((f) => f[0])) * perPoints, floorCpu: median(floors.map((f) => f[1])) * perPoints };
+  return { threads: info.threads ?? 1, wall: folded.wall, cpu: folded.cpu, unfoldedWall: plain.wall, unfoldedCpu: plain.cpu, floorWall: median(floors.map((f) => f[0])) * perPoints, floorCpu: median(floors.map((f) => f[1])) * perPoints };
 }
 
 /**
@@ -161,7 +160,7 @@ export async function samplingVariants({ n = 10000, steps = 20, rounds = 5, cpu 
     samples[name]!.push(await once(name));
   }
   setDenseStackMode('auto');
-  setSharedTimeFolding(false);
+  setSharedTimeFolding(true);
   x0.dispose();
   model.dispose();
   return { layers: median(samples.layers!), direct: median(samples.direct!), folded: median(samples.folded!) };

@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { denseStackOf, setDenseStackMode, setSharedTimeFolding, withDenseStackFastPath } from '../../models/dense-stack.js';
 import { timeConditionedMlp } from '../../models/mlp.js';
 import { initBackend } from '../../src/backend.js';
 import { ArgumentError } from '../../src/errors.js';
+import { decodeModule, encodeModule } from '../../src/train/module-io.js';
+import type { ModuleJson } from '../../src/train/module-io.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 
 afterAll(() => {
   setDenseStackMode('auto');
-  setSharedTimeFolding(false);
+  setSharedTimeFolding(true);
 });
 
 /** Value, parameter gradients and input gradients of a loss through `model.apply([x, t])`. */
@@ -61,10 +64,11 @@ describe('dense-stack fast path', () => {
     fast.grads.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(plain.grads[i]!.dataSync())));
     await expectNoLeaks(() => tf.tidy(() => tf.variableGrads(() => tf.sum(model.apply([x, t]) as tf.Tensor) as tf.Scalar)), { label: 'fast path' });
     const shared = tf.fill([64, 1], 0.3);
+    setSharedTimeFolding(false);
     await expectNoLeaks(() => model.apply([x, shared]), { label: 'inference' });
-    // Off by default: the default output is the layers' bit for bit.
-    const byDefault = model.apply([x, shared]) as tf.Tensor;
     setSharedTimeFolding(true);
+    // Folding is on by default.
+    const byDefault = model.apply([x, shared]) as tf.Tensor;
     await expectNoLeaks(() => model.apply([x, shared]), { label: 'inference, folded' });
     setSharedTimeFolding(false);
     // Without folding, inference is the layers' forward bit for bit.
@@ -73,11 +77,10 @@ describe('dense-stack fast path', () => {
     setDenseStackMode('on');
     const fastOut = model.apply([x, shared]) as tf.Tensor;
     expect(Array.from(fastOut.dataSync())).toEqual(Array.from(plainOut.dataSync()));
-    expect(Array.from(byDefault.dataSync())).toEqual(Array.from(plainOut.dataSync()));
     // Folded: equal to the layers' to float32 accuracy.
     setSharedTimeFolding(true);
     const folded = model.apply([x, shared]) as tf.Tensor;
-    setSharedTimeFolding(false);
+    expect(Array.from(byDefault.dataSync())).toEqual(Array.from(folded.dataSync()));
     expectAllClose(folded, plainOut, { rtol: 1e-5, atol: 1e-5 });
     tf.dispose([shared, plainOut, fastOut, byDefault, folded]);
     tf.dispose([x, t, plain.out, plain.value, ...plain.grads, plain.dx, plain.dt, fast.out, fast.value, ...fast.grads, fast.dx, fast.dt]);
@@ -95,15 +98,41 @@ describe('dense-stack fast path', () => {
       setDenseStackMode('off');
       const plain = model.apply([x, t]) as tf.Tensor;
       setDenseStackMode('on');
-      setSharedTimeFolding(true);
       const fast = model.apply([x, t]) as tf.Tensor;
-      setSharedTimeFolding(false);
       expectAllClose(fast, plain, { rtol: 1e-5, atol: 1e-5 });
       tf.dispose([t, plain, fast]);
     }
     x.dispose();
     model.dispose();
     await initBackend('wasm', { log: null });
+  });
+
+  it('a model rebuilt by the checkpoint loader takes the fast path and samples bit for bit as the original; other models stay plain', async () => {
+    await initBackend('wasm', { log: null });
+    const reload = async (m: tfl.LayersModel) => {
+      const { topology, weights } = await encodeModule('test', 'model', m, 'weights.bin');
+      return decodeModule(JSON.parse(new TextDecoder().decode(topology)) as ModuleJson, weights);
+    };
+    const model = timeConditionedMlp({ dim: 2, hidden: 32, layers: 3, seed: 3 });
+    model.trainableWeights.forEach((w, i) => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 20 + i)));
+    const reloaded = await reload(model);
+    expect(denseStackOf(reloaded)).not.toBeNull();
+    expect(reloaded.apply).not.toBe(tfl.LayersModel.prototype.apply);
+    const x = tf.randomNormal([40, 2], 0, 1, 'float32', 8);
+    const shared = tf.fill([40, 1], 0.6);
+    const [a, b] = [model.apply([x, shared]) as tf.Tensor, reloaded.apply([x, shared]) as tf.Tensor];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    // The folded value is not the plain layers' bit for bit (so the equality above is the fast path's).
+    const plain = reloaded.predict([x, shared]) as tf.Tensor;
+    expect(Array.from(plain.dataSync())).not.toEqual(Array.from(b.dataSync()));
+    expectAllClose(b, plain, { rtol: 1e-5, atol: 1e-5 });
+    // A model of another structure (class labels) is rebuilt as is.
+    const labelled = timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, numClasses: 3 });
+    const other = await reload(labelled);
+    expect(other.apply).toBe(tfl.LayersModel.prototype.apply);
+    expect((other as { denseStackSpec?: unknown }).denseStackSpec).toBeUndefined();
+    tf.dispose([x, shared, a, b, plain]);
+    [model, reloaded, labelled, other].forEach((m) => m.dispose());
   });
 
   it('recognises only the plain time-conditioned MLP and rejects non-models', () => {
