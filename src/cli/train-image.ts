@@ -34,8 +34,8 @@ export const IMAGE_DEFAULTS = { dataset: 'shapes', batch: 64, lr: 1e-3, size: 32
 /** Flags a resumed image run must keep. */
 export const IMAGE_FIXED_ON_RESUME = ['dataset', 'interpolant', 'objective', 'width', 'size', 'channels', 'label-dropout', 'seed', 'batch', 'optimizer'] as const;
 
-/** An image run's config as `si train` writes it: the labelled-image config plus the batch size. */
-export type CliImageRunConfig = LabelledImageRunConfig & { batchSize?: number };
+/** An image run's config as `si train` writes it (the labelled-image task's own). */
+export type CliImageRunConfig = LabelledImageRunConfig;
 
 /** The image data spec of `--dataset` (`folder:` paths made absolute so the run loads from anywhere). */
 export function imageDataSpec(value: unknown): string {
@@ -183,7 +183,7 @@ export async function runImageTrain(flags: CliFlags, given: readonly string[]): 
     options: { widths: [width, 2 * width], groups: groupsFor(width), imageSize: [h, w], channels: c, numClasses: conditional ? data.numClasses : 0, heads: fields.length, seed: networkSeed(flags.seed as number) },
   };
   const task = labelledImageTask({ interpolant, objective, model: buildModel(modelSpec), data, conditional, labelDropout: flags['label-dropout'] as number, batchSize, datasetSpec: spec, modelSpec });
-  const config: CliImageRunConfig = { ...task.runConfig(), batchSize };
+  const config: CliImageRunConfig = task.runConfig();
   say(
     `training a U-Net ${width}/${2 * width} on ${data.description ?? spec}: ${conditional ? `${data.numClasses} classes, label dropout ${flags['label-dropout']}` : 'unconditional'}, ` +
       `${interpolant.name}, fields ${fields.join(',')}, ${steps} steps × batch ${batchSize}`,

@@ -96,7 +96,10 @@ export interface ImageRunOptions {
   builder?: string;
   /** Training steps. */
   steps: number;
-  /** @default 64 */
+  /**
+   * Images per step, stored in the run's config. On resume it is the run's own: leave it out or give the
+   * same number (another is refused). @default 64
+   */
   batchSize?: number;
   /** Peak learning rate (linear decay to 0). @default 1e-3 */
   learningRate?: number;
@@ -178,8 +181,9 @@ export async function trainImageRun(options: ImageRunOptions): Promise<ImageRun>
     ...(opts.dir !== undefined ? { checkpointDir: opts.dir } : {}),
   };
   const datasetSpec = typeof opts.data === 'string' ? opts.data : data.name;
+  let batchSize = opts.batchSize ?? 64;
   const makeTask = (model: tfl.LayersModel, spec: { builder: string; options: Record<string, unknown> }) =>
-    labelledImageTask({ interpolant, objective, model, data, conditional, labelDropout: opts.labelDropout ?? 0.1, batchSize: opts.batchSize ?? 64, datasetSpec, modelSpec: spec });
+    labelledImageTask({ interpolant, objective, model, data, conditional, labelDropout: opts.labelDropout ?? 0.1, batchSize, datasetSpec, modelSpec: spec });
   let trainer: Trainer;
   let task!: LabelledImageTask;
   let resumedFrom = 0;
@@ -189,6 +193,11 @@ export async function trainImageRun(options: ImageRunOptions): Promise<ImageRun>
       const config = saved.config as unknown as Partial<LabelledImageRunConfig>;
       if (config.task !== 'labelled-image') throw new CheckpointError(fn, opts.dir!, `${opts.dir} holds a run of the '${String(config.task)}' task, not an image run`);
       resumedFrom = saved.step;
+      const savedBatch = config.batchSize ?? 64;
+      if (opts.batchSize !== undefined && opts.batchSize !== savedBatch) {
+        throw new ArgumentError(fn, 'options.batchSize', `the run's own batch size ${savedBatch} when resuming (or left out)`, String(opts.batchSize));
+      }
+      batchSize = savedBatch;
       task = makeTask(saved.model, (config.model as { builder: string; options: Record<string, unknown> }) ?? { builder: 'unet', options: {} });
       return { ...settings, task, steps: Math.max(steps, saved.step) };
     });

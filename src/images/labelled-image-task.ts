@@ -45,6 +45,8 @@ export interface LabelledImageRunConfig {
   tMin: number;
   /** How the network is built (a registered model builder and its options), when known. */
   model?: ModuleSpec;
+  /** Images per training step (absent in runs written before it was stored: those used 64). */
+  batchSize?: number;
 }
 
 /** Options of {@link labelledImageTask}. */
@@ -239,6 +241,7 @@ export function labelledImageTask(options: LabelledImageTaskOptions): LabelledIm
         labelDropout: conditional ? labelDropout : 0,
         tMin: objective.tMin,
         ...(options.modelSpec ? { model: options.modelSpec } : {}),
+        batchSize,
       };
     },
   };

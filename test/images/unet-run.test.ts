@@ -60,7 +60,11 @@ describe('a tiny U-Net image run', () => {
     expect(b1.trainer.step).toBe(3);
     const first = b1.result.history.map((e) => e.loss);
     b1.trainer.dispose();
-    const b2 = await trainImageRun(tiny(join(root, 'b'), { resume: true }));
+    // A different batch size is refused on resume; left out, the run's own (4, stored in its config) is used.
+    const beforeRefusal = tf.memory().numTensors;
+    await expect(trainImageRun(tiny(join(root, 'b'), { resume: true, batchSize: 8 }))).rejects.toThrow(/options\.batchSize' must be the run's own batch size 4 .*got 8/);
+    expect(tf.memory().numTensors).toBe(beforeRefusal);
+    const b2 = await trainImageRun(tiny(join(root, 'b'), { resume: true, batchSize: undefined }));
     expect(b2.resumedFrom).toBe(3);
     expect(b2.trainer.step).toBe(STEPS);
     const lossesB = [...first, ...b2.result.history.map((e) => e.loss)];
@@ -74,7 +78,7 @@ describe('a tiny U-Net image run', () => {
     const afterTraining = tf.memory().numTensors;
 
     // The run config names the builder: a fresh network of the same layout is rebuilt from it.
-    expect(config).toMatchObject({ task: 'labelled-image', dataset: 'shapes', fields: ['b'], eventShape: [8, 8, 3], numClasses: 3, labelDropout: 0.1, model: { builder: 'unet' } });
+    expect(config).toMatchObject({ task: 'labelled-image', dataset: 'shapes', fields: ['b'], eventShape: [8, 8, 3], numClasses: 3, labelDropout: 0.1, model: { builder: 'unet' }, batchSize: 4 });
     const fresh = rebuildImageModel(config);
     expect(fresh.countParams()).toBeGreaterThan(0);
     expect(fresh.outputs[0]!.shape).toEqual([null, 8, 8, 3]);
