@@ -30,16 +30,16 @@ import { learningRateSchedule, SCHEDULE_KINDS } from '../train/schedules.js';
 import type { ScheduleKind } from '../train/schedules.js';
 import { loadTrainedModel, runInterpolant, sampleRunBase } from '../train/trained-model.js';
 import type { RunConfig } from '../train/trained-model.js';
-import { NonFiniteLossError, Trainer } from '../train/trainer.js';
+import { Trainer } from '../train/trainer.js';
 import type { TrainerOptions } from '../train/trainer.js';
 import { parseArgs, UsageError } from './args.js';
 import type { Command } from './commands.js';
 import { checkOutputPath } from './output-paths.js';
-import { ProgressBar } from './progress.js';
 import { checkRunFolder, readRunFolder } from './run-folder.js';
 import { didYouMean } from './suggest.js';
 import { runEnergyTrain } from './train-energy.js';
 import { runImageTrain } from './train-image.js';
+import { sessionCallbacks, trainSession } from './train-session.js';
 import { checkModelFlags, savedModel, TRAIN_MODELS } from './train-models.js';
 import type { TrainModel } from './train-models.js';
 
@@ -279,15 +279,6 @@ function checkPng(config: Pick<RunConfig, 'dim' | 'fields' | 'interpolant' | 'ga
   }
 }
 
-function quote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-/** How the user called `si`: `npm run si --` from a clone, else `si`. */
-function invocation(): string {
-  return process.env.npm_lifecycle_event === 'si' ? 'npm run si --' : 'si';
-}
-
 async function runTrain(flags: Flags, given: readonly string[]): Promise<number> {
   const out = flags.out as string | undefined;
   if (!out) throw new ArgumentError(CMD, '--out', 'a run directory', 'nothing');
@@ -383,66 +374,18 @@ async function runTrain(flags: Flags, given: readonly string[]): Promise<number>
     ? await Trainer.resume(out, async ({ model }) => build(config, model))
     : new Trainer(await build(config, timeConditionedMlp(config.model as unknown as TimeConditionedMlpOptions)));
 
-  const bar = new ProgressBar(steps);
-  let suffix = '';
-  trainer.options.onProgress = (step) => bar.update(step, suffix);
-  trainer.options.onLog = (e) => {
-    suffix = `loss ${e.loss.toFixed(4)} lr ${e.learningRate.toExponential(2)} ${e.stepsPerSecond.toFixed(1)} steps/s`;
-    bar.update(e.step, suffix);
-    if (!process.stderr.isTTY && !quiet) {
-      const fields = Object.entries(e.perField).map(([k, v]) => `${k} ${(v as number).toFixed(4)}`).join(' ');
-      console.log(`step ${e.step}  loss ${e.loss.toFixed(4)} (${fields})  lr ${e.learningRate.toExponential(2)}  ${e.stepsPerSecond.toFixed(1)} steps/s`);
-    }
-  };
-  // Ctrl-C / SIGTERM: finish the current step, checkpoint, say how to resume. A second signal exits at once.
-  const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) process.exit(130);
-    stop.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let result;
-  try {
-    result = await trainer.train({ signal: stop.signal });
-  } catch (err) {
-    trainer.dispose();
-    if (err instanceof NonFiniteLossError) {
-      const kept = readRunFolder(out);
-      throw new ArgumentError(
-        CMD,
-        '--lr',
-        `lower (or add --clip 1, or --warmup 100): the loss became non-finite at step ${err.step}, and training stopped`,
-        `${flags.lr}; ${kept ? `the checkpoint at step ${kept.step} in ${out} was kept` : 'no checkpoint was written yet'}`,
-      );
-    }
-    throw err;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    bar.done();
-  }
-  if (stop.signal.aborted && trainer.step < steps) {
-    await trainer.saveCheckpoint();
-    const extra = ['backend', 'threads'].filter((f) => given.includes(f)).flatMap((f) => [`--${f}`, String(flags[f])]);
-    const command = [invocation(), 'train', '--out', out, '--resume', ...extra].map((a, i) => (i === 0 ? a : quote(a))).join(' ');
-    console.error(`${CMD}: interrupted at step ${trainer.step}; resume with: ${command}`);
-    if (quiet) console.log(JSON.stringify({ interrupted: true, steps: trainer.step, out, resume: command }));
-    trainer.dispose();
-    return 130;
-  }
-  say(`trained ${result.steps - startStep} steps (${result.steps} in all) on ${info.name}: final loss ${result.finalLoss.toFixed(4)}, ${(result.secondsPerStep * 1000).toFixed(1)} ms/step; checkpoint in ${out}`);
-  trainer.dispose();
-  let png: string | undefined;
-  if (flags.png) {
-    png = join(out, 'samples.png');
-    await renderRunPng(out, png);
-    say(`wrote ${png}`);
-  }
-  if (quiet) {
-    console.log(JSON.stringify({ secondsPerStep: result.secondsPerStep, finalLoss: result.finalLoss, steps: result.steps, backend: info.name, out, ...(png ? { png } : {}) }));
-  }
-  return 0;
+  const callbacks = sessionCallbacks(steps, quiet);
+  trainer.options.onProgress = callbacks.onProgress;
+  trainer.options.onLog = callbacks.onLog;
+  const finish = flags.png
+    ? async () => {
+        const png = join(out, 'samples.png');
+        await renderRunPng(out, png);
+        say(`wrote ${png}`);
+        return { png };
+      }
+    : undefined;
+  return trainSession(trainer, callbacks.bar, { command: CMD, out, steps, startStep, flags, given, backend: info.name, ...(finish ? { finish } : {}) });
 }
 
 /** The config of a new run from the flags (checked by {@link checkFlags}). */

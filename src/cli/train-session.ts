@@ -1,6 +1,5 @@
 /**
- * One training session of `si train` for the task-based runs (`--model unet`, `--model energy`): progress
- * bar and log lines, Ctrl-C / SIGTERM (finish the step, checkpoint, print how to resume, exit 130) and the
+ * One training session of `si train` (every `--model`): progress bar and log lines, Ctrl-C / SIGTERM (finish the step, checkpoint, print how to resume, exit 130) and the
  * closing line or JSON object — the conventions of the MLP runs of `si train`.
  */
 import { NonFiniteLossError } from '../train/trainer.js';
@@ -30,6 +29,11 @@ export interface TrainSessionOptions {
   backend: string;
   /** Extra fields of the closing JSON object. */
   extra?: Record<string, unknown>;
+  /**
+   * Work after a finished (not interrupted) run, once the trainer is disposed (e.g. rendering a PNG from
+   * the run folder); the fields it returns join the closing JSON object.
+   */
+  finish?: () => Promise<Record<string, unknown>>;
 }
 
 function quote(arg: string): string {
@@ -111,7 +115,8 @@ export async function trainSession(trainer: Trainer, bar: ProgressBar, o: TrainS
   if (quiet) console.error(line);
   else console.log(line);
   trainer.dispose();
-  if (quiet) console.log(JSON.stringify({ secondsPerStep: result.secondsPerStep, finalLoss: result.finalLoss, steps: result.steps, backend: o.backend, out: o.out, ...o.extra }));
+  const finished = o.finish ? await o.finish() : {};
+  if (quiet) console.log(JSON.stringify({ secondsPerStep: result.secondsPerStep, finalLoss: result.finalLoss, steps: result.steps, backend: o.backend, out: o.out, ...o.extra, ...finished }));
   return 0;
 }
 
