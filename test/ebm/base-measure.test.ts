@@ -60,7 +60,7 @@ describe('baseMeasureNoise', () => {
   it('NCE relative to q fits the residual: q·exp(−(x − θ)²/2) ∝ N(θ/2, ½), so θ → 2·x̄ and c → −½ log 2 − θ²/4', async () => {
     // 500 fixed points of N(0.6, ½): the model's mean θ/2 should match their average
     const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([500, 1], 0, 1, 'float32', 21), Math.SQRT1_2), 0.6));
-    const xBar = x.dataSync().reduce((a, v) => a + v, 0) / 500;
+    const xBar = Array.from(x.dataSync()).reduce((a, v) => a + v, 0) / 500;
     const model = quadraticEnergy({ mean: 0 });
     const task = nceTask({ model, data: x, noise: baseMeasureNoise(samplerOnly), nu: 8 });
     const trainer = new Trainer({ task, steps: 400, learningRate: 0.05, seed: 3 });

@@ -40,15 +40,32 @@ describe('energy-based examples', () => {
     expect(bad.stderr).toMatch(/^ebm-ood: argument '--components' must be 'all' for moons, which is not a Gaussian mixture/);
   }, 240_000); // a few CPU seconds each; the wall clock of a loaded machine is much longer
 
-  it('ebm-density-2d: both noise laws give a held-out log-likelihood with a standard error of log Z, and a PNG', async () => {
-    const r = await runJson('ebm-density-2d.ts', ['--toys', 'moons', '--steps', '5', '--flow-steps', '5', '--flow-ode-steps', '2', '--bank', '100', '--n', '100', '--is-samples', '100', '--chains', '10', '--mala-steps', '2', '--out', out]);
-    const row = (r.results as Record<string, { heldOutLogLikelihood: number; logZStandardError: number; standardError: number }>[])[0]!;
-    for (const label of ['gaussian', 'flow']) {
-      expect(Number.isFinite(row[label]!.heldOutLogLikelihood)).toBe(true);
-      expect(row[label]!.logZStandardError).toBeGreaterThan(0);
-      expect(row[label]!.standardError).toBeGreaterThan(row[label]!.logZStandardError);
+  it('ebm-density-2d: every run (plain and base-measure, Gaussian and flow) gives a held-out log-likelihood with the SE of log Z, paired differences, and a PNG', async () => {
+    const runs = ['gaussian', 'flow', 'gaussian-base', 'flow-base'];
+    const r = await runJson('ebm-density-2d.ts', ['--toys', 'moons', '--runs', runs.join(','), '--steps', '5', '--flow-steps', '5', '--flow-ode-steps', '2', '--bank', '100', '--n', '100', '--is-samples', '100', '--grid', '8', '--chains', '10', '--mala-steps', '2', '--out', out]);
+    expect(r.runs).toEqual(runs);
+    const row = (r.results as Record<string, unknown>[])[0]!;
+    for (const label of runs) {
+      const x = row[label] as { heldOutLogLikelihood: number; logZStandardError: number; standardError: number };
+      expect(Number.isFinite(x.heldOutLogLikelihood)).toBe(true);
+      expect(x.logZStandardError).toBeGreaterThan(0);
+      expect(x.standardError).toBeGreaterThan(x.logZStandardError);
     }
-    expect((row as unknown as { flowMinusGaussianStandardError: number }).flowMinusGaussianStandardError).toBeGreaterThan(0);
+    const diffs = row.differences as { a: string; b: string; difference: number; standardError: number }[];
+    expect(diffs.map((d) => `${d.a}−${d.b}`)).toEqual(['flow−gaussian', 'flow-base−gaussian-base', 'flow-base−gaussian', 'gaussian-base−gaussian']);
+    for (const d of diffs) {
+      const ra = row[d.a] as { heldOutLogLikelihood: number };
+      const rb = row[d.b] as { heldOutLogLikelihood: number };
+      expect(d.difference).toBeCloseTo(ra.heldOutLogLikelihood - rb.heldOutLogLikelihood, 10);
+      expect(d.standardError).toBeGreaterThan(0);
+    }
+    expect(Number.isFinite((row.flowLogNormalization as { logZ: number }).logZ)).toBe(true);
     expect(existsSync(r.png as string)).toBe(true);
+    const bad = await run(process.execPath, ['--import', 'tsx', join(root, 'examples', 'ebm-density-2d.ts'), '--runs', 'gaussian,unknown'], { cwd: root, encoding: 'utf8' }).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^ebm-density-2d: argument '--runs' must be distinct comma-separated names among gaussian, flow, gaussian-base, flow-base/);
   }, 240_000); // a few CPU seconds each; the wall clock of a loaded machine is much longer
 });
