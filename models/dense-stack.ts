@@ -18,7 +18,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
 import { TimeFeatures } from './time-features.js';
-import { gradientTapeRecording, tapeNode } from '../src/tape-node.js';
+import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved } from '../src/tape-node.js';
+import { WasmKernelScope } from '../src/kernels/wasm-direct.js';
+import type { WasmBackendLike } from '../src/kernels/wasm-common.js';
 import { registerDecodedModuleWrapper } from '../src/train/module-io.js';
 
 /** When {@link withDenseStackFastPath} models take the fast path. */
@@ -66,6 +68,23 @@ let foldSharedTime = true;
  */
 export function setSharedTimeFolding(on: boolean): void {
   foldSharedTime = on === true;
+}
+
+let directKernels = true;
+
+/**
+ * Whether the taped fast path on wasm calls the backend's kernels directly (the default) or through tf ops
+ * (the same kernels and values; for benchmarks that measure the difference).
+ *
+ * @param on - call the kernels directly. @default true
+ * @example
+ * ```ts
+ * setDenseStackDirectKernels(false);
+ * ```
+ * @internal
+ */
+export function setDenseStackDirectKernels(on: boolean): void {
+  directKernels = on === true;
 }
 
 /** The current {@link DenseStackMode}. */
@@ -233,6 +252,120 @@ function trainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.T
   return tapeNode({ forwardFunc, backwardsFunc, inputs: inputMap });
 }
 
+/** The attributes `tf.fused.matMul` passes to its kernel (no transposes, no activation). */
+const FUSED_LINEAR = { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 };
+
+/** `tf.fused.matMul({ a, b, bias })` on rank-2 operands, kernel for kernel: 3-D views, the kernel, a 2-D view. */
+function fusedProduct(k: WasmKernelScope, a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.TensorInfo | undefined): tf.TensorInfo {
+  const [n, inner] = a.shape as [number, number];
+  const out = b.shape[1]!;
+  const y = k.run('_FusedMatMul', { a: k.reshape(a, [1, n, inner]), b: k.reshape(b, [1, inner, out]), bias, preluActivationWeights: undefined }, FUSED_LINEAR);
+  return k.reshape(y, [n, out]);
+}
+
+/**
+ * {@link trainingForward} on the wasm backend: the same kernels on the same inputs with the same attributes
+ * as the tf ops there (and so the same values bit for bit), called directly on the backend inside the node
+ * (see src/kernels/wasm-direct.ts), and the saved tensors handed to the tape without `save`'s copies.
+ * Each kernel call below names the tf op it stands for.
+ */
+function wasmTrainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.Tensor {
+  const w = spec.layers.flatMap((l) => [l.kernel.read() as tf.Tensor, l.bias.read() as tf.Tensor]);
+  const L = spec.layers.length;
+  const inputs: Record<string, tf.Tensor> = { 0: x, 1: t };
+  w.forEach((v, i) => (inputs[i + 2] = v));
+  const forward = (backend: unknown): { value: tf.Tensor; saved: tf.Tensor[] } => {
+    const k = new WasmKernelScope(backend as WasmBackendLike);
+    try {
+      let phi: tf.TensorInfo = t;
+      if (spec.timeFeatures !== null) {
+        // TimeFeatures.call: concat([t, sin(t·ω), cos(t·ω)], 1)
+        const omegas = spec.timeFeatures.angularFrequencies;
+        const angles = k.run('Multiply', { a: t, b: k.tensor(omegas, [1, omegas.length]) });
+        phi = k.run('Concat', [t, k.run('Sin', { x: angles }), k.run('Cos', { x: angles })], { axis: 1 });
+      }
+      const input = k.run('Concat', [x, phi], { axis: -1 }); // concat([x, φ], -1)
+      const ins: tf.TensorInfo[] = [input];
+      const zs: tf.TensorInfo[] = [];
+      const acts: tf.TensorInfo[] = [];
+      let h = input;
+      for (let l = 0; l < L; l++) {
+        if (l === L - 1) {
+          h = fusedProduct(k, h, w[2 * l]!, w[2 * l + 1]!); // fused.matMul({ a, b, bias })
+          break;
+        }
+        const product =
+          spec.activation === 'relu'
+            ? k.run('BatchMatMul', { a: h, b: w[2 * l]! }, { transposeA: false, transposeB: false }) // matMul(h, W)
+            : fusedProduct(k, h, w[2 * l]!, undefined); // fused.matMul({ a: h, b: W })
+        const z = k.run('Add', { a: product, b: w[2 * l + 1]! }); // add(product, b)
+        zs.push(z);
+        if (spec.activation === 'swish') {
+          const sig = k.run('Sigmoid', { x: z });
+          acts.push(sig);
+          h = k.run('Multiply', { a: sig, b: z }); // mul(sigmoid(z), z)
+        } else if (spec.activation === 'tanh') {
+          h = k.run('Tanh', { x: z });
+          acts.push(h);
+        } else {
+          h = k.run('Relu', { x: z });
+          acts.push(z);
+        }
+        ins.push(h);
+      }
+      const saved = [t, ...ins, ...zs, ...acts].map((info) => tf.keep(k.track(info)));
+      return { value: k.track(h), saved };
+    } finally {
+      k.dispose();
+    }
+  };
+  const backwardsFunc = (dy: tf.Tensor, saved: tf.Tensor[]): Record<string, () => tf.Tensor> => {
+    const ts = saved[0]!;
+    const ins = saved.slice(1, 1 + L);
+    const zSaved = saved.slice(1 + L, 1 + L + (L - 1));
+    const aSaved = saved.slice(1 + L + (L - 1));
+    const k = new WasmKernelScope(tf.backend() as unknown as WasmBackendLike);
+    let grads: tf.Tensor[];
+    let dz0: tf.Tensor;
+    try {
+      const infos: tf.TensorInfo[] = new Array<tf.TensorInfo>(2 * L);
+      const one = k.tensor([1], []); // tf.scalar(1)
+      let dz: tf.TensorInfo = dy;
+      for (let l = L - 1; l >= 0; l--) {
+        infos[2 * l] = k.run('BatchMatMul', { a: ins[l]!, b: dz }, { transposeA: true, transposeB: false }); // matMul(in, dz, true, false)
+        infos[2 * l + 1] = k.run('Sum', { x: dz }, { axis: 0, keepDims: false }); // sum(dz, 0)
+        if (l === 0) break;
+        const dh = k.run('BatchMatMul', { a: dz, b: w[2 * l]! }, { transposeA: false, transposeB: true }); // matMul(dz, W, false, true)
+        const z = zSaved[l - 1]!;
+        const a = aSaved[l - 1]!;
+        if (spec.activation === 'swish') {
+          // add(mul(dh, s), mul(mul(dh, z), mul(s, sub(1, s))))
+          const first = k.run('Multiply', { a: dh, b: a });
+          const dhz = k.run('Multiply', { a: dh, b: z });
+          const ds = k.run('Multiply', { a, b: k.run('Sub', { a: one, b: a }) });
+          dz = k.run('Add', { a: first, b: k.run('Multiply', { a: dhz, b: ds }) });
+        } else if (spec.activation === 'tanh') {
+          // mul(sub(1, square(y)), dh)
+          dz = k.run('Multiply', { a: k.run('Sub', { a: one, b: k.run('Square', { x: a }) }), b: dh });
+        } else {
+          dz = k.run('Multiply', { a: dh, b: k.run('Step', { x: z }, { alpha: 0 }) }); // mul(dh, step(z))
+        }
+      }
+      grads = infos.map((g) => k.track(g));
+      dz0 = k.track(dz);
+    } finally {
+      k.dispose();
+    }
+    const map: Record<string, () => tf.Tensor> = {
+      0: () => inputGrads(spec, tf.matMul(dz0, w[0]!, false, true), ts)[0],
+      1: () => inputGrads(spec, tf.matMul(dz0, w[0]!, false, true), ts)[1],
+    };
+    grads.forEach((g, i) => (map[i + 2] = () => g));
+    return map;
+  };
+  return tapeNodeOwningSaved({ forward, backwardsFunc, inputs });
+}
+
 /** ∂/∂x and ∂/∂t from the gradient of the concatenated features, through the time features' chain rule. */
 function inputGrads(spec: DenseStackSpec, dFeatures: tf.Tensor, t: tf.Tensor): [tf.Tensor, tf.Tensor] {
   const d = spec.dim;
@@ -319,7 +452,10 @@ export function withDenseStackFastPath(model: tfl.LayersModel): tfl.LayersModel 
     if (x.rank !== 2 || x.shape[1] !== spec.dim || t.rank !== 2 || t.shape[1] !== 1 || t.shape[0] !== x.shape[0] || x.dtype !== 'float32' || t.dtype !== 'float32') {
       return plain(inputs, kwargs);
     }
-    return tf.tidy(() => (gradientTapeRecording() ? trainingForward(spec, x, t) : inferenceForward(spec, x, t)));
+    return tf.tidy(() => {
+      if (!gradientTapeRecording()) return inferenceForward(spec, x, t);
+      return directKernels && tf.getBackend() === 'wasm' ? wasmTrainingForward(spec, x, t) : trainingForward(spec, x, t);
+    });
   }) as typeof model.apply;
   return model;
 }

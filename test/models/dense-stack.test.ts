@@ -23,6 +23,15 @@ function valueAndGrads(model: ReturnType<typeof timeConditionedMlp>, x: tf.Tenso
   return { out: model.apply([x, t]) as tf.Tensor, value, grads: vars.map((v) => grads[v.name]!), dx: dx!, dt: dt! };
 }
 
+/** Runs `fn` (result disposed) twice after a first run and checks that the backend holds no more data buffers than before. */
+function expectNoBackendData(fn: () => unknown, label: string): void {
+  const count = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+  tf.dispose(fn() as tf.TensorContainer);
+  const before = count();
+  for (let i = 0; i < 2; i++) tf.dispose(fn() as tf.TensorContainer);
+  expect(count(), label).toBe(before);
+}
+
 describe('dense-stack fast path', () => {
   for (const activation of ['swish', 'tanh', 'relu'] as const) {
     it(`${activation}: values, parameter and input gradients match the plain layers on cpu (float32)`, async () => {
@@ -50,7 +59,7 @@ describe('dense-stack fast path', () => {
     });
   }
 
-  for (const activation of ['swish', 'relu'] as const) it(`${activation} on wasm: parameter gradients and inference are bit-identical to the layers`, async () => {
+  for (const activation of ['swish', 'tanh', 'relu'] as const) it(`${activation} on wasm (kernels called directly): parameter gradients and inference are bit-identical to the layers, input gradients to float32 accuracy`, async () => {
     await initBackend('wasm', { log: null });
     const model = timeConditionedMlp({ dim: 2, hidden: 32, layers: 3, seed: 1, activation });
     model.trainableWeights.forEach((w, i) => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 70 + i)));
@@ -62,6 +71,15 @@ describe('dense-stack fast path', () => {
     const fast = valueAndGrads(model, x, t);
     expect(Array.from(fast.value.dataSync())).toEqual(Array.from(plain.value.dataSync()));
     fast.grads.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(plain.grads[i]!.dataSync())));
+    expectAllClose(fast.dx, plain.dx, { rtol: 1e-5, atol: 1e-5 });
+    expectAllClose(fast.dt, plain.dt, { rtol: 1e-4, atol: 1e-4 });
+    await expectNoLeaks(() => tf.tidy(() => tf.grads((xx: tf.Tensor, tt: tf.Tensor) => tf.sum(model.apply([xx, tt]) as tf.Tensor))([x, t])), { label: 'input gradients' });
+    // A taped forward whose gradient is never taken (the node is off the path to the variables) leaks nothing.
+    const v = tf.variable(tf.scalar(2));
+    await expectNoLeaks(() => tf.tidy(() => { tf.variableGrads(() => { model.apply([x, t]); return tf.square(v) as tf.Scalar; }, [v]); }), { label: 'node off the path' });
+    expectNoBackendData(() => tf.tidy(() => tf.variableGrads(() => tf.sum(model.apply([x, t]) as tf.Tensor) as tf.Scalar)), 'wasm heap, training');
+    expectNoBackendData(() => tf.tidy(() => { tf.variableGrads(() => { model.apply([x, t]); return tf.square(v) as tf.Scalar; }, [v]); }), 'wasm heap, node off the path');
+    v.dispose();
     await expectNoLeaks(() => tf.tidy(() => tf.variableGrads(() => tf.sum(model.apply([x, t]) as tf.Tensor) as tf.Scalar)), { label: 'fast path' });
     const shared = tf.fill([64, 1], 0.3);
     setSharedTimeFolding(false);

@@ -1,0 +1,80 @@
+/**
+ * Calling the wasm backend's registered kernels directly on `TensorInfo`s, without tfjs's engine.
+ *
+ * Every op through the engine costs bookkeeping on top of its kernel (tensor tracking, scopes, the kernel
+ * lookup and the tape check: about 4–20 µs on wasm, measured against a direct call of the same kernel).
+ * Inside a hand-written tape node (models/dense-stack.ts) the intermediates never leave the node, so the
+ * node can run the kernels itself. It runs the kernel the engine would run (the one registered for wasm now,
+ * this library's override included) on the same inputs and attributes, so the values are the engine's bit
+ * for bit.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { reshapeInfo, type WasmBackendLike } from './wasm-common.js';
+import { trackedTensorFromInfo } from '../tape-node.js';
+
+/**
+ * A scope of direct kernel calls on the wasm backend: it owns every output it creates and releases them all
+ * in {@link WasmKernelScope.dispose}; {@link WasmKernelScope.track} hands one out as an ordinary tensor
+ * (with its own reference to the data).
+ *
+ * @example
+ * ```ts
+ * const k = new WasmKernelScope(tf.backend() as unknown as WasmBackendLike);
+ * try {
+ *   return k.track(k.run('Sigmoid', { x }));
+ * } finally {
+ *   k.dispose();
+ * }
+ * ```
+ * @internal
+ */
+export class WasmKernelScope {
+  private readonly owned: TensorInfo[] = [];
+
+  constructor(readonly backend: WasmBackendLike) {}
+
+  /**
+   * Runs the kernel registered for wasm under `kernelName` (what `tf.engine().runKernel` would run) and
+   * owns its single output.
+   */
+  run(kernelName: string, inputs: Record<string, TensorInfo | undefined> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
+    const config = tf.getKernel(kernelName, 'wasm');
+    if (config === undefined) throw new Error(`WasmKernelScope: the wasm backend has no '${kernelName}' kernel`);
+    const out = config.kernelFunc({ inputs: inputs as Record<string, TensorInfo>, backend: this.backend as unknown as tf.KernelBackend, attrs });
+    if (Array.isArray(out)) {
+      this.owned.push(...out);
+      throw new Error(`WasmKernelScope: '${kernelName}' returned ${out.length} outputs`);
+    }
+    this.owned.push(out);
+    return out;
+  }
+
+  /** A view of `x` with another shape (shares the data, as the wasm `Reshape` kernel does). */
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    const out = reshapeInfo(this.backend, x, shape);
+    this.owned.push(out);
+    return out;
+  }
+
+  /** A float32 tensor of `values` (rounded to float32 as `tf.tensor` rounds them). */
+  tensor(values: readonly number[], shape: number[]): TensorInfo {
+    const out = this.backend.makeOutput(shape, 'float32');
+    this.owned.push(out);
+    const heap = this.backend.typedArrayFromHeap(out);
+    for (let i = 0; i < values.length; i++) heap[i] = values[i]!;
+    return out;
+  }
+
+  /** An engine-tracked tensor with its own reference to `info`'s data (in the active `tf.tidy` scope). */
+  track(info: TensorInfo): tf.Tensor {
+    this.backend.incRef(info.dataId);
+    return trackedTensorFromInfo(info, this.backend);
+  }
+
+  /** Releases every output this scope created (tensors handed out by {@link track} keep theirs). */
+  dispose(): void {
+    for (const info of this.owned) this.backend.disposeData(info.dataId);
+    this.owned.length = 0;
+  }
+}
