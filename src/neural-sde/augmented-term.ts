@@ -42,8 +42,48 @@ export interface AugmentedTermOptions {
    * it lets the step into an observation shrink its noise, which no control u(t_n, z_n) can. Needs `stepSize`.
    */
   noiseScale?: (t: number) => tf.Tensor | undefined;
-  /** The fixed step Δt of the solve (required with `noiseScale`). */
+  /**
+   * The next observation ahead of the step starting at t (undefined: none), `steps` = m ≥ 1 explicit steps
+   * away (default 1: the step lands on it). Then the posterior draws that step's ΔW from the chain's exact
+   * conditional given the current state and that observation alone, o = X(t + mΔt) + N(0, s²) per dimension:
+   * with X(t + mΔt) = x̂ + σ Σ_j w_j ΔW_j (w_j = Σ_k ω_k g_k e_k^{m−j}, e_k and g_k the factors' one-step decay
+   * and gain; x̂ the prior's prediction with the drift b(t, x) held) and V = σ² Δt Σ_j w_j²,
+   *
+   *   ΔW ~ N(σ w_1 Δt (o − x̂)/(V + s²), Δt (V − σ² w_1² Δt + s²)/(V + s²)),
+   *
+   * i.e. the control gains u_o = σ w_1 (o − x̂)/(V + s²) and the noise a scale ρ_o (multiplying `noiseScale`'s ρ
+   * when both are given); the kl column gains the transition's KL as for any u and ρ. Drawing every step so,
+   * each given the state it reached, samples the chain's exact posterior given the next observation (exactly
+   * for a drift-free or, over the step, constant drift). It follows H, σ and s at once; later observations
+   * are left to the control. `observation` is `[batch, d]`, `noiseStd` broadcastable to it. Needs `stepSize`.
+   */
+  observationStep?: (t: number) => ObservationAhead | undefined;
+  /**
+   * How a step of length Δt = `stepSize` moves the factors. `'euler'`: the SDE above, for any scheme. 
+   * `'exponential'`: each factor's exact OU mean and variance over the step, still driven by the one ΔW:
+   *
+   *   Y_k ← e_k Y_k + g_k (ΔW + u Δt),   e_k = exp(−γ_k Δt),   g_k = √((1 − e_k²)/(2 γ_k Δt))
+   *
+   * and X moves by σ Σ_k ω_k ΔY_k, i.e. the term's coefficients become γ̃_k = (1 − e_k)/Δt in place of γ_k
+   * and ω_k g_k in place of ω_k on the noise. Euler–Maruyama with steps of exactly Δt on this term is that
+   * chain; its factors have the exact stationary variance 1/(2γ_k) at any step (Euler's is 1/(γ_k(2 − γ_kΔt))),
+   * which matters for H < ½, whose large alternating weights amplify those errors (MATH.md §2.6). Needs
+   * `stepSize`, and the solve must use that step.
+   * @default 'euler'
+   */
+  factorStep?: 'euler' | 'exponential';
+  /** The fixed step Δt of the solve (required with `noiseScale`, `observationStep` or an exponential `factorStep`). */
   stepSize?: number;
+}
+
+/** The next observation ahead of a step (see `AugmentedTermOptions.observationStep`). */
+export interface ObservationAhead {
+  /** The observed value `[batch, d]` (identity observation map). */
+  observation: tf.Tensor2D;
+  /** Its noise std s, broadcastable to `[batch, d]`. */
+  noiseStd: tf.Tensor;
+  /** Explicit steps from t to the observation time (≥ 1). @default 1 */
+  steps?: number;
 }
 
 /** What {@link augmentedTerm} returns: the term and its state layout. */
@@ -101,12 +141,67 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
     throw new ArgumentError(fn, 'options.control', 'a function (t, x, y) => u or undefined', describeValue(options.control));
   }
   if (options.noiseScale !== undefined && typeof options.noiseScale !== 'function') throw new ArgumentError(fn, 'options.noiseScale', 'a function (t) => ρ or undefined', describeValue(options.noiseScale));
-  const stepSize = options.noiseScale === undefined ? 0 : checkNumber(fn, 'options.stepSize', options.stepSize, { min: 0, exclusiveMin: true });
-  const noiseScale = options.noiseScale;
+  if (options.observationStep !== undefined && typeof options.observationStep !== 'function') {
+    throw new ArgumentError(fn, 'options.observationStep', 'a function (t) => { observation, noiseStd } or undefined', describeValue(options.observationStep));
+  }
+  const factorStep = options.factorStep ?? 'euler';
+  if (factorStep !== 'euler' && factorStep !== 'exponential') throw new ArgumentError(fn, 'options.factorStep', "'euler' or 'exponential'", describeValue(factorStep));
+  const needsStep = options.noiseScale !== undefined || options.observationStep !== undefined || factorStep === 'exponential';
+  const stepSize = needsStep ? checkNumber(fn, 'options.stepSize', options.stepSize, { min: 0, exclusiveMin: true }) : 0;
+  const { noiseScale, observationStep } = options;
   const layout = augmentedLayout(d, K);
-  const gammaValues = Float32Array.from(gammas);
+  // the factors' decay rates and noise gains per step (Euler: γ_k and 1)
+  const gammaValues = Float32Array.from(gammas, (g) => (factorStep === 'euler' ? g : -Math.expm1(-g * stepSize) / stepSize));
+  const gainValues = Float32Array.from(gammas, (g) => (factorStep === 'euler' ? 1 : Math.sqrt(-Math.expm1(-2 * g * stepSize) / (2 * g * stepSize))));
+  const exponential = factorStep === 'exponential';
+  /** Σ_k ω_k g_k, the weight of ΔW in X's step (ω̄ for Euler). */
+  const noiseWeight = (): tf.Tensor => (exponential ? tf.sum(tf.mul(omega, tf.tensor1d(gainValues))) : tf.sum(omega));
+  /** Each factor's gain on ΔW (and the control), `[1, K, 1]`, or undefined for Euler's 1. */
+  const gainColumn = (): tf.Tensor | undefined => (exponential ? tf.tensor3d(gainValues, [1, K, 1]) : undefined);
   const stateDependent = options.stateDependentSigma === true;
   const { drift, sigma, control } = options;
+
+  /**
+   * The chain's look-ahead m steps before an observation: X(t + mΔt) = x̂ + σ Σ_j w_j ΔW_j with
+   * w_j = Σ_k ω_k g_k e_k^{m−j} (e_k the factor's one-step decay, g_k its gain) and the prediction
+   * x̂ = x + mΔt·b(t, x) + σ Σ_k ω_k (e_k^m − 1) y_k (the drift held at its value now).
+   */
+  const lookAhead = (m: number): { weights: tf.Tensor2D; decay: tf.Tensor3D } => {
+    const w = new Float32Array(K * m);
+    const decay = new Float32Array(K);
+    for (let k = 0; k < K; k++) {
+      const e = 1 - gammaValues[k]! * stepSize; // exactly exp(−γ_k Δt) for the exponential factor step
+      for (let j = 0; j < m; j++) w[k * m + j] = gainValues[k]! * e ** (m - 1 - j);
+      decay[k] = e ** m - 1;
+    }
+    return { weights: tf.tensor2d(w, [K, m]), decay: tf.tensor3d(decay, [1, K, 1]) };
+  };
+
+  /**
+   * On a step m steps before an observation o (noise s): ΔW's conditional given z and o is
+   * N(σ w_1 Δt (o − x̂)/(V + s²), Δt (1 − σ² w_1² Δt/(V + s²))) with V = σ² Δt Σ_j w_j², so the control gains
+   * u_o = σ w_1 (o − x̂)/(V + s²) and the noise the scale ρ_o = √((V − σ² w_1² Δt + s²)/(V + s²)).
+   */
+  const conditional = (t: number, x: tf.Tensor2D, y: tf.Tensor3D, s: tf.Tensor, b: tf.Tensor | undefined, obs: ObservationAhead): { u: tf.Tensor; rho: tf.Tensor } => {
+    const m = obs.steps ?? 1;
+    const { weights, decay } = lookAhead(m);
+    const w = tf.squeeze(tf.matMul(tf.reshape(omega, [1, K]), weights), [0]); // [m]
+    const w1 = tf.slice(w, [0], [1]);
+    const sum = tf.sum(tf.square(w));
+    const s2 = tf.square(obs.noiseStd);
+    const scale = tf.mul(tf.square(s), stepSize);
+    const denom = tf.add(tf.mul(scale, sum), s2);
+    const rho = tf.sqrt(tf.div(tf.add(tf.mul(scale, tf.sub(sum, tf.square(w1))), s2), denom));
+    let predicted = tf.add(x, tf.mul(s, tf.sum(tf.mul(y, tf.mul(tf.reshape(omega, [1, K, 1]), decay)), 1)));
+    predicted = tf.add(predicted, tf.mul(b ?? drift(t, x), m * stepSize));
+    const u = tf.div(tf.mul(tf.mul(s, w1), tf.sub(obs.observation, predicted)), denom);
+    return { u, rho };
+  };
+  const scaleAt = (t: number, rhoObs: tf.Tensor | undefined): tf.Tensor | undefined => {
+    const rho = noiseScale?.(t);
+    if (rhoObs === undefined) return rho;
+    return rho === undefined ? rhoObs : tf.mul(rho, rhoObs);
+  };
 
   const term: Term = {
     drift: (t, z) => {
@@ -117,16 +212,21 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
       const gammaColumn = tf.tensor3d(gammaValues, [1, K, 1]);
       // Σ_k ω_k γ_k Y_k: [batch, d]
       const pull = tf.sum(tf.mul(y, tf.mul(omegaColumn, gammaColumn)), 1);
-      let dx = tf.sub(drift(t, x), tf.mul(s, pull));
+      const b = drift(t, x);
+      let dx = tf.sub(b, tf.mul(s, pull));
       let dy: tf.Tensor = tf.neg(tf.mul(y, gammaColumn));
       let dkl: tf.Tensor = tf.zeros([z.shape[0]!]);
-      if (control !== undefined) {
-        const u = control(t, x, y);
-        dx = tf.add(dx, tf.mul(tf.mul(s, tf.sum(omega)), u));
-        dy = tf.add(dy, tf.expandDims(u, 1));
+      const obs = observationStep?.(t);
+      const cond = obs === undefined ? undefined : conditional(t, x, y, s, b, obs);
+      const rho = scaleAt(t, cond?.rho);
+      let u: tf.Tensor | undefined = control?.(t, x, y);
+      if (cond !== undefined) u = u === undefined ? cond.u : tf.add(u, cond.u);
+      if (u !== undefined) {
+        dx = tf.add(dx, tf.mul(tf.mul(s, noiseWeight()), u));
+        const gain = gainColumn();
+        dy = tf.add(dy, gain === undefined ? tf.expandDims(u, 1) : tf.mul(gain, tf.expandDims(u, 1)));
         dkl = tf.mul(0.5, tf.sum(tf.square(u), 1));
       }
-      const rho = noiseScale?.(t);
       if (rho !== undefined) {
         // Σ_d (ρ² − 1 − 2 ln ρ) / (2Δt), broadcast to [batch]
         const perDim = tf.add(tf.zerosLike(x), tf.div(tf.sub(tf.sub(tf.square(rho), 1), tf.mul(2, tf.log(rho))), 2 * stepSize));
@@ -138,11 +238,14 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
     diffusionProd: (t, z, dW) => {
       const x = layout.get(z, 'x') as tf.Tensor2D;
       const batch = z.shape[0]!;
-      const rho = noiseScale?.(t);
+      const s = sigma(t, x);
+      const y = layout.get(z, 'y') as tf.Tensor3D;
+      const obs = observationStep?.(t);
+      const rho = scaleAt(t, obs === undefined ? undefined : conditional(t, x, y, s, undefined, obs).rho);
       const w = rho === undefined ? dW : tf.mul(rho, dW);
       return layout.pack({
-        x: tf.mul(tf.mul(sigma(t, x), tf.sum(omega)), w),
-        y: tf.tile(tf.expandDims(w, 1), [1, K, 1]),
+        x: tf.mul(tf.mul(s, noiseWeight()), w),
+        y: ((gain) => (gain === undefined ? tf.tile(tf.expandDims(w, 1), [1, K, 1]) : tf.mul(gain, tf.expandDims(w, 1))))(gainColumn()),
         kl: tf.zeros([batch]),
       });
     },

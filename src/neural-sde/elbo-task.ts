@@ -11,6 +11,7 @@ import { integrateSync } from '../solver/integrate.js';
 import type { Solution } from '../solver/types.js';
 import type { TaskLoss, TrainingTask } from '../train/task.js';
 import type { VariationalSde } from './variational-sde.js';
+import type { ObservationAhead } from './augmented-term.js';
 import { timeMlp, timeMlpForward } from './networks.js';
 
 /** Options of {@link elboTask}. */
@@ -46,7 +47,7 @@ export interface ElboTaskOptions {
    * factors included: for fractional noise they carry the memory). α, a, b_1..b_K (each `[d]`) are the outputs
    * of a small MLP of (τ/T, t/T) (module `guide`) whose last layer starts at zero, so u_guide starts at 0
    * and the posterior at the prior. The network learns only the correction.
-   * @default true with the identity decoder
+   * @default true with the identity decoder unless `conditionalSteps` (which is the exact form of it)
    */
   guide?: boolean;
   /** Hidden width of the guide's MLP (one tanh layer). @default 16 */
@@ -61,6 +62,24 @@ export interface ElboTaskOptions {
    * @default true
    */
   finalStepScale?: boolean;
+  /**
+   * Draw every explicit step from the chain's exact conditional given the state it starts from and the next
+   * observation (identity decoder, observations on the step grid): m steps before an observation o the step's
+   * control gains u_o = σ w_1 (o − x̂)/(V + s²) and its noise a scale ρ_o < 1 (x̂ the prior's prediction of
+   * X at the observation, V its variance, s the observation noise; see `augmentedTerm`'s `observationStep`).
+   * This is the exact posterior given the next observation alone, in closed form in H, σ and s: it follows
+   * them at once, where a learned posterior lags and its gap biases the ELBO's H-gradient (MATH.md §2.6). The
+   * network's control (and `finalStepScale`'s ρ) add the corrections due to the observations further ahead.
+   * @default true with the identity decoder when the observations lie on the step grid
+   */
+  conditionalSteps?: boolean;
+  /**
+   * How each solver step moves the OU factors (see `augmentedTerm`): `'exponential'` gives every factor its
+   * exact OU mean and variance over the step (the chain's own Hurst bias is much smaller than Euler's at the
+   * same step, MATH.md §2.6); `'euler'` is the plain Euler–Maruyama chain of the augmented SDE.
+   * @default 'exponential'
+   */
+  factorStep?: 'euler' | 'exponential';
   /**
    * Training steps during which H is held at its current value (ω(H) enters as a constant, so h gets no
    * gradient) while the posterior, σ and the drift fit the data: a posterior far from the optimal one biases
@@ -190,6 +209,8 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
     throw new ArgumentError(fn, 'options.x0', `a float32 tensor of shape [${N}, ${d}]`, describeValue(x0All));
   }
   const hurstWarmup = checkNumber(fn, 'options.hurstWarmup', options.hurstWarmup ?? 0, { min: 0, integer: true });
+  const factorStep = options.factorStep ?? 'exponential';
+  if (factorStep !== 'euler' && factorStep !== 'exponential') throw new ArgumentError(fn, 'options.factorStep', "'euler' or 'exponential'", describeValue(factorStep));
   const learnNoise = options.learnObservationNoise ?? true;
   const logNoise = tf.variable(tf.fill([D], Math.log(noise0)), learnNoise);
   const modules: Record<string, tfl.LayersModel> = { ...sde.modules };
@@ -203,7 +224,14 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
   }
   const variables: Record<string, tf.Variable> = { ...sde.variables };
   if (learnNoise) variables.logObservationNoise = logNoise;
-  const useGuide = options.guide ?? decoderKind === 'identity';
+  const dt = tLast / steps;
+  // observations on the step grid (needed by the final-step scale and the conditional steps)
+  const onGrid = times.every((t) => Math.abs(t / dt - Math.round(t / dt)) < 1e-6);
+  const useConditional = (options.conditionalSteps ?? true) && onGrid && decoderKind === 'identity';
+  if (options.conditionalSteps === true && !useConditional) {
+    throw new ArgumentError(fn, 'options.conditionalSteps', 'false unless the decoder is the identity and every observation time lies on the step grid', 'true');
+  }
+  const useGuide = options.guide ?? (decoderKind === 'identity' && !useConditional);
   if (useGuide && decoderKind !== 'identity') throw new ArgumentError(fn, 'options.guide', 'false unless the decoder is the identity (the guide pulls x towards the observation)', 'true');
   const K = cfg.K;
   let guideNet: tfl.LayersModel | undefined;
@@ -212,9 +240,6 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
     guideNet = timeMlp({ inputDim: 1, outputDim: (K + 2) * d, hidden, layers: 1, seed: (options.seed ?? 0) + 500, zeroOutputBias: 0, name: 'guide' });
     modules.guide = guideNet;
   }
-  const dt = tLast / steps;
-  // the last step into each observation: observations on the step grid only
-  const onGrid = times.every((t) => Math.abs(t / dt - Math.round(t / dt)) < 1e-6);
   const useFinalScale = (options.finalStepScale ?? true) && onGrid;
   const logFinalScale = useFinalScale ? tf.variable(tf.zeros([d])) : undefined;
   if (logFinalScale !== undefined) variables.logFinalNoiseScale = logFinalScale;
@@ -228,8 +253,14 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
     return i;
   };
 
+  /** Whether the step starting at t is the last one into an observation. */
+  const isFinalStep = (t: number): boolean => {
+    const i = nextIndex(t);
+    return i < M && times[i]! - t <= dt * (1 + 1e-6);
+  };
+
   /** The initial state, its KL, and the posterior's context function for a batch (inside a tidy/tape). */
-  const setup = (observations: tf.Tensor3D, x0: tf.Tensor2D, eps: tf.Tensor2D) => {
+  const setup = (observations: tf.Tensor3D, x0: tf.Tensor2D, eps: tf.Tensor2D, conditional: boolean) => {
     const batch = observations.shape[0];
     let code: tf.Tensor2D | undefined;
     let start = x0;
@@ -279,20 +310,31 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
             const prediction = tf.add(tf.mul(tf.add(a, 1), x), tf.sum(tf.mul(b, y), 1));
             return tf.mul(alpha, tf.div(tf.sub(perObs[i]!, prediction), tau + dt)) as tf.Tensor2D;
           };
-    const noiseScale =
-      logFinalScale === undefined
-        ? undefined
-        : (t: number): tf.Tensor | undefined => {
-            const i = nextIndex(t);
-            return i < M && times[i]! - t <= dt * (1 + 1e-6) ? tf.exp(logFinalScale) : undefined;
-          };
-    return { start, initialKl, context, guide, noiseScale };
+    const noiseScale = logFinalScale === undefined ? undefined : (t: number): tf.Tensor | undefined => (isFinalStep(t) ? tf.exp(logFinalScale) : undefined);
+    const observationStep = conditional
+      ? (t: number): ObservationAhead | undefined => {
+          const i = nextIndex(t);
+          if (i >= M) return undefined;
+          return { observation: perObs[i]!, noiseStd: tf.exp(logNoise), steps: Math.max(1, Math.round((times[i]! - t) / dt)) };
+        }
+      : undefined;
+    return { start, initialKl, context, guide, noiseScale, observationStep };
   };
 
   const solve = (batch: ElboBatch, omega: tf.Tensor1D, saveAt: readonly number[], t1: number): { sol: Solution; initialKl: tf.Tensor; layout: ReturnType<VariationalSde['term']>['layout'] } => {
-    const { start, initialKl, context, guide, noiseScale } = setup(batch.observations, batch.x0, batch.eps);
     const n0 = t1 === tLast ? steps : Math.max(steps, Math.ceil((steps * t1) / tLast));
-    const { term, layout } = sde.term({ omega, posterior: true, context, guide, noiseScale: Math.abs(t1 / n0 - dt) <= 1e-9 * dt ? noiseScale : undefined, stepSize: dt });
+    const sameGrid = Math.abs(t1 / n0 - dt) <= 1e-9 * dt;
+    const { start, initialKl, context, guide, noiseScale, observationStep } = setup(batch.observations, batch.x0, batch.eps, useConditional && sameGrid);
+    const { term, layout } = sde.term({
+      omega,
+      posterior: true,
+      context,
+      guide,
+      noiseScale: sameGrid ? noiseScale : undefined,
+      observationStep,
+      factorStep,
+      stepSize: t1 / n0, // = dt on the training grid
+    });
     const z0 = layout.pack({ x: start, y: batch.y0, kl: tf.zeros([start.shape[0]]) });
     const scheme = cfg.diffusion === 'state' ? 'stochastic-heun' : 'euler-maruyama';
     const sol = integrateSync(term, scheme, z0, { t0: 0, t1, steps: n0, saveAt: [...saveAt], seed: batch.seed, checkFinite: false });
@@ -358,7 +400,7 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
       return { total, terms: { elbo: t.elbo, logLikelihood: t.logLikelihood, pathKl: t.pathKl, initialKl: t.initialKl, hurst } };
     },
     disposeBatch: (b) => tf.dispose([b.observations, b.x0, b.y0, b.eps]),
-    runConfig: () => ({ task: 'fbm-elbo', model: sde.config, times: [...times], steps, batchSize, decoder: decoderKind, hurstWarmup }),
+    runConfig: () => ({ task: 'fbm-elbo', model: sde.config, times: [...times], steps, batchSize, decoder: decoderKind, hurstWarmup, factorStep }),
     observationNoise: () => Array.from(tf.tidy(() => tf.exp(logNoise).dataSync())),
     posteriorPaths({ observations, x0, saveAt, seed, t1 }) {
       const end = t1 ?? Math.max(tLast, ...saveAt);

@@ -14,7 +14,7 @@ import { ouStationaryCovariance } from '../fbm/ou-factors.js';
 import { checkSpeedGridOptions, speedGrid } from '../fbm/speed-grid.js';
 import { augmentedTerm } from './augmented-term.js';
 import { timeMlp, timeMlpForward } from './networks.js';
-import type { AugmentedTerm } from './augmented-term.js';
+import type { AugmentedTerm, ObservationAhead } from './augmented-term.js';
 
 /** How σ is parametrised: one learnable number, one per dimension, or a network σ(t, x). */
 export const DIFFUSION_KINDS = ['constant', 'diagonal', 'state'] as const;
@@ -152,6 +152,10 @@ export interface VariationalSde {
     guide?: (t: number, x: tf.Tensor2D, y: tf.Tensor3D) => tf.Tensor2D | undefined;
     /** The posterior's noise scale ρ(t) and the fixed step (see `augmentedTerm`). */
     noiseScale?: (t: number) => tf.Tensor | undefined;
+    /** The next observation ahead of a step, for the chain's exact conditional step given it (see `augmentedTerm`). */
+    observationStep?: (t: number) => ObservationAhead | undefined;
+    /** How a step moves the factors (see `augmentedTerm`). @default 'euler' */
+    factorStep?: 'euler' | 'exponential';
     stepSize?: number;
   }): AugmentedTerm;
   /** Initial OU factors `[batch, K, d]`: zeros (type II) or a stationary draw (type I) from `seed`. */
@@ -353,7 +357,7 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
         return tf.reverse(modules.encoder!.apply(reversed) as tf.Tensor3D, 1);
       });
     },
-    term({ omega, posterior: usePosterior, context, guide, noiseScale, stepSize }) {
+    term({ omega, posterior: usePosterior, context, guide, noiseScale, observationStep, factorStep, stepSize }) {
       const control = usePosterior
         ? (t: number, x: tf.Tensor2D, y: tf.Tensor3D) => {
             const c = context?.(t);
@@ -372,6 +376,8 @@ export function variationalSde(options: VariationalSdeOptions): VariationalSde {
         stateDependentSigma: diffusion === 'state',
         control,
         noiseScale: usePosterior ? noiseScale : undefined,
+        observationStep: usePosterior ? observationStep : undefined,
+        factorStep,
         stepSize,
       });
     },

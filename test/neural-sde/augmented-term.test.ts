@@ -136,6 +136,113 @@ describe('augmentedTerm: dX = (b − σΣω_kγ_kY_k) dt + σω̄ dW, dY_k = −
     tf.dispose([sol.y, ...sol.ys, z0]);
   });
 
+  it("factorStep 'exponential' gives each factor the continuous OU variance (1 − e^{−2γt})/(2γ) at γ_max·Δt = 0.5 (4 SE, n = 6000), X = σΣω_kY_k", async () => {
+    const n = 6000;
+    const steps = 20;
+    const h = 1 / steps; // γ_max·h = 0.5, where Euler's fast factor is off by a third
+    const { term, layout } = augmentedTerm({
+      dim: 1,
+      gammas: GAMMAS,
+      omega: tf.tensor1d(OMEGA),
+      drift: (_t, x) => tf.zerosLike(x),
+      sigma: () => tf.scalar(SIGMA),
+      factorStep: 'exponential',
+      stepSize: h,
+    });
+    const z0 = tf.tidy(() => layout.pack({ x: tf.zeros([n, 1]), y: tf.zeros([n, K, 1]), kl: tf.zeros([n]) }));
+    const sol = await integrate(term, 'euler-maruyama', z0, { steps, seed: 6 });
+    const z = sol.y.arraySync() as number[][];
+    GAMMAS.forEach((g, k) => {
+      const want = -Math.expm1(-2 * g) / (2 * g);
+      const m = z.reduce((a, r) => a + r[k + 1]! ** 2, 0) / n;
+      expect(Math.abs(m - want), `Var Y_${k}(1) ${m} vs ${want} (γ = ${g})`).toBeLessThan(4 * want * Math.sqrt(2 / n));
+    });
+    // with b = 0, X moves by exactly σ Σ_k ω_k ΔY_k: X(1) = σ Σ_k ω_k Y_k(1) on every path
+    for (const r of z.slice(0, 50)) {
+      const bhat = SIGMA * OMEGA.reduce((a, w, k) => a + w * r[k + 1]!, 0);
+      expect(Math.abs(r[0]! - bhat), `X ${r[0]} vs σΣω_kY_k ${bhat}`).toBeLessThan(1e-4 * (1 + Math.abs(bhat)));
+    }
+    tf.dispose([sol.y, ...sol.ys, z0]);
+  });
+
+  it("observationStep draws the step into an observation from the chain's Gaussian conditional, with its KL", async () => {
+    const n = 8000;
+    const h = 0.05;
+    const x0 = 0.3;
+    const y0 = [0.4, -0.2, 0.1];
+    const o = 0.9;
+    const s = 0.05;
+    const { term, layout } = augmentedTerm({
+      dim: 1,
+      gammas: GAMMAS,
+      omega: tf.tensor1d(OMEGA),
+      drift: (_t, x) => tf.mul(x, -THETA) as tf.Tensor2D,
+      sigma: () => tf.scalar(SIGMA),
+      observationStep: () => ({ observation: tf.fill([n, 1], o) as tf.Tensor2D, noiseStd: tf.scalar(s) }),
+      stepSize: h,
+    });
+    const z0 = tf.tidy(() => layout.pack({ x: tf.fill([n, 1], x0), y: tf.tile(tf.tensor3d(y0, [1, K, 1]), [n, 1, 1]), kl: tf.zeros([n]) }));
+    const sol = await integrate(term, 'euler-maruyama', z0, { steps: 1, t1: h, seed: 4 });
+    const z = sol.y.arraySync() as number[][];
+    // prior step X1 ~ N(x̂, v); Bayes with o = X1 + N(0, s²): mean x̂ + v(o − x̂)/(v + s²), variance v s²/(v + s²)
+    const wbar = OMEGA.reduce((a, b) => a + b, 0);
+    const xhat = x0 + h * (-THETA * x0 - SIGMA * OMEGA.reduce((acc, w, k) => acc + w * GAMMAS[k]! * y0[k]!, 0));
+    const v = (SIGMA * wbar) ** 2 * h;
+    const mean = xhat + (v * (o - xhat)) / (v + s * s);
+    const variance = (v * s * s) / (v + s * s);
+    const xs = z.map((r) => r[0]!);
+    const m = xs.reduce((a, b) => a + b, 0) / n;
+    const varHat = xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
+    expect(Math.abs(m - mean), `mean ${m} vs ${mean}`).toBeLessThan(4 * Math.sqrt(variance / n));
+    expect(Math.abs(varHat / variance - 1), `variance ${varHat} vs ${variance}`).toBeLessThan(4 * Math.sqrt(2 / n));
+    // kl: KL(N(mean, variance) ‖ N(x̂, v)), the same for every path (the step is Gaussian given z0)
+    const kl = 0.5 * (variance / v + (mean - xhat) ** 2 / v - 1 - Math.log(variance / v));
+    for (const row of z.slice(0, 5)) expect(Math.abs(row[K + 1]! - kl), `kl ${row[K + 1]} vs ${kl}`).toBeLessThan(1e-4 * kl + 1e-5);
+    tf.dispose([sol.y, ...sol.ys, z0]);
+  });
+
+  it('observationStep two steps ahead: the two conditional steps give X(2Δt) the Bayes posterior and kl its KL (4 SE)', async () => {
+    const n = 8000;
+    const h = 0.05;
+    const y0 = [0.4, -0.2, 0.1];
+    const o = -0.6;
+    const s = 0.1;
+    const { term, layout } = augmentedTerm({
+      dim: 1,
+      gammas: GAMMAS,
+      omega: tf.tensor1d(OMEGA),
+      drift: (_t, x) => tf.zerosLike(x),
+      sigma: () => tf.scalar(SIGMA),
+      factorStep: 'exponential',
+      observationStep: (t) => ({ observation: tf.fill([n, 1], o) as tf.Tensor2D, noiseStd: tf.scalar(s), steps: t < h / 2 ? 2 : 1 }),
+      stepSize: h,
+    });
+    const z0 = tf.tidy(() => layout.pack({ x: tf.zeros([n, 1]), y: tf.tile(tf.tensor3d(y0, [1, K, 1]), [n, 1, 1]), kl: tf.zeros([n]) }));
+    const sol = await integrate(term, 'euler-maruyama', z0, { steps: 2, t1: 2 * h, seed: 9 });
+    const z = sol.y.arraySync() as number[][];
+    // the prior chain (b = 0): X(2h) = σ Σ_k ω_k (Y_k(2h) − y_k), Y_k(2h) = e_k² y_k + g_k(e_k ΔW_1 + ΔW_2)
+    const e = GAMMAS.map((g) => Math.exp(-g * h));
+    const g = GAMMAS.map((gk) => Math.sqrt(-Math.expm1(-2 * gk * h) / (2 * gk * h)));
+    const xhat = SIGMA * OMEGA.reduce((a, w, k) => a + w * (e[k]! ** 2 - 1) * y0[k]!, 0);
+    const w1 = OMEGA.reduce((a, w, k) => a + w * g[k]! * e[k]!, 0);
+    const w2 = OMEGA.reduce((a, w, k) => a + w * g[k]!, 0);
+    const V = SIGMA ** 2 * h * (w1 ** 2 + w2 ** 2);
+    const mean = xhat + (V * (o - xhat)) / (V + s * s);
+    const variance = (V * s * s) / (V + s * s);
+    const xs = z.map((r) => r[0]!);
+    const m = xs.reduce((a, b) => a + b, 0) / n;
+    const varHat = xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
+    expect(Math.abs(m - mean), `mean ${m} vs ${mean}`).toBeLessThan(4 * Math.sqrt(variance / n));
+    expect(Math.abs(varHat / variance - 1), `variance ${varHat} vs ${variance}`).toBeLessThan(4 * Math.sqrt(2 / n));
+    // the posterior is the prior conditioned on o, so its KL is that of X(2h)'s laws: E kl = KL(N(mean, variance) ‖ N(x̂, V))
+    const kl = 0.5 * (variance / V + (mean - xhat) ** 2 / V - 1 - Math.log(variance / V));
+    const kls = z.map((r) => r[K + 1]!);
+    const klMean = kls.reduce((a, b) => a + b, 0) / n;
+    const klSd = Math.sqrt(kls.reduce((a, b) => a + (b - klMean) ** 2, 0) / (n - 1));
+    expect(Math.abs(klMean - kl), `E kl ${klMean} vs ${kl}`).toBeLessThan(4 * klSd / Math.sqrt(n) + 1e-4 * kl);
+    tf.dispose([sol.y, ...sol.ys, z0]);
+  });
+
   it('rejects bad input with the argument named', () => {
     const base = { dim: 1, gammas: GAMMAS, omega: tf.tensor1d(OMEGA), drift: (_t: number, x: tf.Tensor2D) => x, sigma: () => tf.scalar(1) };
     expect(() => augmentedTerm({ ...base, dim: 0 })).toThrow(/augmentedTerm: argument 'options.dim' must be a finite integer >= 1, got 0/);
@@ -144,6 +251,10 @@ describe('augmentedTerm: dX = (b − σΣω_kγ_kY_k) dt + σω̄ dW, dY_k = −
     expect(() => augmentedTerm({ ...base, omega: tf.tensor1d([1, 2]) })).toThrow(/'options.omega' must be a float32 tensor of shape \[3\]/);
     expect(() => augmentedTerm({ ...base, drift: 3 as never })).toThrow(/'options.drift' must be a function/);
     expect(() => augmentedTerm({ ...base, noiseScale: () => tf.scalar(0.5) })).toThrow(/augmentedTerm: argument 'options.stepSize' must be a finite number > 0, got undefined/);
+    expect(() => augmentedTerm({ ...base, observationStep: () => undefined })).toThrow(/augmentedTerm: argument 'options.stepSize' must be a finite number > 0, got undefined/);
+    expect(() => augmentedTerm({ ...base, observationStep: 3 as never })).toThrow(/'options.observationStep' must be a function/);
+    expect(() => augmentedTerm({ ...base, factorStep: 'exponential' })).toThrow(/augmentedTerm: argument 'options.stepSize' must be a finite number > 0, got undefined/);
+    expect(() => augmentedTerm({ ...base, factorStep: 'rk' as never, stepSize: 0.1 })).toThrow(/'options.factorStep' must be 'euler' or 'exponential', got "rk"/);
     tf.dispose(base.omega);
   });
 });
