@@ -15,6 +15,7 @@ import wabtInit from 'wabt';
 /** The kernels: source .wat and generated module, relative to the repository root. */
 export const SIMD_KERNELS = [
   { wat: 'src/kernels/simd/conv2d-filter-grad.wat', module: 'src/kernels/simd/conv2d-filter-grad-wasm.ts' },
+  { wat: 'src/kernels/simd/conv2d.wat', module: 'src/kernels/simd/conv2d-wasm.ts' },
 ];
 
 const PLAIN_IMPORT = '(import "env" "memory" (memory 1))';

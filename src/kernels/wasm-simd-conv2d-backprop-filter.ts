@@ -17,15 +17,14 @@
  * - any other CI (e.g. the 1-channel input conv): blocks of any 4 (tap, channel) pairs over a zero-padded
  *   copy of `x` (small when CI is small).
  *
- * The module is instantiated once per wasm memory, importing the backend's own memory (shared in the
- * threaded build, which needs the module variant with a shared import). It runs on the calling thread
- * only. When the backend's memory is not reachable or the engine lacks SIMD, {@link simdConv2DBackpropFilter}
- * returns null and the caller uses its XNNPACK paths.
+ * The module runs in the backend's own memory (`wasm-simd-module.ts`), on the calling thread only. When
+ * it cannot run there, {@link simdConv2DBackpropFilter} returns null and the caller uses its XNNPACK paths.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64 } from './simd/conv2d-filter-grad-wasm.js';
 import { disposeInfos, type WasmBackendLike } from './wasm-common.js';
+import { heapAddress as address, simdKernelExports } from './wasm-simd-module.js';
 
 /** The exports of `simd/conv2d-filter-grad.wat` (all arguments i32; addresses in bytes). */
 interface FilterGradExports {
@@ -39,50 +38,12 @@ interface FilterGradExports {
   ): void;
 }
 
-/** The internals of `BackendWasm` this kernel needs (structural, like {@link WasmBackendLike}). */
-interface WasmBackendMemory extends WasmBackendLike {
-  dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
-  wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } };
-}
-
-/** Instances per wasm memory (null: could not be instantiated there). */
-const instances = new WeakMap<WebAssembly.Memory, FilterGradExports | null>();
-
 /** Bytes of the `dy` rows one chunk of the kernel covers (keeps x and dy rows of a chunk in L1). */
 export const SIMD_FILTER_GRAD_CHUNK_BYTES = 16384;
 
-/** The backend's wasm memory, or null when it is not reachable. */
-function backendMemory(backend: WasmBackendLike): WebAssembly.Memory | null {
-  const b = backend as Partial<WasmBackendMemory>;
-  if (typeof b.dataIdMap?.get !== 'function') return null;
-  const memory = b.wasm?.wasmMemory ?? b.wasm?.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? memory : null;
-}
-
-/** Decodes base64 without Node's `Buffer` (works in browsers too). */
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes;
-}
-
 /** The kernel instance for `backend`'s memory (instantiated on first use), or null when unavailable. */
 export function simdFilterGradKernels(backend: WasmBackendLike): FilterGradExports | null {
-  const memory = backendMemory(backend);
-  if (memory === null) return null;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const module = new WebAssembly.Module(decodeBase64(shared ? SHARED_WASM_BASE64 : PLAIN_WASM_BASE64));
-      kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as FilterGradExports;
-    } catch {
-      kernels = null; // no SIMD in this engine, or a memory the import does not accept
-    }
-    instances.set(memory, kernels);
-  }
-  return kernels;
+  return simdKernelExports<FilterGradExports>(backend, PLAIN_WASM_BASE64, SHARED_WASM_BASE64);
 }
 
 /**
@@ -100,13 +61,6 @@ export function simdConv2DBackpropFilter(
   const kernels = simdFilterGradKernels(backend);
   if (kernels === null) return null;
   return info.inChannels % 4 === 0 ? inPlace(backend, kernels, x, dy, info) : padded(backend, kernels, x, dy, info);
-}
-
-/** Byte address of a tensor's data in wasm memory. */
-function address(backend: WasmBackendLike, t: TensorInfo): number {
-  const entry = (backend as WasmBackendMemory).dataIdMap.get(t.dataId);
-  if (entry === undefined) throw new Error('wasm kernel fixes: a tensor the wasm backend does not hold');
-  return entry.memoryOffset;
 }
 
 /** A zero-filled tensor on the wasm heap. */
