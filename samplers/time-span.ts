@@ -9,27 +9,8 @@ import type { IntegrateOptions } from '../src/solver/options.js';
 import { checkMonotone, readTimes, uniformGrid } from '../src/solver/time-grid.js';
 import type { StateField } from '../src/solver/types.js';
 
-/** Time-stepping options common to every generative sampler. Give one of `steps`, `grid`, `adaptive`. */
-export interface GenerativeSteppingOptions {
-  /** Uniform steps over `[tMin, 1 − tMin]`. */
-  steps?: number;
-  /** A user time grid (within [0, 1], monotone in the sampler's direction); overrides `tMin`. */
-  grid?: ArrayLike<number>;
-  /** Adaptive steps (`'dopri5'`, `'heun'`, …): `true` or `{ rtol, atol, … }`. */
-  adaptive?: IntegrateOptions['adaptive'];
-  /**
-   * Integrate over `[tMin, 1 − tMin]` instead of [0, 1], for fields that are singular at the ends
-   * (one-sided score and denoiser at t = 0 or 1, γ̇ of the √ γ).
-   * @default 0
-   */
-  tMin?: number;
-  /** States to return at these times (see `integrate`). */
-  saveAt?: ArrayLike<number>;
-  /** Called after every accepted step. */
-  progress?: IntegrateOptions['progress'];
-  /** Cancels the run between steps. */
-  signal?: AbortSignal;
-}
+export type { GenerativeSteppingOptions } from '../src/solver/generative-stepping.js';
+import type { GenerativeSteppingOptions } from '../src/solver/generative-stepping.js';
 
 /** A `[batch]` tensor filled with the time t. */
 export function timeBatch(t: number, batch: number): tf.Tensor1D {

@@ -19,6 +19,7 @@ import type { FieldName } from '../objectives/types.js';
 import { SeedStream } from '../random.js';
 import { resolveScheme } from '../solver/compatibility.js';
 import { integrate } from '../solver/integrate.js';
+import type { GenerativeSteppingOptions } from '../solver/generative-stepping.js';
 import type { IntegrateOptions } from '../solver/options.js';
 import { uniformGrid } from '../solver/time-grid.js';
 import type { Scheme } from '../solver/types.js';
@@ -49,25 +50,15 @@ export function runInterpolant(config: Pick<RunConfig, 'interpolant' | 'gamma'>)
  * in `stochastic-interpolants/samplers`) and a seed for the base draws. Give at most one of `steps`, `grid`,
  * `adaptive` (@default `steps: 50`).
  */
-export interface RunSampleOptions {
+export interface RunSampleOptions extends GenerativeSteppingOptions {
   /** Seed of the base samples x0 ~ ρ0. @default 0 */
   seed?: number;
   /** An ODE scheme or its registered name. @default 'heun' */
   scheme?: Scheme | string;
   /** Uniform steps over `[tMin, 1 − tMin]`. @default 50 (when neither grid nor adaptive is given) */
   steps?: number;
-  /** A time grid (strictly monotone in the direction of integration); overrides `tMin`. */
-  grid?: ArrayLike<number>;
-  /** Adaptive steps (`'dopri5'`, `'heun'`, …): `true` or `{ rtol, atol, … }`. */
-  adaptive?: IntegrateOptions['adaptive'];
   /** Integrate over `[tMin, 1 − tMin]`. @default the run's training `tMin` */
   tMin?: number;
-  /** Times whose states the solver also lands on (the result is the final state). */
-  saveAt?: ArrayLike<number>;
-  /** Called after every accepted step. */
-  progress?: IntegrateOptions['progress'];
-  /** Cancels the run between steps. */
-  signal?: AbortSignal;
   /** `'forward'` (ρ0 → ρ1, the default) or `'backward'` (integrates the base draws from t = 1 to 0). @default 'forward' */
   direction?: 'forward' | 'backward';
   /**
