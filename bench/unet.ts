@@ -4,12 +4,13 @@
  * child process with the same thread count) — interleaved blocks in one run, medians.
  *
  * Configurations that alternate in every block (one thread; the thread count is `SI_THREADS`, default 1):
- * - `ours`: this library's kernels now (strided input gradient as one convolution over the stride
- *   phases; filter gradient as shifted products over a padded grid from 256 output positions and 8 output
- *   channels, else one XNNPACK convolution) and the fused GroupNorm node;
- * - `before`: the dispatch at the start of this round of work (strided input gradient through a
- *   zero-interleaved copy of dy; shifted products also below 8 output channels), same fused GroupNorm.
- *   It shares today's grid build of the shifted products (so it understates that part of the change);
+ * - `ours`: this library's kernels now: the stride-1 filter gradient (output channels a multiple of 8)
+ *   and the stride-1 input gradient (dy with 32 or 64 channels) in the library's own WebAssembly SIMD
+ *   code (src/kernels/simd/*.wat); the rest on XNNPACK (strided input gradient as one convolution over
+ *   the stride phases; other filter gradients as shifted products or one convolution); fused GroupNorm;
+ * - `before`: the XNNPACK-only dispatch at the start of this round (no SIMD kernels: filter gradient as
+ *   shifted products over a padded grid from 256 output positions and 8 output channels, else one XNNPACK
+ *   convolution; every input gradient as XNNPACK convolutions), same fused GroupNorm;
  * - PyTorch, on the wall clock and on the thread's CPU clock.
  * Our steps are timed on both clocks too (process CPU time): on a shared machine the CPU clock is the
  * steadier of the two. Then:
@@ -37,6 +38,7 @@ import {
   convFormFilterGrad,
   type Conv2DBackpropFilterAttrs,
   SHIFTED_PRODUCTS_MIN_IMAGE,
+  SHIFTED_PRODUCTS_MIN_OUT_CHANNELS,
   shiftedProductsFilterGrad,
 } from '../src/kernels/wasm-conv2d-backprop-filter.js';
 import { supportsAliases } from '../src/kernels/wasm-alias.js';
@@ -51,7 +53,8 @@ const SWAPPED = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
 
 /**
  * The filter gradient as it was before this round: shifted products over a padded grid for stride 1
- * with at least {@link SHIFTED_PRODUCTS_MIN_IMAGE} output positions, else one XNNPACK convolution.
+ * with at least {@link SHIFTED_PRODUCTS_MIN_IMAGE} output positions and
+ * {@link SHIFTED_PRODUCTS_MIN_OUT_CHANNELS} output channels, else one XNNPACK convolution.
  */
 function previousFilterGradKernel(): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]) => {
@@ -61,6 +64,7 @@ function previousFilterGradKernel(): KernelConfig {
     const b = backend as WasmBackendLike;
     const shifted =
       info.outHeight * info.outWidth >= SHIFTED_PRODUCTS_MIN_IMAGE &&
+      info.outChannels >= SHIFTED_PRODUCTS_MIN_OUT_CHANNELS &&
       info.strideHeight === 1 &&
       info.strideWidth === 1 &&
       info.padInfo.top <= (info.filterHeight - 1) * info.dilationHeight &&
@@ -71,12 +75,12 @@ function previousFilterGradKernel(): KernelConfig {
   return { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc };
 }
 
-/** The input gradient as it was before this round: strides above 1 through a zero-interleaved dy. */
+/** The input gradient as it was before this round: XNNPACK convolutions only (no SIMD kernel). */
 function previousInputGradKernel(): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]) => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const backend = args.backend as WasmBackendLike;
-    const out = wasmConv2DBackpropInput(backend, dy, filter, args.attrs as unknown as Conv2DBackpropInputAttrs, true, false);
+    const out = wasmConv2DBackpropInput(backend, dy, filter, args.attrs as unknown as Conv2DBackpropInputAttrs, true, true, false);
     return out ?? runWasmKernel(backend, 'Conv2DBackpropInput', args.inputs, args.attrs);
   };
   return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc };
@@ -379,7 +383,7 @@ export const unetBenchmark: Benchmark = {
     const rows = [
       ['config', 'ms/step (wall)', 'img/s (wall)', 'ms/step (cpu)', 'img/s (cpu)', 'vs PyTorch (wall)', 'vs PyTorch (cpu)', 'floor: convs alone (cpu ms, vs PyTorch)'],
       ...(['ours', 'before', 'torch'] as const).map((k) => [
-        k === 'ours' ? `ours (wasm, ${tname})` : k === 'before' ? `before (kernels at the start of this round, ${tname})` : `PyTorch ${torch.version || ''} (${tname})`,
+        k === 'ours' ? `ours (wasm, ${tname})` : k === 'before' ? `before (XNNPACK only, the kernels at the start of this round, ${tname})` : `PyTorch ${torch.version || ''} (${tname})`,
         fmt(cells[k].wall, 0),
         fmt(ips(cells[k].wall), 1),
         fmt(cells[k].cpu, 0),

@@ -72,7 +72,7 @@ export function interleaveAndPad(
  * goes into the convolution itself; `padInsideConv = false` pads a copy of `dy` and crops the result
  * instead (the earlier form, kept for benchmarks). With strides above 1 the gradient runs as one
  * convolution over all stride phases ({@link phaseInputGrad}); `phasesConvolution = false` keeps the earlier
- * zero-interleaved form (benchmarks).
+ * zero-interleaved form (benchmarks). `simd = false` keeps the stride-1 convolution on XNNPACK (benchmarks).
  */
 export function wasmConv2DBackpropInput(
   backend: WasmBackendLike,
@@ -81,6 +81,7 @@ export function wasmConv2DBackpropInput(
   attrs: Conv2DBackpropInputAttrs,
   padInsideConv = true,
   phasesConvolution = true,
+  simd = true,
 ): TensorInfo | null {
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
   if (dataFormat !== 'channelsLast' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
@@ -110,10 +111,10 @@ export function wasmConv2DBackpropInput(
     const backW = inWidth + filterWidth - 1 - frontW - info.outWidth;
     if (backH >= 0 && backW >= 0) {
       // This library's WebAssembly SIMD conv where it applies (dy with 32 or 64 channels), else XNNPACK.
-      const simd = simdConv2D(backend, dy, g, null, [frontH, backH, frontW, backW]);
-      if (simd !== null) {
+      const own = simd ? simdConv2D(backend, dy, g, null, [frontH, backH, frontW, backW]) : null;
+      if (own !== null) {
         disposeInfos(backend, flipped, g);
-        return simd;
+        return own;
       }
       const out = runWasmKernel(backend, 'Conv2D', { x: dy, filter: g }, {
         strides: [1, 1],
