@@ -50,6 +50,12 @@ describe('quadraticTerm', () => {
         // Without a tape: the plain ops' value.
         expect(bits(quadraticTerm(pred0, target))).toEqual(bits(plain(pred0, target)));
         await expectNoLeaks(() => tf.tidy(() => tf.variableGrads(loss(quadraticTerm), [w]).value), { label: 'taped term' });
+        // Nor on the backend's side (the wasm node's direct kernel calls create data the engine never sees).
+        const dataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+        tf.dispose(tf.tidy(() => tf.variableGrads(loss(quadraticTerm), [w]).value));
+        const before = dataIds();
+        for (let i = 0; i < 2; i++) tf.dispose(tf.tidy(() => tf.variableGrads(loss(quadraticTerm), [w]).value));
+        expect(dataIds()).toBe(before);
         tf.dispose([x, w, target, a.value, a.grads[w.name]!, b.value, b.grads[w.name]!, pred0, ...ga, ...gb, expected]);
       });
     }
