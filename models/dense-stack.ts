@@ -19,7 +19,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
 import { TimeFeatures } from './time-features.js';
 import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved } from '../src/tape-node.js';
-import { WasmKernelScope } from '../src/kernels/wasm-direct.js';
+import { jsTrigKernelsActive, WasmKernelScope } from '../src/kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../src/kernels/wasm-common.js';
 import { registerDecodedModuleWrapper } from '../src/train/module-io.js';
 
@@ -264,6 +264,37 @@ function fusedProduct(k: WasmKernelScope, a: tf.TensorInfo, b: tf.TensorInfo, bi
 }
 
 /**
+ * The network's input rows [x, t, sin(t·ω), cos(t·ω)] in one pass over the batch, with the values of the
+ * kernels they replace: a concatenation only copies; `Multiply` of float32 t and ω is the float32 product
+ * (`Math.fround` of the exact double product); and the registered `Sin` / `Cos` (when
+ * {@link jsTrigKernelsActive}) are `Math.sin` / `Math.cos` of that float32 value, rounded to float32 on
+ * the store.
+ */
+function featureRows(k: WasmKernelScope, omegas: readonly number[], x: tf.TensorInfo, t: tf.TensorInfo): tf.TensorInfo {
+  const [n, d] = x.shape as [number, number];
+  const F = omegas.length;
+  const width = d + 1 + 2 * F;
+  const out = k.output([n, width]);
+  // Views after the allocation: makeOutput may grow (and so detach) the heap.
+  const xs = k.backend.typedArrayFromHeap(x);
+  const ts = k.backend.typedArrayFromHeap(t);
+  const dst = k.backend.typedArrayFromHeap(out);
+  const w = Float32Array.from(omegas); // ω as tf.tensor2d stores it
+  for (let i = 0; i < n; i++) {
+    const o = i * width;
+    for (let j = 0; j < d; j++) dst[o + j] = xs[i * d + j]!;
+    const tv = ts[i]!;
+    dst[o + d] = tv;
+    for (let q = 0; q < F; q++) {
+      const angle = Math.fround(tv * w[q]!);
+      dst[o + d + 1 + q] = Math.sin(angle);
+      dst[o + d + 1 + F + q] = Math.cos(angle);
+    }
+  }
+  return out;
+}
+
+/**
  * {@link trainingForward} on the wasm backend: the same kernels on the same inputs with the same attributes
  * as the tf ops there (and so the same values bit for bit), called directly on the backend inside the node
  * (see src/kernels/wasm-direct.ts), and the saved tensors handed to the tape without `save`'s copies.
@@ -277,14 +308,19 @@ function wasmTrainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): 
   const forward = (backend: unknown): { value: tf.Tensor; saved: tf.Tensor[] } => {
     const k = new WasmKernelScope(backend as WasmBackendLike);
     try {
-      let phi: tf.TensorInfo = t;
-      if (spec.timeFeatures !== null) {
-        // TimeFeatures.call: concat([t, sin(t·ω), cos(t·ω)], 1)
-        const omegas = spec.timeFeatures.angularFrequencies;
-        const angles = k.run('Multiply', { a: t, b: k.tensor(omegas, [1, omegas.length]) });
-        phi = k.run('Concat', [t, k.run('Sin', { x: angles }), k.run('Cos', { x: angles })], { axis: 1 });
+      let input: tf.TensorInfo;
+      if (spec.timeFeatures !== null && jsTrigKernelsActive()) {
+        input = featureRows(k, spec.timeFeatures.angularFrequencies, x, t);
+      } else {
+        let phi: tf.TensorInfo = t;
+        if (spec.timeFeatures !== null) {
+          // TimeFeatures.call: concat([t, sin(t·ω), cos(t·ω)], 1)
+          const omegas = spec.timeFeatures.angularFrequencies;
+          const angles = k.run('Multiply', { a: t, b: k.tensor(omegas, [1, omegas.length]) });
+          phi = k.run('Concat', [t, k.run('Sin', { x: angles }), k.run('Cos', { x: angles })], { axis: 1 });
+        }
+        input = k.run('Concat', [x, phi], { axis: -1 }); // concat([x, φ], -1)
       }
-      const input = k.run('Concat', [x, phi], { axis: -1 }); // concat([x, φ], -1)
       const ins: tf.TensorInfo[] = [input];
       const zs: tf.TensorInfo[] = [];
       const acts: tf.TensorInfo[] = [];

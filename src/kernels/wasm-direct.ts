@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { reshapeInfo, type WasmBackendLike } from './wasm-common.js';
 import { trackedTensorFromInfo } from '../tape-node.js';
+import { activeWasmKernelFixes } from './index.js';
 
 /**
  * A scope of direct kernel calls on the wasm backend: it owns every output it creates and releases them all
@@ -31,6 +32,7 @@ import { trackedTensorFromInfo } from '../tape-node.js';
  */
 export class WasmKernelScope {
   private readonly owned: TensorInfo[] = [];
+  private readonly kernels = new Map<string, tf.KernelConfig>();
 
   constructor(readonly backend: WasmBackendLike) {}
 
@@ -39,13 +41,25 @@ export class WasmKernelScope {
    * owns its single output.
    */
   run(kernelName: string, inputs: Record<string, TensorInfo | undefined> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
-    const config = tf.getKernel(kernelName, 'wasm');
-    if (config === undefined) throw new Error(`WasmKernelScope: the wasm backend has no '${kernelName}' kernel`);
+    // Looked up once per scope (a scope lives for one forward or backward pass).
+    let config = this.kernels.get(kernelName);
+    if (config === undefined) {
+      config = tf.getKernel(kernelName, 'wasm');
+      if (config === undefined) throw new Error(`WasmKernelScope: the wasm backend has no '${kernelName}' kernel`);
+      this.kernels.set(kernelName, config);
+    }
     const out = config.kernelFunc({ inputs: inputs as Record<string, TensorInfo>, backend: this.backend as unknown as tf.KernelBackend, attrs });
     if (Array.isArray(out)) {
       this.owned.push(...out);
       throw new Error(`WasmKernelScope: '${kernelName}' returned ${out.length} outputs`);
     }
+    this.owned.push(out);
+    return out;
+  }
+
+  /** A new tensor on the wasm heap (contents undefined until written), owned by this scope. */
+  output(shape: number[], dtype: tf.DataType = 'float32'): TensorInfo {
+    const out = this.backend.makeOutput(shape, dtype);
     this.owned.push(out);
     return out;
   }
@@ -77,4 +91,20 @@ export class WasmKernelScope {
     for (const info of this.owned) this.backend.disposeData(info.dataId);
     this.owned.length = 0;
   }
+}
+
+/**
+ * Whether the wasm `Sin` and `Cos` kernels registered now are this library's (src/kernels/wasm-trig.ts:
+ * `Math.sin` / `Math.cos` of each float32 value, rounded to float32), so code that computes them in place
+ * that way gets the kernels' values bit for bit.
+ *
+ * @example
+ * ```ts
+ * if (jsTrigKernelsActive()) out[i] = Math.sin(angle);
+ * ```
+ * @internal
+ */
+export function jsTrigKernelsActive(): boolean {
+  const active = activeWasmKernelFixes();
+  return active.includes('Sin') && active.includes('Cos');
 }
