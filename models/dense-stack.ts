@@ -19,7 +19,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
 import { TimeFeatures } from './time-features.js';
 import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved } from '../src/tape-node.js';
-import { jsTrigKernelsActive, WasmKernelScope } from '../src/kernels/wasm-direct.js';
+import { directWasmKernels, jsTrigKernelsActive, WasmKernelScope } from '../src/kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../src/kernels/wasm-common.js';
 import { registerDecodedModuleWrapper } from '../src/train/module-io.js';
 
@@ -68,23 +68,6 @@ let foldSharedTime = true;
  */
 export function setSharedTimeFolding(on: boolean): void {
   foldSharedTime = on === true;
-}
-
-let directKernels = true;
-
-/**
- * Whether the taped fast path on wasm calls the backend's kernels directly (the default) or through tf ops
- * (the same kernels and values; for benchmarks that measure the difference).
- *
- * @param on - call the kernels directly. @default true
- * @example
- * ```ts
- * setDenseStackDirectKernels(false);
- * ```
- * @internal
- */
-export function setDenseStackDirectKernels(on: boolean): void {
-  directKernels = on === true;
 }
 
 /** The current {@link DenseStackMode}. */
@@ -490,7 +473,7 @@ export function withDenseStackFastPath(model: tfl.LayersModel): tfl.LayersModel 
     }
     return tf.tidy(() => {
       if (!gradientTapeRecording()) return inferenceForward(spec, x, t);
-      return directKernels && tf.getBackend() === 'wasm' ? wasmTrainingForward(spec, x, t) : trainingForward(spec, x, t);
+      return directWasmKernels() ? wasmTrainingForward(spec, x, t) : trainingForward(spec, x, t);
     });
   }) as typeof model.apply;
   return model;

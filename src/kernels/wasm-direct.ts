@@ -108,3 +108,26 @@ export function jsTrigKernelsActive(): boolean {
   const active = activeWasmKernelFixes();
   return active.includes('Sin') && active.includes('Cos');
 }
+
+let enabled = true;
+
+/**
+ * Whether the library's tape nodes (the dense stack, the quadratic term) call wasm kernels directly (the
+ * default) or through tf ops: the same kernels and values either way; for benchmarks that measure the
+ * difference.
+ *
+ * @param on - call the kernels directly. @default true
+ * @example
+ * ```ts
+ * setDirectWasmKernels(false);
+ * ```
+ * @internal
+ */
+export function setDirectWasmKernels(on: boolean): void {
+  enabled = on === true;
+}
+
+/** Whether tape nodes on wasm call kernels directly now (see {@link setDirectWasmKernels}). @internal */
+export function directWasmKernels(): boolean {
+  return enabled && tf.getBackend() === 'wasm';
+}

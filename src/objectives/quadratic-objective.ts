@@ -181,13 +181,16 @@ export function quadraticObjective(interpolant: Interpolant, fieldList: readonly
         const plus = terms(nets, batch, 1);
         const minus = antithetic ? terms(nets, batch, -1) : undefined;
         const perField: Partial<Record<FieldName, tf.Scalar>> = {};
-        let total: tf.Scalar = tf.scalar(0);
+        let total: tf.Scalar | null = null;
         for (const f of fields) {
           const term = minus ? (tf.mul(tf.add(plus[f]!, minus[f]!), 0.5) as tf.Scalar) : plus[f]!;
           perField[f] = term;
-          total = tf.add(total, tf.mul(term, weights[f]!)) as tf.Scalar;
+          // Σ_f w_f·term_f from 0: the first addend enters as is (0 + w·term is w·term, and term·1 is term, so
+          // the value and every gradient are those of the full sum; two ops and their gradients fewer).
+          const weighted = weights[f] === 1 ? term : (tf.mul(term, weights[f]!) as tf.Scalar);
+          total = total === null ? weighted : (tf.add(total, weighted) as tf.Scalar);
         }
-        return { total, perField };
+        return { total: total!, perField };
       });
     },
   };

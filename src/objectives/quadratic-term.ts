@@ -23,7 +23,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sumEvent } from '../shapes.js';
 import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved } from '../tape-node.js';
-import { WasmKernelScope } from '../kernels/wasm-direct.js';
+import { directWasmKernels, WasmKernelScope } from '../kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../kernels/wasm-common.js';
 
 /** The term's forward ops, exactly as the objective has always written them. */
@@ -45,7 +45,7 @@ export function quadraticTerm(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
   const same = pred.rank >= 2 && pred.dtype === 'float32' && target.dtype === 'float32' && pred.shape.length === target.shape.length && pred.shape.every((s, i) => s === target.shape[i]);
   if (!gradientTapeRecording() || !same) return plainTerm(pred, target);
   const rows = pred.shape[0]!;
-  if (pred.rank === 2 && tf.getBackend() === 'wasm') return wasmTermNode(pred, target, rows);
+  if (pred.rank === 2 && directWasmKernels()) return wasmTermNode(pred, target, rows);
   return tapeNode({
     inputs: { pred, target },
     forwardFunc: (_backend, save) => {
