@@ -20,22 +20,24 @@ import { Trainer } from '../src/train/trainer.js';
 import { runScript } from './harness.js';
 
 /**
- * Mean and variance of X(t_n) given o = X(T) + ε under the Euler–Maruyama chain z_{n+1} = A z_n + G ΔW of
- * the augmented system z = [x, y_1..y_K] (float64): P_n = Cov(z_n), Cov(x_n, x_N) = (A^{N−n} P_n)[0][0].
+ * Mean and variance of X(t_n) given o = X(T) + ε under the chain z_{n+1} = A z_n + G ΔW that the ELBO
+ * integrates on z = [x, y_1..y_K] (float64; the exponential factor step: Y_k ← e_k Y_k + g_k ΔW with
+ * e_k = exp(−γ_k h), g_k = √((1 − e_k²)/(2γ_k h)), and X ← X − hθX + σ Σ_k ω_k ΔY_k):
+ * P_n = Cov(z_n), Cov(x_n, x_N) = (A^{N−n} P_n)[0][0].
  */
 function chainConditional(sde: VariationalSde, omega: number[], theta: number, sigma: number, steps: number, T: number, obs: number, noise: number) {
   const K = omega.length;
   const n = K + 1;
-  const g = sde.gammas;
   const h = T / steps;
-  const wbar = omega.reduce((a, b) => a + b, 0);
-  const A = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const e = Array.from(sde.gammas, (g) => Math.exp(-g * h));
+  const gain = Array.from(sde.gammas, (g) => Math.sqrt(-Math.expm1(-2 * g * h) / (2 * g * h)));
+  const A: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   A[0]![0]! -= h * theta;
   for (let k = 0; k < K; k++) {
-    A[0]![k + 1]! -= h * sigma * omega[k]! * g[k]!;
-    A[k + 1]![k + 1]! -= h * g[k]!;
+    A[0]![k + 1] = sigma * omega[k]! * (e[k]! - 1);
+    A[k + 1]![k + 1] = e[k]!;
   }
-  const G = [sigma * wbar, ...new Array<number>(K).fill(1)];
+  const G = [sigma * omega.reduce((a, w, k) => a + w * gain[k]!, 0), ...gain];
   const mul = (X: number[][], Y: number[][]) => X.map((row) => Y[0]!.map((_, j) => row.reduce((acc: number, v: number, k: number) => acc + v * Y[k]![j]!, 0)));
   const Ps: number[][][] = [Array.from({ length: n }, () => new Array<number>(n).fill(0))];
   for (let s = 0; s < steps; s++) {
@@ -77,6 +79,7 @@ await runScript(
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       out: { help: 'PNG path', default: 'out/fbm-bridge.png' },
       quick: { type: 'boolean', help: 'a tiny run (for tests): γ_max 5, 5 training steps of 16 paths, 200 samples' },
+      guide: { type: 'boolean', help: "a learned guide in place of the closed-form conditional steps (elboTask's conditionalSteps: false)" },
     },
     check: (flags) => {
       const h = flags.hurst as number;
@@ -119,7 +122,16 @@ await runScript(
       seed,
     });
     const observations = tf.tensor3d([obsValue], [1, 1, 1]);
-    const task = elboTask({ sde, observations, times: [T], steps, batchSize: quick ? 16 : (flags.batch as number), observationNoise: noise, learnObservationNoise: false });
+    const task = elboTask({
+      sde,
+      observations,
+      times: [T],
+      steps,
+      batchSize: quick ? 16 : (flags.batch as number),
+      observationNoise: noise,
+      learnObservationNoise: false,
+      conditionalSteps: !flags.guide,
+    });
     log(`fOU bridge: H ${hurst}, θ ${theta}, σ ${sigma}, o = ${obsValue} ± ${noise} at T = ${T}; ${steps} solver steps, ${info.name}`);
     const trainer = new Trainer({
       task,

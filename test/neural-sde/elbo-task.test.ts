@@ -28,10 +28,11 @@ const DATA = Float32Array.from({ length: 8 * 5 }, (_, k) => {
 
 const GRU: Partial<VariationalSdeOptions> = { encoder: { kind: 'gru', inputDim: 1, codeDim: 3, hidden: 6 }, initialState: 'encoded', contextDim: 5 };
 
-function setup(extra: Partial<VariationalSdeOptions> = {}, taskExtra: { hurstWarmup?: number } = {}): { task: ElboTask; obs: tf.Tensor3D; dispose: () => void } {
+// the learned posterior (guide, zero-initialised control) unless a test asks for the closed-form conditional steps
+function setup(extra: Partial<VariationalSdeOptions> = {}, taskExtra: { hurstWarmup?: number; conditionalSteps?: boolean } = {}): { task: ElboTask; obs: tf.Tensor3D; dispose: () => void } {
   const obs = tf.tensor3d(DATA, [8, 5, 1]);
   const sde = variationalSde({ dim: 1, horizon: 0.5, hurst: 0.4, K: 3, gammaMax: 10, priorDrift: { hidden: 8, layers: 1 }, posterior: { hidden: 16, layers: 1 }, contextDim: 2, ...extra });
-  const task = elboTask({ sde, observations: obs, times: TIMES, steps: 10, batchSize: 4, observationNoise: 0.2, ...taskExtra });
+  const task = elboTask({ sde, observations: obs, times: TIMES, steps: 10, batchSize: 4, observationNoise: 0.2, conditionalSteps: false, ...taskExtra });
   return {
     task,
     obs,
@@ -69,8 +70,8 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
     dispose();
   });
 
-  it('d(−ELBO)/dh and d(−ELBO)/d log s through integrateSync match central finite differences (same noise)', () => {
-    const { task, obs, dispose } = setup();
+  it.each([false, true])('d(−ELBO)/dh and d(−ELBO)/d log s through integrateSync match central finite differences (same noise; conditional steps %s)', (conditionalSteps) => {
+    const { task, obs, dispose } = setup({}, { conditionalSteps });
     const batch = task.makeBatch(obs, 7);
     const h = task.sde.variables.hurstLogit!;
     const s = task.variables!.logObservationNoise!;
@@ -96,6 +97,45 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
     dispose();
   });
 
+  it('with one observation and a drift-free prior the conditional steps are the exact posterior: E[ELBO] = log N(o; 0, Var X(T) + s²) (4 SE)', () => {
+    const K = 3;
+    const steps = 10;
+    const T = 0.5;
+    const s = 0.1;
+    const o = 0.7;
+    const sigma = 0.8;
+    const sde = variationalSde({ dim: 1, horizon: T, hurst: 0.3, learnHurst: false, K, gammaMax: 10, sigma, learnSigma: false, priorDrift: 'linear', learnDrift: false, posterior: { hidden: 8, layers: 1 }, contextDim: 2 });
+    const observations = tf.tensor3d([o], [1, 1, 1]);
+    const task = elboTask({ sde, observations, times: [T], steps, observationNoise: s, learnObservationNoise: false });
+    expect(Object.keys(task.modules!).sort()).toEqual(['posterior']); // no guide: the conditional steps are its exact form
+    // 8 independent batches of 500 paths: the mean ELBO and its standard error
+    const tiled = tf.tidy(() => tf.tile(observations, [500, 1, 1])) as tf.Tensor3D;
+    const means = Array.from({ length: 8 }, (_, i) => {
+      const batch = task.makeBatch(tiled, 10 + i);
+      const elbo = task.evaluate(batch).elbo;
+      task.disposeBatch!(batch);
+      return elbo;
+    });
+    const mean = means.reduce((a, b) => a + b, 0) / means.length;
+    const se = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / (means.length - 1) / means.length);
+    // the exponential chain: X(T) = σ Σ_j w_j ΔW_j, w_j = Σ_k ω_k g_k e_k^{N−j}, so Var X(T) = σ² h Σ_j w_j²
+    const h = T / steps;
+    const omega = optimalOmega({ hurst: 0.3, type: 'II', K, gammaMax: 10, horizon: T }).omega;
+    let V = 0;
+    for (let j = 1; j <= steps; j++) {
+      let w = 0;
+      sde.gammas.forEach((g, k) => {
+        w += omega[k]! * Math.sqrt(-Math.expm1(-2 * g * h) / (2 * g * h)) * Math.exp(-g * h * (steps - j));
+      });
+      V += sigma * sigma * h * w * w;
+    }
+    const logEvidence = -0.5 * Math.log(2 * Math.PI * (V + s * s)) - (o * o) / (2 * (V + s * s));
+    expect(Math.abs(mean - logEvidence), `ELBO ${mean} ± ${se} vs log p(o) ${logEvidence}`).toBeLessThan(4 * se + 1e-3);
+    tf.dispose([tiled, observations]);
+    task.dispose();
+    sde.dispose();
+  });
+
   it('hurstWarmup holds H exactly for its steps while the rest trains, then H moves', async () => {
     const { task, dispose } = setup({}, { hurstWarmup: 3 });
     const h0 = task.sde.hurst();
@@ -114,11 +154,11 @@ describe('elboTask: observation log-likelihood − path KL − initial KL, train
     dispose();
   });
 
-  it('trains and evaluates without leaking tensors', async () => {
+  it('trains and evaluates without leaking tensors (the GRU model with the conditional steps)', async () => {
     const { task, obs, dispose } = setup({ type: 'I', gammaMax: 10, diffusion: 'diagonal' });
     const trainer = new Trainer({ task, steps: 10, logEvery: 1 });
     await expectNoLeaks(() => trainer.trainStep());
-    const gru = setup(GRU);
+    const gru = setup(GRU, { conditionalSteps: true });
     const gruTrainer = new Trainer({ task: gru.task, steps: 10, logEvery: 1 });
     await expectNoLeaks(() => gruTrainer.trainStep(), { label: 'gru' });
     await expectNoLeaks(() => gru.task.posteriorPaths({ observations: gru.obs, saveAt: [0.25, 0.7], seed: 2 }), { label: 'gru paths' });
