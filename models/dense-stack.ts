@@ -55,10 +55,11 @@ let foldSharedTime = true;
  * activation, relative error ≲ 1e-6) but not bit-identical to the plain layers (`model.predict`, or
  * `setDenseStackMode('off')`) in the last bits. Models reloaded from a checkpoint take the same fast path
  * (`models/` registers it with the checkpoint loader), so a run's in-memory model and its reloaded copy
- * sample bit for bit alike either way. Measured (`bench/sampling.ts`, RK4, 10,000 points, MLP 3×128
- * swish, CPU time per evaluation per 1,000 points, one wasm thread, loaded machine): 2.98 ms folded against
- * 3.58 ms unfolded (17% less). Pass `false` for outputs
- * bit-identical to the plain layers.
+ * sample bit for bit alike either way. Measured (`SI_BENCH_TIMING_ONLY=1 npm run bench -- --only
+ * sampling`: RK4, 10,000 points, MLP 3×128 swish, ms per evaluation per 1,000 points, medians of 3
+ * interleaved processes on a loaded 2-core machine): one wasm thread, CPU time 3.41 folded against 3.93
+ * unfolded (13% less; PyTorch 1.97); two threads (the sampling default), wall clock 12.7 against 18.4
+ * (PyTorch's best 12.5). Pass `false` for outputs bit-identical to the plain layers.
  *
  * @param on - fold the time features at a shared t. @default true
  * @example
