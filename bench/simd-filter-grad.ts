@@ -3,6 +3,7 @@
  * shape (XNNPACK), in GFLOP/s by CPU clock (process.cpuUsage), all in one process:
  *
  *   npx tsx bench/simd-filter-grad.ts          (batch 64; BATCH=… and REPEATS=… override)
+ *   SI_THREADS=2 CLOCK=wall npx tsx bench/simd-filter-grad.ts   (XNNPACK on two threads; the SIMD kernels use one)
  *
  * The forward conv runs on XNNPACK (tf.conv2d) and on the library's SIMD conv (src/kernels/wasm-simd-conv2d.ts;
  * only for 32 or 64 input channels, else NaN). Filter-gradient paths: the library's WebAssembly SIMD kernel (src/kernels/wasm-simd-conv2d-backprop-filter.ts), the
@@ -11,11 +12,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend.js';
+import { wasmThreadCount } from '../src/wasm-threads.js';
 import { convFormFilterGrad, shiftedProductsFilterGrad } from '../src/kernels/wasm-conv2d-backprop-filter.js';
 import { simdConv2DBackpropFilter } from '../src/kernels/wasm-simd-conv2d-backprop-filter.js';
 import { simdConv2D } from '../src/kernels/wasm-simd-conv2d.js';
 
 await initBackend('wasm', { log: null });
+const threads = await wasmThreadCount();
 const batch = Number(process.env.BATCH ?? 64);
 const repeats = Number(process.env.REPEATS ?? 7);
 /** [H, W, CI, CO, filter size] of the U-Net's stride-1 convs (widths 32/64). */
@@ -27,22 +30,26 @@ const SHAPES: [number, number, number, number, number][] = [
   [28, 28, 64, 32, 1],
 ];
 
+/** CLOCK=wall times on the wall clock (for SI_THREADS=2, where the CPU clock adds the threads up). */
+const wall = process.env.CLOCK === 'wall';
+
 function medianCpuMs(f: () => void): number {
   f();
   f();
   const samples: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t = process.cpuUsage();
+    const w = performance.now();
     f();
     const u = process.cpuUsage(t);
-    samples.push((u.user + u.system) / 1000);
+    samples.push(wall ? performance.now() - w : (u.user + u.system) / 1000);
   }
   samples.sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)]!;
 }
 
 const backend = tf.backend() as never;
-console.log(`batch ${batch}, median of ${repeats} calls, GFLOP/s by CPU clock (ms in brackets)`);
+console.log(`batch ${batch}, ${threads} wasm thread(s), median of ${repeats} calls, GFLOP/s by ${wall ? 'wall' : 'CPU'} clock (ms in brackets)`);
 for (const [h, w, ci, co, k] of SHAPES) {
   const x = tf.randomNormal([batch, h, w, ci], 0, 1, 'float32', 1) as tf.Tensor4D;
   const filter = tf.randomNormal([k, k, ci, co], 0, 1, 'float32', 3) as tf.Tensor4D;

@@ -11,14 +11,15 @@
  *
  * The interleaving and padding use the wasm `PadV2` kernel (a reshape to `[B, OH, 1, OW, 1, C]` padded on
  * the singleton axes interleaves zeros), the filter flip uses `Reverse` + `Transpose`, and the convolution
- * is the wasm `Conv2D` kernel (XNNPACK) — or, for stride 1 with 32 or 64 channels in `dy`, this library's
- * WebAssembly SIMD conv (`wasm-simd-conv2d.ts`). Padding that begins beyond the filter (`padTop > FH − 1`, only
+ * is the wasm `Conv2D` kernel (XNNPACK) — or, for stride 1 with 32 or 64 channels in `dy` on a one-thread
+ * backend, this library's WebAssembly SIMD conv (`wasm-simd-conv2d.ts`). Padding that begins beyond the filter (`padTop > FH − 1`, only
  * possible with explicit padding) goes to the backend's own kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { cropInfo, disposeInfos, reshapeInfo, runWasmKernel, type ConvWindowAttrs, type WasmBackendLike } from './wasm-common.js';
 import { simdConv2D } from './wasm-simd-conv2d.js';
+import { backendThreadCount } from './wasm-simd-module.js';
 
 /** Attributes of the `Conv2DBackpropInput` kernel. */
 export interface Conv2DBackpropInputAttrs extends ConvWindowAttrs {
@@ -110,8 +111,9 @@ export function wasmConv2DBackpropInput(
     const backH = inHeight + filterHeight - 1 - frontH - info.outHeight;
     const backW = inWidth + filterWidth - 1 - frontW - info.outWidth;
     if (backH >= 0 && backW >= 0) {
-      // This library's WebAssembly SIMD conv where it applies (dy with 32 or 64 channels), else XNNPACK.
-      const own = simd ? simdConv2D(backend, dy, g, null, [frontH, backH, frontW, backW]) : null;
+      // This library's WebAssembly SIMD conv where it applies (dy with 32 or 64 channels, one thread:
+      // the SIMD conv runs on one, XNNPACK splits over the pool), else XNNPACK.
+      const own = simd && backendThreadCount(backend) === 1 ? simdConv2D(backend, dy, g, null, [frontH, backH, frontW, backW]) : null;
       if (own !== null) {
         disposeInfos(backend, flipped, g);
         return own;

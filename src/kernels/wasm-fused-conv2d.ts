@@ -1,8 +1,8 @@
 /**
  * `FusedConv2D` (conv2d + bias, what tfjs-layers' `conv2d` runs) for the wasm backend, through this
  * library's WebAssembly SIMD conv (`wasm-simd-conv2d.ts`) where it applies: stride 1, dilation 1,
- * channels-last, 32 or 64 input channels, output channels a multiple of 8, a rank-1 bias (or none) and no
- * activation. Everything else goes to the backend's own kernel (XNNPACK).
+ * channels-last, 32 or 64 input channels, output channels a multiple of 8, a rank-1 bias (or none), no
+ * activation, and a one-thread backend (the SIMD conv runs on one thread). Everything else goes to the backend's own kernel (XNNPACK).
  *
  * Measured on the U-Net's shapes, batch 64, one process, CPU clock (`npx tsx bench/simd-filter-grad.ts`):
  * see that benchmark's "SIMD conv" column against "forward conv" (XNNPACK).
@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvWindowAttrs, WasmBackendLike } from './wasm-common.js';
 import { simdConv2D } from './wasm-simd-conv2d.js';
+import { backendThreadCount } from './wasm-simd-module.js';
 
 /** Attributes of the `FusedConv2D` kernel (tfjs's names). */
 export interface FusedConv2DAttrs extends ConvWindowAttrs {
@@ -31,6 +32,7 @@ export function simdFusedConv2D(
   attrs: FusedConv2DAttrs,
 ): TensorInfo | null {
   if ((attrs.activation ?? 'linear') !== 'linear' || preluActivationWeights !== undefined) return null;
+  if (backendThreadCount(backend) !== 1) return null; // the SIMD conv uses one thread; XNNPACK splits over the pool
   if (tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC') !== 'channelsLast') return null;
   if (x.shape.length !== 4 || filter.shape.length !== 4) return null;
   const co = filter.shape[3]!;

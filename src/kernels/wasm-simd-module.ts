@@ -15,7 +15,7 @@ import type { WasmBackendLike } from './wasm-common.js';
 /** The internals of `BackendWasm` the SIMD kernels need (structural, like {@link WasmBackendLike}). */
 interface WasmBackendMemory extends WasmBackendLike {
   dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
-  wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } };
+  wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown }; _get_threads_count?: () => number };
 }
 
 /** Instances per memory, per module (keyed by its plain base64 text); null: failed to instantiate. */
@@ -68,4 +68,13 @@ export function heapAddress(backend: WasmBackendLike, t: TensorInfo): number {
   const entry = (backend as WasmBackendMemory).dataIdMap.get(t.dataId);
   if (entry === undefined) throw new Error('wasm kernel fixes: a tensor the wasm backend does not hold');
   return entry.memoryOffset;
+}
+
+/**
+ * Threads in the backend's XNNPACK pool (1 when it cannot tell). The SIMD kernels use one thread, so a
+ * caller may prefer XNNPACK when the pool has more.
+ */
+export function backendThreadCount(backend: WasmBackendLike): number {
+  const count = (backend as Partial<WasmBackendMemory>).wasm?._get_threads_count?.();
+  return typeof count === 'number' && count >= 1 ? count : 1;
 }

@@ -8,6 +8,7 @@ import { initBackend } from '../../src/backend.js';
 import { wasmThreadCount } from '../../src/wasm-threads.js';
 import { simdConv2DBackpropFilter } from '../../src/kernels/wasm-simd-conv2d-backprop-filter.js';
 import { simdConv2D } from '../../src/kernels/wasm-simd-conv2d.js';
+import { backendThreadCount } from '../../src/kernels/wasm-simd-module.js';
 
 /** Seeded normal values (the same on every backend: tfjs draws them in JavaScript). */
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -42,6 +43,7 @@ const run = (): { grad: Float32Array; conv: Float32Array; ran: boolean } => {
 };
 const onWasm = run();
 const count = await wasmThreadCount();
+const pool = backendThreadCount(tf.backend() as never);
 await initBackend('cpu', { log: null });
 const onCpu = run();
 const relErr = (a: Float32Array, b: Float32Array) => {
@@ -54,4 +56,4 @@ const relErr = (a: Float32Array, b: Float32Array) => {
   }
   return err / scale;
 };
-console.log(JSON.stringify({ threads: count, shared, ran: onWasm.ran, gradErr: relErr(onWasm.grad, onCpu.grad), convErr: relErr(onWasm.conv, onCpu.conv) }));
+console.log(JSON.stringify({ threads: count, pool, shared, ran: onWasm.ran, gradErr: relErr(onWasm.grad, onCpu.grad), convErr: relErr(onWasm.conv, onCpu.conv) }));
