@@ -320,9 +320,18 @@ await runScript(
     const headline = results.map((r) => (r.differences as { a: Run; b: Run; difference: number; standardError: number }[]).find((d) => d.a.startsWith('flow') && d.b === (d.a === 'flow' ? 'gaussian' : 'gaussian-base'))).filter((d) => d !== undefined);
     const flowBetter = headline.filter((d) => d.difference > 2 * d.standardError).length;
     if (headline.length > 0) ctx.log(`flow noise beats Gaussian noise (same energy form, ${headline[0]!.a} − ${headline[0]!.b}) by more than 2 paired SE on ${flowBetter} of ${headline.length} toys`);
+    // every comparison: on how many toys a beats b by more than 2 paired SE
+    const betterBy2SE: Record<string, number> = {};
+    for (const r of results) {
+      for (const d of r.differences as { a: Run; b: Run; difference: number; standardError: number }[]) {
+        const key = `${d.a} − ${d.b}`;
+        betterBy2SE[key] = (betterBy2SE[key] ?? 0) + (d.difference > 2 * d.standardError ? 1 : 0);
+      }
+    }
+    for (const [key, k] of Object.entries(betterBy2SE)) ctx.log(`${key}: better by more than 2 paired SE on ${k} of ${results.length} toys`);
     ctx.log(`wrote ${png} (rows: ${toys.join(', ')}; columns: ${runs.join(', ')})`);
     const cpuSeconds = cpuSince(cpu0);
     ctx.log(`${cpuSeconds.toFixed(0)} CPU s in all`);
-    if (ctx.json) console.log(JSON.stringify({ backend: info.name, method, steps: flags.steps, runs, results, flowBetter, png, cpuSeconds }));
+    if (ctx.json) console.log(JSON.stringify({ backend: info.name, method, steps: flags.steps, runs, results, flowBetter, betterBy2SE, png, cpuSeconds }));
   },
 );

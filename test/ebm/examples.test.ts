@@ -59,6 +59,7 @@ describe('energy-based examples', () => {
       expect(d.difference).toBeCloseTo(ra.heldOutLogLikelihood - rb.heldOutLogLikelihood, 10);
       expect(d.standardError).toBeGreaterThan(0);
     }
+    expect(r.betterBy2SE).toEqual(Object.fromEntries(diffs.map((d) => [`${d.a} − ${d.b}`, d.difference > 2 * d.standardError ? 1 : 0])));
     expect(Number.isFinite((row.flowLogNormalization as { logZ: number }).logZ)).toBe(true);
     expect(existsSync(r.png as string)).toBe(true);
     const bad = await run(process.execPath, ['--import', 'tsx', join(root, 'examples', 'ebm-density-2d.ts'), '--runs', 'gaussian,unknown'], { cwd: root, encoding: 'utf8' }).then(
