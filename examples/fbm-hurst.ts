@@ -3,11 +3,12 @@
  * X(0) = 0, Cholesky of the exact covariance) with a chosen H, observes them with small noise on a grid, and
  * fits a variational fBM neural SDE (linear prior drift, constant σ, learnable H = sigmoid(h) started at the
  * data's variogram estimate and held for a warm-up, a GRU context over the observations still ahead, the
- * observation noise fixed at the data's unless --learn-noise) by the ELBO. Prints
+ * observation noise fixed at the data's unless --learn-noise) by the ELBO. The solver steps move the OU
+ * factors by their exact OU transitions (`factorStep: 'exponential'`) and the posterior draws every step
+ * from the chain's exact conditional given the next observation (`conditionalSteps`), with the control
+ * network adding the rest: both remove H-biases of the explicit Euler chain and of a lagging learned
+ * posterior (MATH.md §2.6). Prints
  * `{ trueHurst, learnedHurst, initialHurst, variogramHurst, elbo, seconds, cpuSeconds, … }`.
- *
- * Known limit (measured, see MATH.md §2.6): H = 0.7 is recovered (0.702 in the default run) but H = 0.3 is
- * not (0.453: the ELBO drifts H upwards while the amortised posterior is still far from optimal).
  *
  *   npx tsx examples/fbm-hurst.ts [--hurst 0.3] [--steps 120] [--json]   (--help lists the flags)
  */
@@ -69,6 +70,8 @@ await runScript(
       lr: { type: 'number', help: 'learning rate', default: 0.02, min: 0 },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       'learn-noise': { type: 'boolean', help: 'learn the observation noise too (default: fixed at --noise)' },
+      'factor-step': { help: "how a solver step moves the OU factors: 'exponential' (exact OU mean and variance) or 'euler'", default: 'exponential' },
+      guide: { type: 'boolean', help: 'a learned guide in place of the closed-form conditional steps (conditionalSteps: false)' },
     },
     check: (flags) => {
       const h = flags.hurst as number;
@@ -76,6 +79,7 @@ await runScript(
       if (!((flags.noise as number) > 0)) throw new ArgumentError('fbm-hurst', 'noise', 'a noise std > 0', String(flags.noise));
       if (!((flags['gamma-max'] as number) > 0)) throw new ArgumentError('fbm-hurst', 'gamma-max', 'a speed > 0', String(flags['gamma-max']));
       if (flags.encoder !== 'gru' && flags.encoder !== 'none') throw new ArgumentError('fbm-hurst', 'encoder', "'gru' or 'none'", String(flags.encoder));
+      if (flags['factor-step'] !== 'exponential' && flags['factor-step'] !== 'euler') throw new ArgumentError('fbm-hurst', 'factor-step', "'exponential' or 'euler'", String(flags['factor-step']));
     },
   },
   async (flags, ctx) => {
@@ -123,6 +127,8 @@ await runScript(
       observationNoise: noise,
       learnObservationNoise: Boolean(flags['learn-noise']),
       hurstWarmup: quick ? 2 : (flags['hurst-warmup'] as number),
+      factorStep: flags['factor-step'] as 'exponential' | 'euler',
+      conditionalSteps: !flags.guide,
       seed,
     });
     log(`fitting H (true ${trueHurst}, variogram start ${variogram.toFixed(3)}) on ${N} fOU paths × ${M} observations, ${info.name}`);
