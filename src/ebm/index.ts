@@ -1,6 +1,7 @@
 /**
  * Energy-based models: the {@link EnergyModel} contract, its score −∇E, noise laws with exact log densities,
- * the NCE and compositional training tasks of the one `Trainer`, and sampling by Langevin dynamics (a term
+ * the noise as the base measure of a residual energy (`baseMeasureNoise`: p ∝ q·exp(−E)), the NCE and
+ * compositional training tasks of the one `Trainer`, and sampling by Langevin dynamics (a term
  * on the solver core), MALA (the `'mala'` scheme, registered when this module loads) with step-size
  * adaptation, and annealed Langevin. Networks (`energyMlp`, `quadraticEnergy`) live in `models/`.
  */
