@@ -1,8 +1,8 @@
 /**
  * `Conv2DBackpropFilter` (the filter gradient of conv2d) for the wasm backend, which does not have it.
  *
- * Stride 1 with CO a multiple of 8 runs this library's own WebAssembly SIMD kernel
- * (`wasm-simd-conv2d-backprop-filter.ts`; ≈ 2× the XNNPACK forms below on the U-Net's shapes). The rest:
+ * CO a multiple of 8 (any strides) runs this library's own WebAssembly SIMD kernel
+ * (`wasm-simd-conv2d-backprop-filter.ts`; 2–3× the XNNPACK forms below on the U-Net's shapes). The rest:
  *
  * Method: the filter gradient is itself a convolution in which the batch plays the role of channels,
  *

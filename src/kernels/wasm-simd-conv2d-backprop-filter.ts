@@ -1,8 +1,8 @@
 /**
- * The stride-1 filter gradient of a channels-last conv2d in this library's own WebAssembly SIMD code
+ * The filter gradient of a channels-last conv2d in this library's own WebAssembly SIMD code
  * (`simd/conv2d-filter-grad.wat`), run inside the wasm backend's memory:
  *
- *     dF[fh, fw, ci, co] = Σ_{b, oh, ow} x[b, oh + fh·dh − top, ow + fw·dw − left, ci] · dy[b, oh, ow, co]
+ *     dF[fh, fw, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + fh·dh − top, ow·sw + fw·dw − left, ci] · dy[b, oh, ow, co]
  *
  * (terms whose input pixel falls in the padding are zero).
  *
@@ -30,7 +30,7 @@ import { heapAddress as address, simdKernelExports } from './wasm-simd-module.js
 interface FilterGradExports {
   filterGrad4(
     x: number, dy: number, tab: number, nblk: number, co: number, ow: number, oh: number, h: number,
-    nrows: number, chunk: number, xImg: number, xRow: number, xStep: number,
+    nrows: number, chunk: number, xImg: number, xRow: number, xStep: number, sh: number,
   ): void;
   filterGradAny(
     x: number, dy: number, tab: number, nblk: number, co: number, ow: number, oh: number,
@@ -47,8 +47,8 @@ export function simdFilterGradKernels(backend: WasmBackendLike): FilterGradExpor
 }
 
 /**
- * The filter gradient `[FH, FW, CI, CO]` by the SIMD kernel, or null when it does not apply (a stride
- * other than 1, CO not a multiple of 8, or the kernel is unavailable on this backend). `info` describes
+ * The filter gradient `[FH, FW, CI, CO]` by the SIMD kernel, or null when it does not apply (CO not a
+ * multiple of 8, or the kernel is unavailable on this backend). Any strides and dilations. `info` describes
  * the conv of `x: [B, H, W, CI]` whose output has `dy`'s shape `[B, OH, OW, CO]` (both float32, non-empty).
  */
 export function simdConv2DBackpropFilter(
@@ -57,7 +57,7 @@ export function simdConv2DBackpropFilter(
   dy: TensorInfo,
   info: tf.backend_util.Conv2DInfo,
 ): TensorInfo | null {
-  if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.outChannels % 8 !== 0) return null;
+  if (info.outChannels % 8 !== 0) return null;
   const kernels = simdFilterGradKernels(backend);
   if (kernels === null) return null;
   return info.inChannels % 4 === 0 ? inPlace(backend, kernels, x, dy, info) : padded(backend, kernels, x, dy, info);
@@ -84,19 +84,24 @@ function inPlace(
   info: tf.backend_util.Conv2DInfo,
 ): TensorInfo {
   const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  const { filterHeight: fh, filterWidth: fw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { filterHeight: fh, filterWidth: fw, dilationHeight: dh, dilationWidth: dw, strideHeight: sh, strideWidth: sw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const out = zeros(backend, [fh, fw, ci, co]);
   const entries: number[] = [];
+  // Output indices o with 0 ≤ o·s + shift < size: [⌈−shift/s⌉, ⌊(size − 1 − shift)/s⌋ + 1) within [0, count).
+  const inside = (shift: number, s: number, size: number, count: number): [number, number] => [
+    Math.max(0, Math.ceil(-shift / s)),
+    Math.min(count, Math.floor((size - 1 - shift) / s) + 1),
+  ];
   for (let i = 0; i < fh; i++) {
     const ihShift = i * dh - top;
     // Output rows with an input row inside the image: none → the tap adds nothing.
-    if (ihShift >= h || ihShift + oh <= 0) continue;
+    const [rowLo, rowHi] = inside(ihShift, sh, h, oh);
+    if (rowLo >= rowHi) continue;
     for (let j = 0; j < fw; j++) {
       const iwShift = j * dw - left;
-      const lo = Math.max(0, -iwShift);
-      const hi = Math.min(ow, w - iwShift);
+      const [lo, hi] = inside(iwShift, sw, w, ow);
       if (lo >= hi) continue;
       for (let c = 0; c < ci; c += 4) {
         entries.push(((ihShift * w + iwShift) * ci + c) * 4, ihShift, lo, hi, ((i * fw + j) * ci + c) * co * 4);
@@ -111,7 +116,7 @@ function inPlace(
   for (let k = 0; k < entries.length; k++) t[k] = k % 5 === 4 ? outAddress + entries[k]! : entries[k]!;
   kernels.filterGrad4(
     address(backend, x), address(backend, dy), address(backend, tab), nblk, co, ow, oh, h, nb * oh,
-    chunkRows(ow, co), h * w * ci * 4, w * ci * 4, ci * 4,
+    chunkRows(ow, co), h * w * ci * 4, sh * w * ci * 4, sw * ci * 4, sh,
   );
   disposeInfos(backend, tab);
   return out;
@@ -126,12 +131,12 @@ function padded(
   info: tf.backend_util.Conv2DInfo,
 ): TensorInfo {
   const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  const { filterHeight: fh, filterWidth: fw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { filterHeight: fh, filterWidth: fw, dilationHeight: dh, dilationWidth: dw, strideHeight: sh, strideWidth: sw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  // Stride 1: every output position reads rows oh … oh + (FH−1)·dh of the padded input.
-  const hp = oh + (fh - 1) * dh;
-  const wp = ow + (fw - 1) * dw;
+  // Output row oh reads padded rows oh·sh … oh·sh + (FH−1)·dh.
+  const hp = (oh - 1) * sh + (fh - 1) * dh + 1;
+  const wp = (ow - 1) * sw + (fw - 1) * dw + 1;
   const rows = fh * fw * ci;
   const nblk = Math.ceil(rows / 4);
   const xp = zeros(backend, [nb, hp, wp, ci]);
@@ -171,7 +176,7 @@ function padded(
   }
   kernels.filterGradAny(
     address(backend, xp), address(backend, dy), address(backend, tab), nblk, co, ow, oh, nb * oh,
-    chunkRows(ow, co), hp * wp * ci * 4, wp * ci * 4, ci * 4,
+    chunkRows(ow, co), hp * wp * ci * 4, sh * wp * ci * 4, sw * ci * 4,
   );
   (backend.typedArrayFromHeap(out) as Float32Array).set((backend.typedArrayFromHeap(acc) as Float32Array).subarray(0, rows * co));
   disposeInfos(backend, xp, acc, tab);

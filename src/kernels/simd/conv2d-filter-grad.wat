@@ -1,4 +1,4 @@
-;; Stride-1 filter gradient of a channels-last conv2d in hand-written WebAssembly SIMD; the TypeScript
+;; Filter gradient of a channels-last conv2d in hand-written WebAssembly SIMD; the TypeScript
 ;; side is ../wasm-simd-conv2d-backprop-filter.ts. After editing this file run
 ;; `node scripts/build-simd-kernels.mjs`, which assembles it (twice: the memory import plain and shared)
 ;; into conv2d-filter-grad-wasm.ts; a test checks that the committed bytes equal a fresh assembly.
@@ -13,15 +13,16 @@
   (import "env" "memory" (memory 1))
 
   ;; filterGrad4: blocks of 4 consecutive input channels of one tap, read in place from x [B, H, W, CI]
-  ;; (CI a multiple of 4; no padded copy). Table entry per block, 5 i32 (20 bytes):
+  ;; (CI a multiple of 4; no padded copy). Strides sh, sw: xRow = sh·W·CI·4, xStep = sw·CI·4. Table entry
+  ;; per block, 5 i32 (20 bytes):
   ;;   xOff   byte offset of (tap, first channel) from the row/position base: ((fh·dh − top)·W + fw·dw − left)·CI·4 + ci0·4
-  ;;   ihSh   fh·dh − top: input row = output row + ihSh; rows whose input row is outside [0, H) add nothing
+  ;;   ihSh   fh·dh − top: input row = output row·sh + ihSh; rows whose input row is outside [0, H) add nothing
   ;;   lo hi  the output columns whose input column is inside the image, lo < hi
   ;;   q      byte address of the block's first output row (the next three follow at CO·4 bytes)
   (func (export "filterGrad4")
     (param $x i32) (param $dy i32) (param $tab i32) (param $nblk i32)
     (param $co i32) (param $ow i32) (param $oh i32) (param $h i32) (param $nrows i32) (param $chunk i32)
-    (param $xImg i32) (param $xRow i32) (param $xStep i32)
+    (param $xImg i32) (param $xRow i32) (param $xStep i32) (param $sh i32)
     (local $coB i32) (local $dyRow i32) (local $r0 i32) (local $r1 i32) (local $blk i32) (local $t i32)
     (local $xOff i32) (local $ihSh i32) (local $lo i32) (local $hi i32) (local $q i32)
     (local $q1 i32) (local $q2 i32) (local $q3 i32)
@@ -62,7 +63,7 @@
             (loop $rows
               (local.set $b (i32.div_u (local.get $r) (local.get $oh)))
               (local.set $row (i32.sub (local.get $r) (i32.mul (local.get $b) (local.get $oh))))
-              (if (i32.lt_u (i32.add (local.get $row) (local.get $ihSh)) (local.get $h))
+              (if (i32.lt_u (i32.add (i32.mul (local.get $row) (local.get $sh)) (local.get $ihSh)) (local.get $h))
                 (then
                   (local.set $xr (i32.add (i32.add (i32.add (local.get $x)
                       (i32.mul (local.get $b) (local.get $xImg)))
@@ -107,8 +108,9 @@
         (local.set $r0 (local.get $r1))
         (br $chunks))))
 
-  ;; filterGradAny: any 4 A-rows per block, read from a zero-padded copy xp [B, Hp, Wp, CI] (Hp = OH +
-  ;; (FH−1)·dh, Wp = OW + (FW−1)·dw) so every position of every tap is inside. Table entry per block,
+  ;; filterGradAny: any 4 A-rows per block, read from a zero-padded copy xp [B, Hp, Wp, CI] (Hp =
+  ;; (OH−1)·sh + (FH−1)·dh + 1, Wp likewise) so every position of every tap is inside; xRow = sh·Wp·CI·4,
+  ;; xStep = sw·CI·4. Table entry per block,
   ;; 8 i32 (32 bytes): the 4 A-rows' byte offsets from the position base (tap row·Wp·CI·4 + tap
   ;; column·CI·4 + channel·4), then their 4 output row byte addresses.
   (func (export "filterGradAny")
