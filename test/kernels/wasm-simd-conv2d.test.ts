@@ -61,19 +61,22 @@ describe('wasm SIMD conv2d (own WebAssembly kernel)', () => {
   });
 
   // The stride-1 input gradient of conv2d runs through it when dy has 32 or 64 channels.
-  const GRAD_CASES: { label: string; x: [number, number, number, number]; filter: [number, number, number, number]; pad: 'same' | 'valid' }[] = [
+  // Stride 2 runs the phase convolution (all stride phases as output channels) through it.
+  const GRAD_CASES: { label: string; x: [number, number, number, number]; filter: [number, number, number, number]; pad: 'same' | 'valid'; strides?: number }[] = [
     { label: '3×3 same, 8 → 32, batch 3, 7×7', x: [3, 7, 7, 8], filter: [3, 3, 8, 32], pad: 'same' },
     { label: '3×3 valid, 3 → 64, batch 1, 9×11', x: [1, 9, 11, 3], filter: [3, 3, 3, 64], pad: 'valid' },
     { label: '3×3 same, 16 → 32, batch 1, 15×15', x: [1, 15, 15, 16], filter: [3, 3, 16, 32], pad: 'same' },
+    { label: '3×3 same stride 2, 8 → 32, batch 3, 9×9', x: [3, 9, 9, 8], filter: [3, 3, 8, 32], pad: 'same', strides: 2 },
+    { label: '3×3 valid stride 2, 4 → 64, batch 1, 8×8', x: [1, 8, 8, 4], filter: [3, 3, 4, 64], pad: 'valid', strides: 2 },
   ];
   for (const c of GRAD_CASES) {
     it(`Conv2DBackpropInput through it matches cpu: ${c.label}`, async () => {
-      const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, 1, 1, c.pad);
+      const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides ?? 1, 1, c.pad);
       await expectWasmMatchesCpu(c.label, () =>
         tf.engine().runKernel(
           'Conv2DBackpropInput',
           { dy: rand(info.outShape, 86), filter: rand(c.filter, 87) },
-          { inputShape: c.x, strides: 1, pad: c.pad, dataFormat: 'NHWC' } as never,
+          { inputShape: c.x, strides: c.strides ?? 1, pad: c.pad, dataFormat: 'NHWC' } as never,
         ) as tf.Tensor,
       );
     });
