@@ -11,6 +11,8 @@
  * - `before`: the XNNPACK-only dispatch at the start of this round (no SIMD kernels: filter gradient as
  *   shifted products over a padded grid from 256 output positions and 8 output channels, else one XNNPACK
  *   convolution; every input gradient as XNNPACK convolutions), same fused GroupNorm;
+ * - `forward`: `ours` plus the SIMD forward conv (the `FusedConv2D` override in
+ *   src/kernels/wasm-fused-conv2d.ts, not registered by the library yet);
  * - PyTorch, on the wall clock and on the thread's CPU clock.
  * Our steps are timed on both clocks too (process CPU time): on a shared machine the CPU clock is the
  * steadier of the two. Then:
@@ -42,14 +44,18 @@ import {
   shiftedProductsFilterGrad,
 } from '../src/kernels/wasm-conv2d-backprop-filter.js';
 import { supportsAliases } from '../src/kernels/wasm-alias.js';
+import { createWasmFusedConv2DKernel } from '../src/kernels/wasm-fused-conv2d.js';
 import { type Benchmark, type BenchResult, fmt, median } from './lib.js';
 import { findTorchPython } from './torch-mlp.js';
 
 /** The benchmarked network and step (those of `torch_unet_bench.py`). */
 export const UNET_BENCH = { batch: 64, size: 28, widths: [32, 64], classes: 10, lr: 2e-4 } as const;
 
-/** Kernels whose implementation differs between `ours` and `before`. */
-const SWAPPED = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+/** Kernels whose implementation differs between the configurations. */
+const SWAPPED = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D'] as const;
+
+/** The configurations timed in every block. */
+type Config = 'ours' | 'before' | 'forward';
 
 /**
  * The filter gradient as it was before this round: shifted products over a padded grid for stride 1
@@ -86,23 +92,30 @@ function previousInputGradKernel(): KernelConfig {
   return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc };
 }
 
-/** Switches the swapped kernels between this library's (`ours`) and the previous ones (`before`). */
-function kernelSwitch(): (mode: 'ours' | 'before') => void {
+/**
+ * Switches the swapped kernels between this library's (`ours`), the previous ones (`before`) and ours
+ * plus the SIMD forward conv (`forward`: the `FusedConv2D` override of src/kernels/wasm-fused-conv2d.ts,
+ * which the library does not register yet).
+ */
+function kernelSwitch(): (mode: Config) => void {
   const ours = new Map(SWAPPED.map((name) => [name, tf.getKernel(name, 'wasm')!]));
   const before = new Map<string, KernelConfig>([
     ['Conv2DBackpropFilter', previousFilterGradKernel()],
     ['Conv2DBackpropInput', previousInputGradKernel()],
+    ['FusedConv2D', ours.get('FusedConv2D')!],
   ]);
+  const forward = new Map<string, KernelConfig>([...ours, ['FusedConv2D', createWasmFusedConv2DKernel(ours.get('FusedConv2D')!)]]);
+  const configs = { ours, before, forward };
   return (mode) => {
     for (const name of SWAPPED) {
       tf.unregisterKernel(name, 'wasm');
-      tf.registerKernel((mode === 'ours' ? ours : before).get(name)!);
+      tf.registerKernel(configs[mode].get(name)!);
     }
   };
 }
 
 /** A U-Net, Adam and one flow-matching step (`loss = mean_b Σ_pixels pred·(pred/2 − (x1 − x0))`). */
-function makeStep(plainGroupNorm: boolean, seed: number): { step: () => tf.Scalar; model: tfl.LayersModel; dispose: () => void } {
+export function makeStep(plainGroupNorm: boolean, seed: number): { step: () => tf.Scalar; model: tfl.LayersModel; dispose: () => void } {
   const { batch, size, widths, classes, lr } = UNET_BENCH;
   const model = timeConditionedUNet({ imageSize: size, widths: [...widths], numClasses: classes, plainGroupNorm, seed });
   // The library's Adam (what `si train` uses): one fused kernel per step on wasm.
@@ -301,34 +314,28 @@ export const unetBenchmark: Benchmark = {
     const ours = makeStep(false, 1);
     const before = makeStep(false, 1);
     before.model.setWeights(ours.model.getWeights());
-    const samples: Record<'ours' | 'before', { wall: number[]; cpu: number[] }> = { ours: { wall: [], cpu: [] }, before: { wall: [], cpu: [] } };
+    const forward = makeStep(false, 1);
+    forward.model.setWeights(ours.model.getWeights());
+    const steppers = { ours, before, forward };
+    const configs: Config[] = ['ours', 'before', 'forward'];
+    const samples: Record<Config, { wall: number[]; cpu: number[] }> = { ours: { wall: [], cpu: [] }, before: { wall: [], cpu: [] }, forward: { wall: [], cpu: [] } };
     const torch = { wall: [] as number[], cpu: [] as number[], params: 0, version: '', failure: '' };
-    // Warm-up (XNNPACK operators, tfjs-layers graph caches) in both configurations.
-    useKernels('before');
-    timeSteps(before.step, 1);
-    useKernels('ours');
-    timeSteps(ours.step, 1);
+    // Warm-up (XNNPACK operators, tfjs-layers graph caches) in every configuration.
+    for (const c of configs) {
+      useKernels(c);
+      timeSteps(steppers[c].step, 1);
+    }
     for (let b = 0; b < blocks; b++) {
       ctx.progress(`unet: block ${b + 1}/${blocks}`);
-      // Alternate which configuration goes first, so that neither always inherits the other's garbage.
-      let o: { wall: number[]; cpu: number[] };
-      let p: { wall: number[]; cpu: number[] };
-      if (b % 2 === 0) {
-        useKernels('ours');
-        o = timeSteps(ours.step, steps);
-        useKernels('before');
-        p = timeSteps(before.step, steps);
-      } else {
-        useKernels('before');
-        p = timeSteps(before.step, steps);
-        useKernels('ours');
-        o = timeSteps(ours.step, steps);
+      // Rotate which configuration goes first, so that none always inherits another's garbage.
+      for (let k = 0; k < configs.length; k++) {
+        const c = configs[(b + k) % configs.length]!;
+        useKernels(c);
+        const r = timeSteps(steppers[c].step, steps);
+        samples[c].wall.push(median(r.wall));
+        samples[c].cpu.push(median(r.cpu));
       }
       useKernels('ours');
-      samples.ours.wall.push(median(o.wall));
-      samples.ours.cpu.push(median(o.cpu));
-      samples.before.wall.push(median(p.wall));
-      samples.before.cpu.push(median(p.cpu));
       if (found !== null && torch.failure === '') {
         for (const clock of ['wall', 'cpu'] as const) {
           const r = torchRun(found.python, clock, torchSteps, threads);
@@ -349,6 +356,7 @@ export const unetBenchmark: Benchmark = {
     const params = ours.model.countParams();
     ours.dispose();
     before.dispose();
+    forward.dispose();
 
     // Two threads: ours in a child process, PyTorch with two threads (wall clock: the CPU clock adds threads up).
     const two = { ours: { wall: [] as number[], cpu: [] as number[] }, torch: [] as number[], failure: '' };
@@ -374,6 +382,7 @@ export const unetBenchmark: Benchmark = {
     const cells = {
       ours: { wall: med(samples.ours.wall), cpu: med(samples.ours.cpu) },
       before: { wall: med(samples.before.wall), cpu: med(samples.before.cpu) },
+      forward: { wall: med(samples.forward.wall), cpu: med(samples.forward.cpu) },
       torch: { wall: med(torch.wall), cpu: med(torch.cpu) },
     };
     const floorMs = 3 * floor.forwardMs;
@@ -382,8 +391,13 @@ export const unetBenchmark: Benchmark = {
     const tname = `${threads} thread${threads > 1 ? 's' : ''}`;
     const rows = [
       ['config', 'ms/step (wall)', 'img/s (wall)', 'ms/step (cpu)', 'img/s (cpu)', 'vs PyTorch (wall)', 'vs PyTorch (cpu)', 'floor: convs alone (cpu ms, vs PyTorch)'],
-      ...(['ours', 'before', 'torch'] as const).map((k) => [
-        k === 'ours' ? `ours (wasm, ${tname})` : k === 'before' ? `before (XNNPACK only, the kernels at the start of this round, ${tname})` : `PyTorch ${torch.version || ''} (${tname})`,
+      ...(['ours', 'forward', 'before', 'torch'] as const).map((k) => [
+        {
+          ours: `ours (wasm, ${tname})`,
+          forward: `ours + SIMD forward conv (FusedConv2D override, not registered by default; ${tname})`,
+          before: `before (XNNPACK only, the kernels at the start of this round, ${tname})`,
+          torch: `PyTorch ${torch.version || ''} (${tname})`,
+        }[k],
         fmt(cells[k].wall, 0),
         fmt(ips(cells[k].wall), 1),
         fmt(cells[k].cpu, 0),
@@ -413,7 +427,7 @@ export const unetBenchmark: Benchmark = {
       `conv kernels (${CONV_KERNELS.join(', ')}): ${fmt(convMs, 0)} of ${fmt(profile.stepMs, 0)} ms cpu in a profiled step (${fmt((100 * convMs) / profile.stepMs, 1)}%)`,
       `by kind (GFLOP/s over the step's ${fmt(floor.flops / 1e9, 2)} GFLOP each): forward ${gflops((profile.byName.get('FusedConv2D')?.ms ?? 0) + (profile.byName.get('Conv2D')?.ms ?? 0))}, input gradient ${gflops(profile.byName.get('Conv2DBackpropInput')?.ms ?? NaN)}, filter gradient ${gflops(profile.byName.get('Conv2DBackpropFilter')?.ms ?? NaN)}; forward convs alone ${gflops(floor.forwardMs)}`,
       `floor = 3 × the step's ${convs.length} forward convolutions alone (${fmt(floor.forwardMs, 0)} ms cpu): every gradient at the forward pass's speed, nothing else`,
-      `ours vs before: ${ratio(cells.before.wall, cells.ours.wall)} faster (wall), ${ratio(cells.before.cpu, cells.ours.cpu)} (cpu)`,
+      `ours vs before: ${ratio(cells.before.wall, cells.ours.wall)} faster (wall), ${ratio(cells.before.cpu, cells.ours.cpu)} (cpu); ours + SIMD forward vs before: ${ratio(cells.before.wall, cells.forward.wall)} (wall), ${ratio(cells.before.cpu, cells.forward.cpu)} (cpu)`,
     ];
     if (found === null) notes.push('PyTorch not available (apt-get install -y python3-torch)');
     if (torch.failure) notes.push(torch.failure);
