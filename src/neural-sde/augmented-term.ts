@@ -84,6 +84,11 @@ export interface ObservationAhead {
   noiseStd: tf.Tensor;
   /** Explicit steps from t to the observation time (≥ 1). @default 1 */
   steps?: number;
+  /**
+   * Observations further ahead (same noise), each with its step count (> `steps`, increasing): the step is
+   * then drawn from the chain's conditional given all of them (a small Gaussian solve). @default none
+   */
+  further?: readonly { observation: tf.Tensor2D; steps: number }[];
 }
 
 /** What {@link augmentedTerm} returns: the term and its state layout. */
@@ -178,23 +183,65 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
   };
 
   /**
-   * On a step m steps before an observation o (noise s): ΔW's conditional given z and o is
-   * N(σ w_1 Δt (o − x̂)/(V + s²), Δt (1 − σ² w_1² Δt/(V + s²))) with V = σ² Δt Σ_j w_j², so the control gains
-   * u_o = σ w_1 (o − x̂)/(V + s²) and the noise the scale ρ_o = √((V − σ² w_1² Δt + s²)/(V + s²)).
+   * On a step m_a steps before observations o_a (a = 0..L−1, noise s): with the predictions
+   * x̂_a, C_ab = σ² Δt Σ_j w^a_j w^b_j + δ_ab s² their covariance and c_a = σ w^a_1 their sensitivity to this
+   * step's ΔW, ΔW's conditional given z and the o_a is N(Δt cᵀC⁻¹(o − x̂), Δt (1 − Δt cᵀC⁻¹c)): the control
+   * gains u_o = cᵀC⁻¹(o − x̂) and the noise the scale ρ_o = √(1 − Δt cᵀC⁻¹c) (L = 1: s/√(V + s²) on the last
+   * step). C is solved by an elementwise Cholesky (L is small). `withMean: false` skips u_o.
    */
-  const conditional = (t: number, x: tf.Tensor2D, y: tf.Tensor3D, s: tf.Tensor, b: tf.Tensor | undefined, obs: ObservationAhead): { u: tf.Tensor; rho: tf.Tensor } => {
-    const m = obs.steps ?? 1;
-    const { weights, decay } = lookAhead(m);
-    const w = tf.squeeze(tf.matMul(tf.reshape(omega, [1, K]), weights), [0]); // [m]
-    const w1 = tf.slice(w, [0], [1]);
-    const sum = tf.sum(tf.square(w));
+  const conditional = (t: number, x: tf.Tensor2D, y: tf.Tensor3D, s: tf.Tensor, b: tf.Tensor | undefined, obs: ObservationAhead, withMean: boolean): { u: tf.Tensor | undefined; rho: tf.Tensor } => {
+    const targets = [{ observation: obs.observation, steps: obs.steps ?? 1 }, ...(obs.further ?? [])];
+    const omegaRow = tf.reshape(omega, [1, K]);
+    const ws = targets.map(({ steps: m }) => tf.squeeze(tf.matMul(omegaRow, lookAhead(m).weights), [0])); // [m_a]
     const s2 = tf.square(obs.noiseStd);
-    const scale = tf.mul(tf.square(s), stepSize);
-    const denom = tf.add(tf.mul(scale, sum), s2);
-    const rho = tf.sqrt(tf.div(tf.add(tf.mul(scale, tf.sub(sum, tf.square(w1))), s2), denom));
-    let predicted = tf.add(x, tf.mul(s, tf.sum(tf.mul(y, tf.mul(tf.reshape(omega, [1, K, 1]), decay)), 1)));
-    predicted = tf.add(predicted, tf.mul(b ?? drift(t, x), m * stepSize));
-    const u = tf.div(tf.mul(tf.mul(s, w1), tf.sub(obs.observation, predicted)), denom);
+    const sig2h = tf.mul(tf.square(s), stepSize);
+    const L = targets.length;
+    // C_ab and c_a, broadcastable to [batch, d]
+    const C: tf.Tensor[][] = [];
+    for (let a = 0; a < L; a++) {
+      C.push([]);
+      for (let c = 0; c <= a; c++) {
+        const n = Math.min(targets[a]!.steps, targets[c]!.steps);
+        // the weights on the common steps: the last n of each (step j counts from now)
+        const wa = tf.slice(ws[a]!, [0], [n]);
+        const wc = tf.slice(ws[c]!, [0], [n]);
+        const cov = tf.mul(sig2h, tf.sum(tf.mul(wa, wc)));
+        C[a]!.push(a === c ? tf.add(cov, s2) : cov);
+      }
+    }
+    const sens = ws.map((w) => tf.mul(s, tf.slice(w, [0], [1])));
+    // Cholesky C = R Rᵀ (lower), then α = R⁻¹c, β = R⁻¹(o − x̂)
+    const R: tf.Tensor[][] = [];
+    for (let a = 0; a < L; a++) {
+      R.push([]);
+      for (let c = 0; c <= a; c++) {
+        let v = C[a]![c]!;
+        for (let k = 0; k < c; k++) v = tf.sub(v, tf.mul(R[a]![k]!, R[c]![k]!));
+        R[a]!.push(a === c ? tf.sqrt(v) : tf.div(v, R[c]![c]!));
+      }
+    }
+    const forward = (rhs: tf.Tensor[]): tf.Tensor[] => {
+      const out: tf.Tensor[] = [];
+      for (let a = 0; a < L; a++) {
+        let v = rhs[a]!;
+        for (let k = 0; k < a; k++) v = tf.sub(v, tf.mul(R[a]![k]!, out[k]!));
+        out.push(tf.div(v, R[a]![a]!));
+      }
+      return out;
+    };
+    const alpha = forward(sens);
+    const q = alpha.reduce<tf.Tensor>((acc, v) => tf.add(acc, tf.square(v)), tf.scalar(0));
+    const rho = tf.sqrt(tf.maximum(tf.sub(1, tf.mul(q, stepSize)), 1e-12));
+    if (!withMean) return { u: undefined, rho };
+    const held = b ?? drift(t, x);
+    const omegaColumn = tf.reshape(omega, [1, K, 1]);
+    const residuals = targets.map(({ observation, steps: m }) => {
+      const decay = lookAhead(m).decay;
+      const predicted = tf.add(tf.add(x, tf.mul(s, tf.sum(tf.mul(y, tf.mul(omegaColumn, decay)), 1))), tf.mul(held, m * stepSize));
+      return tf.sub(observation, predicted);
+    });
+    const beta = forward(residuals);
+    const u = alpha.reduce<tf.Tensor>((acc, v, a) => tf.add(acc, tf.mul(v, beta[a]!)), tf.scalar(0));
     return { u, rho };
   };
   const scaleAt = (t: number, rhoObs: tf.Tensor | undefined): tf.Tensor | undefined => {
@@ -217,10 +264,10 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
       let dy: tf.Tensor = tf.neg(tf.mul(y, gammaColumn));
       let dkl: tf.Tensor = tf.zeros([z.shape[0]!]);
       const obs = observationStep?.(t);
-      const cond = obs === undefined ? undefined : conditional(t, x, y, s, b, obs);
+      const cond = obs === undefined ? undefined : conditional(t, x, y, s, b, obs, true);
       const rho = scaleAt(t, cond?.rho);
       let u: tf.Tensor | undefined = control?.(t, x, y);
-      if (cond !== undefined) u = u === undefined ? cond.u : tf.add(u, cond.u);
+      if (cond?.u !== undefined) u = u === undefined ? cond.u : tf.add(u, cond.u);
       if (u !== undefined) {
         dx = tf.add(dx, tf.mul(tf.mul(s, noiseWeight()), u));
         const gain = gainColumn();
@@ -241,7 +288,7 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
       const s = sigma(t, x);
       const y = layout.get(z, 'y') as tf.Tensor3D;
       const obs = observationStep?.(t);
-      const rho = scaleAt(t, obs === undefined ? undefined : conditional(t, x, y, s, undefined, obs).rho);
+      const rho = scaleAt(t, obs === undefined ? undefined : conditional(t, x, y, s, undefined, obs, false).rho);
       const w = rho === undefined ? dW : tf.mul(rho, dW);
       return layout.pack({
         x: tf.mul(tf.mul(s, noiseWeight()), w),

@@ -74,6 +74,13 @@ export interface ElboTaskOptions {
    */
   conditionalSteps?: boolean;
   /**
+   * How many observations ahead each conditional step is conditioned on (the next one and those after it,
+   * a small Gaussian solve per step): the later ones tell the step about the slowly decaying factors, which
+   * the next observation alone does not pin (its posterior is then a filter, the gap that remains).
+   * @default 2
+   */
+  lookAhead?: number;
+  /**
    * How each solver step moves the OU factors (see `augmentedTerm`): `'exponential'` gives every factor its
    * exact OU mean and variance over the step (the chain's own Hurst bias is much smaller than Euler's at the
    * same step, MATH.md §2.6); `'euler'` is the plain Euler–Maruyama chain of the augmented SDE.
@@ -231,6 +238,7 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
   if (options.conditionalSteps === true && !useConditional) {
     throw new ArgumentError(fn, 'options.conditionalSteps', 'false unless the decoder is the identity and every observation time lies on the step grid', 'true');
   }
+  const lookAheadCount = checkNumber(fn, 'options.lookAhead', options.lookAhead ?? 2, { min: 1, integer: true });
   const useGuide = options.guide ?? (decoderKind === 'identity' && !useConditional);
   if (useGuide && decoderKind !== 'identity') throw new ArgumentError(fn, 'options.guide', 'false unless the decoder is the identity (the guide pulls x towards the observation)', 'true');
   const K = cfg.K;
@@ -315,7 +323,10 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
       ? (t: number): ObservationAhead | undefined => {
           const i = nextIndex(t);
           if (i >= M) return undefined;
-          return { observation: perObs[i]!, noiseStd: tf.exp(logNoise), steps: Math.max(1, Math.round((times[i]! - t) / dt)) };
+          const stepsTo = (j: number): number => Math.max(1, Math.round((times[j]! - t) / dt));
+          const further: { observation: tf.Tensor2D; steps: number }[] = [];
+          for (let j = i + 1; j < Math.min(M, i + lookAheadCount); j++) further.push({ observation: perObs[j]!, steps: stepsTo(j) });
+          return { observation: perObs[i]!, noiseStd: tf.exp(logNoise), steps: stepsTo(i), further };
         }
       : undefined;
     return { start, initialKl, context, guide, noiseScale, observationStep };
@@ -400,7 +411,7 @@ export function elboTask(options: ElboTaskOptions): ElboTask {
       return { total, terms: { elbo: t.elbo, logLikelihood: t.logLikelihood, pathKl: t.pathKl, initialKl: t.initialKl, hurst } };
     },
     disposeBatch: (b) => tf.dispose([b.observations, b.x0, b.y0, b.eps]),
-    runConfig: () => ({ task: 'fbm-elbo', model: sde.config, times: [...times], steps, batchSize, decoder: decoderKind, hurstWarmup, factorStep }),
+    runConfig: () => ({ task: 'fbm-elbo', model: sde.config, times: [...times], steps, batchSize, decoder: decoderKind, hurstWarmup, factorStep, conditionalSteps: useConditional, lookAhead: lookAheadCount }),
     observationNoise: () => Array.from(tf.tidy(() => tf.exp(logNoise).dataSync())),
     posteriorPaths({ observations, x0, saveAt, seed, t1 }) {
       const end = t1 ?? Math.max(tLast, ...saveAt);

@@ -243,6 +243,79 @@ describe('augmentedTerm: dX = (b − σΣω_kγ_kY_k) dt + σω̄ dW, dY_k = −
     tf.dispose([sol.y, ...sol.ys, z0]);
   });
 
+  it('observationStep with a further observation: two conditional steps give (X(Δt), X(2Δt)) the Bayes posterior given both, kl its KL (4 SE)', async () => {
+    const n = 8000;
+    const h = 0.05;
+    const y0 = [0.4, -0.2, 0.1];
+    const o = [0.3, -0.4];
+    const s = 0.1;
+    const fill = (v: number) => tf.fill([n, 1], v) as tf.Tensor2D;
+    const { term, layout } = augmentedTerm({
+      dim: 1,
+      gammas: GAMMAS,
+      omega: tf.tensor1d(OMEGA),
+      drift: (_t, x) => tf.zerosLike(x),
+      sigma: () => tf.scalar(SIGMA),
+      factorStep: 'exponential',
+      observationStep: (t) =>
+        t < h / 2 ? { observation: fill(o[0]!), noiseStd: tf.scalar(s), steps: 1, further: [{ observation: fill(o[1]!), steps: 2 }] } : { observation: fill(o[1]!), noiseStd: tf.scalar(s), steps: 1 },
+      stepSize: h,
+    });
+    const z0 = tf.tidy(() => layout.pack({ x: tf.zeros([n, 1]), y: tf.tile(tf.tensor3d(y0, [1, K, 1]), [n, 1, 1]), kl: tf.zeros([n]) }));
+    const sol = await integrate(term, 'euler-maruyama', z0, { steps: 2, t1: 2 * h, saveAt: [h, 2 * h], seed: 12 });
+    const x1 = Array.from(layout.get(sol.ys[0]!, 'x').dataSync());
+    const x2 = Array.from(layout.get(sol.ys[1]!, 'x').dataSync());
+    const kls = Array.from(layout.get(sol.ys[1]!, 'kl').dataSync());
+    // prior: X1 = x̂1 + σ a ΔW1, X2 = x̂2 + σ(b1 ΔW1 + b2 ΔW2); a = b2 = Σ ω_k g_k, b1 = Σ ω_k g_k e_k
+    const e = GAMMAS.map((g) => Math.exp(-g * h));
+    const g = GAMMAS.map((gk) => Math.sqrt(-Math.expm1(-2 * gk * h) / (2 * gk * h)));
+    const a = OMEGA.reduce((acc, w, k) => acc + w * g[k]!, 0);
+    const b1 = OMEGA.reduce((acc, w, k) => acc + w * g[k]! * e[k]!, 0);
+    const xhat = [1, 2].map((m) => SIGMA * OMEGA.reduce((acc, w, k) => acc + w * (e[k]! ** m - 1) * y0[k]!, 0));
+    const v = SIGMA * SIGMA * h;
+    const P = [
+      [v * a * a, v * a * b1],
+      [v * a * b1, v * (b1 * b1 + a * a)],
+    ];
+    // Bayes: mean x̂ + P S⁻¹ (o − x̂), covariance P − P S⁻¹ P, S = P + s² I (2 × 2, float64)
+    const S = [
+      [P[0]![0]! + s * s, P[0]![1]!],
+      [P[1]![0]!, P[1]![1]! + s * s],
+    ];
+    const det = S[0]![0]! * S[1]![1]! - S[0]![1]! * S[1]![0]!;
+    const Si = [
+      [S[1]![1]! / det, -S[0]![1]! / det],
+      [-S[1]![0]! / det, S[0]![0]! / det],
+    ];
+    const mul = (A: number[][], B: number[][]) => A.map((row) => B[0]!.map((_, j) => row.reduce((acc, x, k) => acc + x * B[k]![j]!, 0)));
+    const gain = mul(P, Si);
+    const r = [o[0]! - xhat[0]!, o[1]! - xhat[1]!];
+    const mean = [0, 1].map((i) => xhat[i]! + gain[i]![0]! * r[0]! + gain[i]![1]! * r[1]!);
+    const GP = mul(gain, P);
+    const Q = [0, 1].map((i) => [0, 1].map((j) => P[i]![j]! - GP[i]![j]!));
+    [x1, x2].forEach((xs, i) => {
+      const m = xs.reduce((acc, x) => acc + x, 0) / n;
+      const vr = xs.reduce((acc, x) => acc + (x - m) ** 2, 0) / (n - 1);
+      expect(Math.abs(m - mean[i]!), `mean X${i + 1} ${m} vs ${mean[i]}`).toBeLessThan(4 * Math.sqrt(Q[i]![i]! / n));
+      expect(Math.abs(vr / Q[i]![i]! - 1), `variance X${i + 1} ${vr} vs ${Q[i]![i]}`).toBeLessThan(4 * Math.sqrt(2 / n));
+    });
+    // E kl = KL(N(mean, Q) ‖ N(x̂, P)) (two noises, two coordinates: the map is invertible)
+    const detP = P[0]![0]! * P[1]![1]! - P[0]![1]! ** 2;
+    const detQ = Q[0]![0]! * Q[1]![1]! - Q[0]![1]! ** 2;
+    const Pi = [
+      [P[1]![1]! / detP, -P[0]![1]! / detP],
+      [-P[1]![0]! / detP, P[0]![0]! / detP],
+    ];
+    const PiQ = mul(Pi, Q);
+    const dm = [mean[0]! - xhat[0]!, mean[1]! - xhat[1]!];
+    const quad = dm.reduce((acc, x, i) => acc + x * (Pi[i]![0]! * dm[0]! + Pi[i]![1]! * dm[1]!), 0);
+    const kl = 0.5 * (PiQ[0]![0]! + PiQ[1]![1]! + quad - 2 + Math.log(detP / detQ));
+    const klMean = kls.reduce((acc, x) => acc + x, 0) / n;
+    const klSd = Math.sqrt(kls.reduce((acc, x) => acc + (x - klMean) ** 2, 0) / (n - 1));
+    expect(Math.abs(klMean - kl), `E kl ${klMean} vs ${kl}`).toBeLessThan((4 * klSd) / Math.sqrt(n) + 1e-4 * kl);
+    tf.dispose([sol.y, ...sol.ys, z0]);
+  });
+
   it('rejects bad input with the argument named', () => {
     const base = { dim: 1, gammas: GAMMAS, omega: tf.tensor1d(OMEGA), drift: (_t: number, x: tf.Tensor2D) => x, sigma: () => tf.scalar(1) };
     expect(() => augmentedTerm({ ...base, dim: 0 })).toThrow(/augmentedTerm: argument 'options.dim' must be a finite integer >= 1, got 0/);
