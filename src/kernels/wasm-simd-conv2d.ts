@@ -5,9 +5,10 @@
  *     y[b, oh, ow, co] = bias[co] + Σ_{i, j, ci} xpad[b, oh + i, ow + j, ci] · w[i, j, ci, co]
  *
  * where `xpad` is `x` with `pad = [top, bottom, left, right]` zero rows/columns (written out as a copy
- * unless all four are 0). Used for the stride-1 input gradient of conv2d (a conv of `dy` with the flipped
- * filter): measured 31–37 GFLOP/s against XNNPACK's 26–27 on the U-Net's shapes in one process
- * (`bench/simd-filter-grad.ts` style timing, CPU clock, loaded 2-core machine).
+ * unless all four are 0). Used for the input gradient of conv2d (stride 1: a conv of `dy` with the flipped
+ * filter; larger strides: the phase convolution) and by the `FusedConv2D` override. Measured on the
+ * U-Net's shapes, batch 64, one thread, CPU clock (`npx tsx bench/simd-filter-grad.ts`, two runs on the
+ * loaded 2-core machine): 0.9–1.4× XNNPACK's forward conv, 32–46 GFLOP/s on 28×28 images.
  *
  * Applies to CI = 32 or 64 (the kernel's four positions sit CI·4 bytes apart, an immediate offset, so
  * there is one function per CI), CO a multiple of 8, at least 4 output columns; otherwise
