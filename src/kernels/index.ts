@@ -21,6 +21,7 @@ import { createWasmConv2DBackpropInputKernel } from './wasm-conv2d-backprop-inpu
 import { createWasmDepthwiseConv2DBackpropFilterKernel } from './wasm-depthwise-conv2d-backprop-filter.js';
 import { createWasmDepthwiseConv2DBackpropInputKernel } from './wasm-depthwise-conv2d-backprop-input.js';
 import { createWasmFusedAdamKernel, FUSED_ADAM_KERNEL } from './wasm-fused-adam.js';
+import { createWasmFusedConv2DKernel } from './wasm-fused-conv2d.js';
 import { createWasmFusedMatMulKernel } from './wasm-fused-matmul.js';
 import { createWasmCastKernel, createWasmIdentityKernel } from './wasm-identity.js';
 import { createWasmAvgPoolGradKernel, createWasmMaxPoolGradKernel } from './wasm-pool-grad.js';
@@ -128,6 +129,12 @@ export const WASM_KERNEL_FIXES: readonly WasmKernelFix[] = [
     kind: 'override',
     reason: 'a scalar loop ~10× slower than the XNNPACK forward convolution',
     create: needsOriginal('Conv2DBackpropInput', createWasmConv2DBackpropInputKernel),
+  },
+  {
+    kernelName: 'FusedConv2D',
+    kind: 'override',
+    reason: "stride-1 convs with 32/64 input channels run faster in the library's SIMD conv (one thread); others stay XNNPACK's",
+    create: needsOriginal('FusedConv2D', createWasmFusedConv2DKernel),
   },
   {
     kernelName: 'Conv2DBackpropFilter',

@@ -38,6 +38,7 @@ describe('registerWasmKernelFixes / unregisterWasmKernelFixes', () => {
       'MaxPoolGrad',
       'AvgPoolGrad',
       'Conv2DBackpropInput',
+      'FusedConv2D',
     ]);
     expect(additions).toEqual([
       'Conv2DBackpropFilter',
