@@ -99,5 +99,5 @@ export { augmentedLayout, augmentedTerm, DIFFUSION_KINDS, elboTask, ENCODER_KIND
 export type { AugmentedBlock, AugmentedTerm, AugmentedTermOptions, DiffusionKind, ElboBatch, ElboTask, ElboTaskOptions, EncoderKind, MlpSize, PosteriorPaths, VariationalSde, VariationalSdeConfig, VariationalSdeOptions } from './neural-sde/index.js';
 
 // Energy-based models: NCE and compositional training tasks, Langevin and MALA sampling (registers the 'mala' scheme)
-export { nceTask, compositionalTask, scoreFromEnergy, langevinTerm, sampleMala, annealedLangevin, noiseBank, noiseSource, importanceLogPartition, distributionEnergy, auroc } from './ebm/index.js';
+export { nceTask, compositionalTask, scoreFromEnergy, langevinTerm, sampleMala, annealedLangevin, noiseBank, noiseSource, baseMeasureNoise, importanceLogPartition, distributionEnergy, auroc } from './ebm/index.js';
 export type { EnergyModel, NoiseSource } from './ebm/index.js';
