@@ -23,6 +23,7 @@ import { createWasmDepthwiseConv2DBackpropInputKernel } from './wasm-depthwise-c
 import { createWasmFusedAdamKernel, FUSED_ADAM_KERNEL } from './wasm-fused-adam.js';
 import { createWasmFusedConv2DKernel } from './wasm-fused-conv2d.js';
 import { createWasmFusedMatMulKernel } from './wasm-fused-matmul.js';
+import { createWasmPackKernel } from './wasm-pack.js';
 import { createWasmCastKernel, createWasmIdentityKernel } from './wasm-identity.js';
 import { createWasmAvgPoolGradKernel, createWasmMaxPoolGradKernel } from './wasm-pool-grad.js';
 import { createWasmResizeNearestNeighborGradKernel } from './wasm-resize-nearest-grad.js';
@@ -135,6 +136,12 @@ export const WASM_KERNEL_FIXES: readonly WasmKernelFix[] = [
     kind: 'override',
     reason: "stride-1 convs with 32/64 input channels run faster in the library's SIMD conv (one thread); others stay XNNPACK's",
     create: needsOriginal('FusedConv2D', createWasmFusedConv2DKernel),
+  },
+  {
+    kernelName: 'Pack',
+    kind: 'override',
+    reason: 'stack goes through the slow Concat path: one TypedArray.set per element when stacking on the last axis',
+    create: needsOriginal('Pack', createWasmPackKernel),
   },
   {
     kernelName: 'Conv2DBackpropFilter',

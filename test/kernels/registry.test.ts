@@ -39,6 +39,7 @@ describe('registerWasmKernelFixes / unregisterWasmKernelFixes', () => {
       'AvgPoolGrad',
       'Conv2DBackpropInput',
       'FusedConv2D',
+      'Pack',
     ]);
     expect(additions).toEqual([
       'Conv2DBackpropFilter',
