@@ -67,7 +67,8 @@ await runScript(
       'hurst-warmup': { type: 'number', help: 'training steps with H held while the posterior fits', default: 30, min: 0, integer: true },
       'initial-hurst': { help: "initial H of the model: 'variogram' (the slope of the data's mean squared increments at lags 1, 2, 4) or a number in (0, 1)", default: 'variogram' },
       quick: { type: 'boolean', help: 'a tiny run (for tests): 8 paths, 10 observations, 6 steps' },
-      lr: { type: 'number', help: 'learning rate', default: 0.02, min: 0 },
+      lr: { type: 'number', help: 'peak learning rate', default: 0.02, min: 0 },
+      schedule: { help: "learning-rate schedule: 'linear' (decay to 0: the last steps average the noise of the H updates) or 'constant'", default: 'linear' },
       seed: { type: 'number', help: 'seed', default: 0, integer: true },
       'learn-noise': { type: 'boolean', help: 'learn the observation noise too (default: fixed at --noise)' },
       'factor-step': { help: "how a solver step moves the OU factors: 'exponential' (exact OU mean and variance) or 'euler'", default: 'exponential' },
@@ -79,6 +80,7 @@ await runScript(
       if (!((flags.noise as number) > 0)) throw new ArgumentError('fbm-hurst', 'noise', 'a noise std > 0', String(flags.noise));
       if (!((flags['gamma-max'] as number) > 0)) throw new ArgumentError('fbm-hurst', 'gamma-max', 'a speed > 0', String(flags['gamma-max']));
       if (flags.encoder !== 'gru' && flags.encoder !== 'none') throw new ArgumentError('fbm-hurst', 'encoder', "'gru' or 'none'", String(flags.encoder));
+      if (flags.schedule !== 'linear' && flags.schedule !== 'constant') throw new ArgumentError('fbm-hurst', 'schedule', "'linear' or 'constant'", String(flags.schedule));
       if (flags['factor-step'] !== 'exponential' && flags['factor-step'] !== 'euler') throw new ArgumentError('fbm-hurst', 'factor-step', "'exponential' or 'euler'", String(flags['factor-step']));
     },
   },
@@ -136,7 +138,7 @@ await runScript(
       task,
       steps: trainSteps,
       learningRate: flags.lr as number,
-      schedule: 'constant',
+      schedule: flags.schedule as 'linear' | 'constant',
       seed,
       logEvery: 25,
       onLog: (e) => log(`step ${String(e.step).padStart(4)}  −ELBO/obs ${e.loss.toFixed(3)}  H ${e.terms.hurst!.toFixed(3)}  KL ${e.terms.pathKl!.toFixed(2)}`),

@@ -191,8 +191,9 @@ export function augmentedTerm(options: AugmentedTermOptions): AugmentedTerm {
    */
   const conditional = (t: number, x: tf.Tensor2D, y: tf.Tensor3D, s: tf.Tensor, b: tf.Tensor | undefined, obs: ObservationAhead, withMean: boolean): { u: tf.Tensor | undefined; rho: tf.Tensor } => {
     const targets = [{ observation: obs.observation, steps: obs.steps ?? 1 }, ...(obs.further ?? [])];
-    const omegaRow = tf.reshape(omega, [1, K]);
-    const ws = targets.map(({ steps: m }) => tf.squeeze(tf.matMul(omegaRow, lookAhead(m).weights), [0])); // [m_a]
+    // Σ_k ω_k W_kj as a broadcast product (the wasm backend's matMul gradient misbehaved here)
+    const omegaColumnK = tf.reshape(omega, [K, 1]);
+    const ws = targets.map(({ steps: m }) => tf.sum(tf.mul(omegaColumnK, lookAhead(m).weights), 0)); // [m_a]
     const s2 = tf.square(obs.noiseStd);
     const sig2h = tf.mul(tf.square(s), stepSize);
     const L = targets.length;
