@@ -1,9 +1,10 @@
 /**
  * The fractional OU bridge (Daems et al. 2024, §5): the prior dX = −θX dt + σ dB_H (type II, X(0) = 0) is
  * known; one noisy observation o = X(T) + ε, ε ~ N(0, s²), is made at the end. A variational posterior
- * (control network plus a learnable bridge guide) is trained by the ELBO, and its mean and variance along
- * the path are compared with the exact Gaussian conditional. The reference is the exact covariance of the
- * model actually integrated — the Euler–Maruyama chain of the Markov-approximate augmented system, a
+ * (every solver step drawn from the chain's closed-form conditional given o, plus a control network; or,
+ * with --guide, a learnable guide) is trained by the ELBO, and its mean and variance along the path are
+ * compared with the exact Gaussian conditional. The reference is the exact covariance of the model actually
+ * integrated — the chain of the Markov-approximate augmented system with exact OU moves of the factors, a
  * linear Gaussian recursion computed in float64 — and, for comparison, of the exact fOU (`fouCovariance`).
  * Writes a PNG of both (mean ± 2 sd).
  *
