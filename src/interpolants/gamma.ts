@@ -9,6 +9,9 @@
  * time grids) and a float32 tensor version on a `[batch]` time tensor ({@link GammaSchedule.values}).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmKernelScope } from '../kernels/wasm-direct.js';
+import { directAsBatch, directOps } from './direct-ops.js';
 import { ArgumentError, checkNumber, checkOneOf, describeValue } from '../errors.js';
 import { asBatch, numberOps, tensorOps, type Ops } from './ops.js';
 import { checkTensor1D } from './validate.js';
@@ -102,6 +105,20 @@ class ClosedFormGamma implements GammaSchedule {
       return { gamma: asBatch(r.gamma, t), dGamma: asBatch(r.dGamma, t), gammaDGamma: asBatch(r.gammaDGamma, t) };
     });
   }
+
+  /** {@link values} as direct wasm kernel calls in `k` (direct-ops.ts): the same kernels, bit for bit. */
+  valuesDirect(k: WasmKernelScope, t: TensorInfo): GammaValues<TensorInfo> {
+    const r = this.formula(directOps(k), t);
+    return { gamma: directAsBatch(k, r.gamma, t), dGamma: directAsBatch(k, r.dGamma, t), gammaDGamma: directAsBatch(k, r.gammaDGamma, t) };
+  }
+}
+
+/**
+ * The γ values of `schedule` as direct wasm kernel calls in `k` when it is a built-in closed form (the
+ * values `schedule.values` gives, bit for bit); `undefined` for any other schedule. Internal.
+ */
+export function gammaValuesDirect(schedule: GammaSchedule, k: WasmKernelScope, t: TensorInfo): GammaValues<TensorInfo> | undefined {
+  return schedule instanceof ClosedFormGamma ? schedule.valuesDirect(k, t) : undefined;
 }
 
 /**

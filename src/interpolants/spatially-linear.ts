@@ -3,8 +3,13 @@
  * coefficients as float64 number functions and as float32 tensor functions.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
-import type { GammaSchedule, GammaValues, SingularEnds } from './gamma.js';
+import { directWasmKernels, WasmKernelScope } from '../kernels/wasm-direct.js';
+import type { WasmBackendLike } from '../kernels/wasm-common.js';
+import { gradientTapeRecording } from '../tape-node.js';
+import { directAsBatch, directOps, DirectOpUnsupported } from './direct-ops.js';
+import { gammaValuesDirect, type GammaSchedule, type GammaValues, type SingularEnds } from './gamma.js';
 import { asBatch, numberOps, tensorOps, type Ops } from './ops.js';
 import type { Interpolant, InterpolantCoefficients, InterpolantSample } from './types.js';
 import { checkBatchTensor, formatShape, scaleRows } from '../shapes.js';
@@ -36,6 +41,12 @@ export interface SpatiallyLinearConfig {
   coefficientsAt(t: number): InterpolantCoefficients<number>;
   /** float32 coefficients on a `[batch]` tensor. */
   coefficients(t: tf.Tensor1D): InterpolantCoefficients<tf.Tensor1D>;
+  /**
+   * Optional: {@link coefficients} as direct wasm kernel calls in `k` (the same kernels, bit for bit), or
+   * `undefined` when not available; {@link SpatiallyLinearInterpolant.sample} then uses the tensor path.
+   * @internal
+   */
+  coefficientsDirect?(k: WasmKernelScope, t: TensorInfo): InterpolantCoefficients<TensorInfo> | undefined;
 }
 
 /**
@@ -107,6 +118,8 @@ export class SpatiallyLinearInterpolant implements Interpolant {
     } else {
       checkBatchTensor(fn, 'z', z, shape);
     }
+    const direct = this.sampleDirect(x0, x1, t, noisy ? z : undefined);
+    if (direct !== undefined) return direct;
     return tf.tidy(() => {
       const c = this.config.coefficients(t);
       let interp = scaleRows(c.beta, x1);
@@ -126,6 +139,49 @@ export class SpatiallyLinearInterpolant implements Interpolant {
       }
       return { xt, dxt, interp, dInterp };
     });
+  }
+
+  /**
+   * {@link sample} as direct wasm kernel calls (wasm-direct.ts): the kernels the tensor path runs, on the
+   * same inputs in the same order, so the same values bit for bit, without tfjs's per-op bookkeeping.
+   * Only on wasm with direct kernels on, when no gradient tape records (a direct call would not be
+   * recorded: the objectives run x_t and the targets untaped, untaped.ts) and the coefficients have a
+   * direct form; `undefined` otherwise.
+   */
+  private sampleDirect<X extends tf.Tensor>(x0: X | null, x1: X, t: tf.Tensor1D, z: X | undefined): InterpolantSample<X> | undefined {
+    if (this.config.coefficientsDirect === undefined || !directWasmKernels() || gradientTapeRecording()) return undefined;
+    const k = new WasmKernelScope(tf.backend() as unknown as WasmBackendLike);
+    try {
+      const c = this.config.coefficientsDirect(k, t);
+      if (c === undefined) return undefined;
+      const rank = x1.rank;
+      // scaleRows: the coefficient reshaped to [batch, 1, …] times the rows (shapes.ts)
+      const scale = (coef: TensorInfo, x: TensorInfo) => {
+        const col = coef.shape.length === 0 || rank === 1 ? coef : k.reshape(coef, [coef.shape[0]!, ...new Array<number>(rank - 1).fill(1)]);
+        return k.run('Multiply', { a: col, b: x });
+      };
+      let interp = scale(c.beta, x1);
+      let dInterp = scale(c.dBeta, x1);
+      if (!this.mirror) {
+        interp = k.run('Add', { a: interp, b: scale(c.alpha, x0!) });
+        dInterp = k.run('Add', { a: dInterp, b: scale(c.dAlpha, x0!) });
+      }
+      let xt: TensorInfo;
+      let dxt: TensorInfo;
+      if (z !== undefined) {
+        xt = k.run('Add', { a: interp, b: scale(c.gamma, z) });
+        dxt = k.run('Add', { a: dInterp, b: scale(c.dGamma, z) });
+      } else {
+        xt = k.run('Identity', { x: interp });
+        dxt = k.run('Identity', { x: dInterp });
+      }
+      return { xt: k.track(xt) as X, dxt: k.track(dxt) as X, interp: k.track(interp) as X, dInterp: k.track(dInterp) as X };
+    } catch (e) {
+      if (e instanceof DirectOpUnsupported) return undefined;
+      throw e;
+    } finally {
+      k.dispose();
+    }
   }
 }
 
@@ -157,6 +213,20 @@ export function interpolantFromFormula(
         dBeta: asBatch(ab.dBeta, t),
         alphaDAlpha: asBatch(ab.alphaDAlpha, t),
         betaDBeta: asBatch(ab.betaDBeta, t),
+        ...g,
+      };
+    },
+    coefficientsDirect: (k, t) => {
+      const g = gammaValuesDirect(gammaSchedule, k, t);
+      if (g === undefined) return undefined;
+      const ab = formula(directOps(k), t, g);
+      return {
+        alpha: directAsBatch(k, ab.alpha, t),
+        beta: directAsBatch(k, ab.beta, t),
+        dAlpha: directAsBatch(k, ab.dAlpha, t),
+        dBeta: directAsBatch(k, ab.dBeta, t),
+        alphaDAlpha: directAsBatch(k, ab.alphaDAlpha, t),
+        betaDBeta: directAsBatch(k, ab.betaDBeta, t),
         ...g,
       };
     },
