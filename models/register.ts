@@ -9,3 +9,4 @@ import './group-norm.js';
 import './model-builders.js';
 import './unet-builder.js';
 import './conv-energy.js';
+import './swish-activation.js';

@@ -16,6 +16,7 @@ import wabtInit from 'wabt';
 export const SIMD_KERNELS = [
   { wat: 'src/kernels/simd/conv2d-filter-grad.wat', module: 'src/kernels/simd/conv2d-filter-grad-wasm.ts' },
   { wat: 'src/kernels/simd/conv2d.wat', module: 'src/kernels/simd/conv2d-wasm.ts' },
+  { wat: 'src/kernels/simd/swish-grad.wat', module: 'src/kernels/simd/swish-grad-wasm.ts' },
 ];
 
 const PLAIN_IMPORT = '(import "env" "memory" (memory 1))';
