@@ -24,12 +24,15 @@
  * - the same step on two threads (`ours` and PyTorch, wall clock), `ours` in a child process (the wasm
  *   thread pool is fixed when the backend starts). With `SI_THREADS=2` the main run is on two threads and
  *   this extra row is skipped; `UNET_BENCH_SKIP_TWO=1` skips it too (a shorter run).
+ * The network's 'swish' activations are the library's (`models/swish-activation.ts`, one SIMD kernel for
+ * the backward pass, as `si train` loads them); `UNET_BENCH_ORIGINAL_SWISH=1` uses tfjs-layers' own.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { FastSwish, OriginalSwish } from '../models/swish-activation.js';
 import { timeConditionedUNet } from '../models/unet.js';
 import { initBackend } from '../src/backend.js';
 import { makeOptimizer } from '../src/train/optimizers.js';
@@ -117,7 +120,11 @@ function kernelSwitch(): (mode: Config) => void {
 /** A U-Net, Adam and one flow-matching step (`loss = mean_b Σ_pixels pred·(pred/2 − (x1 − x0))`). */
 export function makeStep(plainGroupNorm: boolean, seed: number): { step: () => tf.Scalar; model: tfl.LayersModel; dispose: () => void } {
   const { batch, size, widths, classes, lr } = UNET_BENCH;
+  // tfjs-layers looks 'swish' up when a layer is built: register the class the run asks for first.
+  const swish = process.env.UNET_BENCH_ORIGINAL_SWISH === '1' ? OriginalSwish : FastSwish;
+  tf.serialization.registerClass(swish as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
   const model = timeConditionedUNet({ imageSize: size, widths: [...widths], numClasses: classes, plainGroupNorm, seed });
+  tf.serialization.registerClass(FastSwish as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
   // The library's Adam (what `si train` uses): one fused kernel per step on wasm.
   const optimizer = makeOptimizer('adam', { learningRate: lr });
   let k = 0;
