@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const child = fileURLToPath(new URL('./swish-threads-child.ts', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs the child on `threads` wasm threads (a fresh process: the pool is fixed when wasm starts). */
+async function childRun(threads: number): Promise<{ threads: number; shared: boolean; available: boolean; differ: number; n: number }> {
+  const env = { ...process.env };
+  delete env.SI_THREADS;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, String(threads)], { cwd: root, env });
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as never;
+}
+
+describe('the swish activation\'s SIMD backward pass on 1 and 2 wasm threads', () => {
+  it('runs in the single-threaded build (plain memory), bit-identical to tfjs-layers\' Swish', async () => {
+    expect(await childRun(1)).toEqual({ threads: 1, shared: false, available: true, differ: 0, n: 5 * 9 * 9 * 7 });
+  });
+
+  it('runs in the threaded build (shared memory, the shared-import module), bit-identical to tfjs-layers\' Swish', async () => {
+    expect(await childRun(2)).toEqual({ threads: 2, shared: true, available: true, differ: 0, n: 5 * 9 * 9 * 7 });
+  });
+});
