@@ -150,7 +150,11 @@ export class SpatiallyLinearInterpolant implements Interpolant {
    */
   private sampleDirect<X extends tf.Tensor>(x0: X | null, x1: X, t: tf.Tensor1D, z: X | undefined): InterpolantSample<X> | undefined {
     if (this.config.coefficientsDirect === undefined || !directWasmKernels() || gradientTapeRecording()) return undefined;
-    const k = new WasmKernelScope(tf.backend() as unknown as WasmBackendLike);
+    // Every input must already live on the wasm backend (the engine would move it; a direct call cannot).
+    const backend = tf.backend();
+    const info = (tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: unknown }> } }).state.tensorInfo;
+    for (const x of [x0, x1, t, z]) if (x != null && info.get(x.dataId)?.backend !== backend) return undefined;
+    const k = new WasmKernelScope(backend as unknown as WasmBackendLike);
     try {
       const c = this.config.coefficientsDirect(k, t);
       if (c === undefined) return undefined;

@@ -108,6 +108,18 @@ describe('interpolant.sample by direct wasm kernel calls', () => {
     tf.dispose([g, expected, ...Object.values(d)]);
   });
 
+  it('inputs still on another backend go through tf ops (which move them), with the same values', async () => {
+    await initBackend('cpu', { log: null });
+    const d = draw([16, 2], 11);
+    await initBackend('wasm', { log: null });
+    const I = makeInterpolant('linear');
+    const moved = sampleValues(I, d, true);
+    const onWasm: Draw = { x0: tf.tensor(d.x0.dataSync(), d.x0.shape), x1: tf.tensor(d.x1.dataSync(), d.x1.shape), t: tf.tensor1d(d.t.dataSync()), z: tf.tensor(d.z.dataSync(), d.z.shape) };
+    const direct = sampleValues(I, onWasm, true);
+    moved.forEach((v, i) => expect(new Uint32Array(direct[i]!.buffer)).toEqual(new Uint32Array(v.buffer)));
+    tf.dispose([...Object.values(d), ...Object.values(onWasm)]);
+  });
+
   it('leaks no tensor', async () => {
     const I = makeInterpolant('linear', { gamma: 'sqrt' });
     const d = draw([32, 2], 9);
