@@ -62,6 +62,36 @@ export function wasmKernel(kernelName: string): KernelConfig {
   return config;
 }
 
+/**
+ * The products whose XNNPACK operator the wasm backend caches under the right operand's buffer id
+ * (`b`), with the weights packed for the shape of the first call.
+ */
+const CACHED_BY_RIGHT_OPERAND = new Set(['BatchMatMul', '_FusedMatMul']);
+
+/** For each buffer used as such a right operand: the `[k, n]` (and transpose flag) it was packed with. */
+const packedRightOperand = new WeakMap<DataId, string>();
+
+/**
+ * The right operand to hand to a cached product: `b` itself, or a fresh copy when `b`'s buffer was already
+ * used as a right operand of another shape. tfjs-backend-wasm 4.22 looks its XNNPACK operator up by the
+ * buffer id alone, so a buffer seen again under another `[k, n]` (a reshape or a vector's transpose share
+ * the buffer) reuses weights packed for the old shape and writes outside the output: heap corruption
+ * (`memory access out of bounds` later, or wrong numbers). Returns the copy to release, or null.
+ */
+function freshRightOperand(backend: WasmBackendLike, b: TensorInfo, attrs: NamedAttrMap): TensorInfo | null {
+  const key = `${b.shape.slice(-2).join('x')}:${attrs.transposeB === true ? 't' : 'n'}`;
+  const seen = packedRightOperand.get(b.dataId);
+  if (seen === undefined) {
+    packedRightOperand.set(b.dataId, key);
+    return null;
+  }
+  if (seen === key) return null;
+  const copy = backend.makeOutput(b.shape, b.dtype);
+  backend.typedArrayFromHeap(copy).set(backend.typedArrayFromHeap(b));
+  packedRightOperand.set(copy.dataId, key);
+  return copy;
+}
+
 /** Runs the wasm backend's own `kernelName` on `inputs` and returns its single output. */
 export function runWasmKernel(
   backend: WasmBackendLike,
@@ -69,7 +99,10 @@ export function runWasmKernel(
   inputs: Record<string, TensorInfo | undefined>,
   attrs: NamedAttrMap = {},
 ): TensorInfo {
-  const out = wasmKernel(kernelName).kernelFunc({ inputs, backend, attrs });
+  const b = CACHED_BY_RIGHT_OPERAND.has(kernelName) ? inputs.b : undefined;
+  const copy = b === undefined ? null : freshRightOperand(backend, b, attrs);
+  const out = wasmKernel(kernelName).kernelFunc({ inputs: copy === null ? inputs : { ...inputs, b: copy }, backend, attrs });
+  if (copy !== null) backend.disposeData(copy.dataId);
   if (Array.isArray(out)) throw new Error(`wasm kernel fixes: '${kernelName}' returned ${out.length} outputs`);
   return out;
 }

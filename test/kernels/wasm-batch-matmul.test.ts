@@ -113,6 +113,28 @@ describe('wasm BatchMatMul override', () => {
     });
   });
 
+  it('uses one buffer as the right operand under two shapes without corrupting the heap', async () => {
+    // tfjs-backend-wasm caches XNNPACK's packed weights under the right operand's buffer id only: the same
+    // buffer seen again as [4, 1] (a vector's transpose or a reshape share it) used to reuse the weights
+    // packed for [1, 4] and write outside the output ("memory access out of bounds" at a later free, or
+    // wrong gradients). Every product and gradient of a K = 1 layer, and a reshaped weight, against cpu.
+    await expectWasmMatchesCpu('shared right operand', () => {
+      const out: tf.Tensor[] = [];
+      for (const [rows, k, n] of [[1, 1, 4], [2, 1, 3], [3, 4, 1], [1, 5, 2]] as const) {
+        const a = rand([rows, k], 20 + k);
+        const w = rand([k, n], 30 + n);
+        const dy = rand([rows, n], 40 + rows);
+        for (let rep = 0; rep < 3; rep++) {
+          out.push(...tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.mul(tf.matMul(x, y), dy))([a, w], tf.onesLike(dy)));
+          out.push(tf.matMul(a, w), tf.matMul(dy, w, false, true), tf.matMul(rand([rows, n * k], 50), tf.reshape(w, [n * k, 1])));
+        }
+      }
+      // allocations and frees after the products: a corrupted heap fails here
+      tf.dispose(Array.from({ length: 20 }, (_, i) => tf.zeros([i + 1, 7])));
+      return out;
+    });
+  });
+
   it('leaks neither tensors nor backend buffers', async () => {
     const a = rand([2, 3, 12, 7], 12);
     const b = rand([3, 9, 7], 13);
