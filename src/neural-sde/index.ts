@@ -4,7 +4,7 @@
  * learnable Hurst index) and its ELBO as a training task for the one `Trainer`.
  */
 export { augmentedLayout, augmentedTerm } from './augmented-term.js';
-export type { AugmentedBlock, AugmentedTerm, AugmentedTermOptions } from './augmented-term.js';
+export type { AugmentedBlock, AugmentedTerm, AugmentedTermOptions, ObservationAhead } from './augmented-term.js';
 export { DIFFUSION_KINDS, ENCODER_KINDS, MAX_SPEED_STEP, variationalSde } from './variational-sde.js';
 export type { DiffusionKind, EncoderKind, MlpSize, VariationalSde, VariationalSdeConfig, VariationalSdeOptions } from './variational-sde.js';
 export { elboTask } from './elbo-task.js';
