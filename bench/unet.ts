@@ -11,8 +11,6 @@
  * - `before`: the XNNPACK-only dispatch at the start of this round (no SIMD kernels: filter gradient as
  *   shifted products over a padded grid from 256 output positions and 8 output channels, else one XNNPACK
  *   convolution; every input gradient as XNNPACK convolutions), same fused GroupNorm;
- * - `forward`: `ours` plus the SIMD forward conv (the `FusedConv2D` override in
- *   src/kernels/wasm-fused-conv2d.ts, not registered by the library yet);
  * - PyTorch, on the wall clock and on the thread's CPU clock.
  * Our steps are timed on both clocks too (process CPU time): on a shared machine the CPU clock is the
  * steadier of the two. Then:
@@ -20,7 +18,7 @@
  *   convolutions' share of the step;
  * - the **floor**: the step's 13 forward convolutions alone, timed, times 3 (forward, input gradient and
  *   filter gradient each at the forward convolution's speed) — what the step would cost if everything
- *   but the convolutions were free and the gradients ran as fast as XNNPACK's forward pass;
+ *   but the convolutions were free and the gradients ran as fast as the forward pass;
  * - the same step on two threads (`ours` and PyTorch, wall clock), `ours` in a child process (the wasm
  *   thread pool is fixed when the backend starts). With `SI_THREADS=2` the main run is on two threads and
  *   this extra row is skipped; `UNET_BENCH_SKIP_TWO=1` skips it too (a shorter run).
@@ -37,7 +35,7 @@ import { timeConditionedUNet } from '../models/unet.js';
 import { initBackend } from '../src/backend.js';
 import { makeOptimizer } from '../src/train/optimizers.js';
 import { wasmThreadCount } from '../src/wasm-threads.js';
-import { runWasmKernel, type WasmBackendLike } from '../src/kernels/wasm-common.js';
+import { runWasmKernel, wasmKernel, type WasmBackendLike } from '../src/kernels/wasm-common.js';
 import { type Conv2DBackpropInputAttrs, wasmConv2DBackpropInput } from '../src/kernels/wasm-conv2d-backprop-input.js';
 import {
   convFormFilterGrad,
@@ -47,7 +45,6 @@ import {
   shiftedProductsFilterGrad,
 } from '../src/kernels/wasm-conv2d-backprop-filter.js';
 import { supportsAliases } from '../src/kernels/wasm-alias.js';
-import { createWasmFusedConv2DKernel } from '../src/kernels/wasm-fused-conv2d.js';
 import { type Benchmark, type BenchResult, fmt, median } from './lib.js';
 import { findTorchPython } from './torch-mlp.js';
 
@@ -58,7 +55,7 @@ export const UNET_BENCH = { batch: 64, size: 28, widths: [32, 64], classes: 10, 
 const SWAPPED = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D'] as const;
 
 /** The configurations timed in every block. */
-type Config = 'ours' | 'before' | 'forward';
+type Config = 'ours' | 'before';
 
 /**
  * The filter gradient as it was before this round: shifted products over a padded grid for stride 1
@@ -96,19 +93,17 @@ function previousInputGradKernel(): KernelConfig {
 }
 
 /**
- * Switches the swapped kernels between this library's (`ours`), the previous ones (`before`) and ours
- * plus the SIMD forward conv (`forward`: the `FusedConv2D` override of src/kernels/wasm-fused-conv2d.ts,
- * which the library does not register yet).
+ * Switches the swapped kernels between this library's (`ours`, with the SIMD `FusedConv2D` override) and
+ * the previous ones (`before`: XNNPACK's own `FusedConv2D` and the previous gradient kernels).
  */
 function kernelSwitch(): (mode: Config) => void {
   const ours = new Map(SWAPPED.map((name) => [name, tf.getKernel(name, 'wasm')!]));
   const before = new Map<string, KernelConfig>([
     ['Conv2DBackpropFilter', previousFilterGradKernel()],
     ['Conv2DBackpropInput', previousInputGradKernel()],
-    ['FusedConv2D', ours.get('FusedConv2D')!],
+    ['FusedConv2D', wasmKernel('FusedConv2D')],
   ]);
-  const forward = new Map<string, KernelConfig>([...ours, ['FusedConv2D', createWasmFusedConv2DKernel(ours.get('FusedConv2D')!)]]);
-  const configs = { ours, before, forward };
+  const configs = { ours, before };
   return (mode) => {
     for (const name of SWAPPED) {
       tf.unregisterKernel(name, 'wasm');
@@ -321,11 +316,9 @@ export const unetBenchmark: Benchmark = {
     const ours = makeStep(false, 1);
     const before = makeStep(false, 1);
     before.model.setWeights(ours.model.getWeights());
-    const forward = makeStep(false, 1);
-    forward.model.setWeights(ours.model.getWeights());
-    const steppers = { ours, before, forward };
-    const configs: Config[] = ['ours', 'before', 'forward'];
-    const samples: Record<Config, { wall: number[]; cpu: number[] }> = { ours: { wall: [], cpu: [] }, before: { wall: [], cpu: [] }, forward: { wall: [], cpu: [] } };
+    const steppers = { ours, before };
+    const configs: Config[] = ['ours', 'before'];
+    const samples: Record<Config, { wall: number[]; cpu: number[] }> = { ours: { wall: [], cpu: [] }, before: { wall: [], cpu: [] } };
     const torch = { wall: [] as number[], cpu: [] as number[], params: 0, version: '', failure: '' };
     // Warm-up (XNNPACK operators, tfjs-layers graph caches) in every configuration.
     for (const c of configs) {
@@ -363,7 +356,6 @@ export const unetBenchmark: Benchmark = {
     const params = ours.model.countParams();
     ours.dispose();
     before.dispose();
-    forward.dispose();
 
     // Two threads: ours in a child process, PyTorch with two threads (wall clock: the CPU clock adds threads up).
     const two = { ours: { wall: [] as number[], cpu: [] as number[] }, torch: [] as number[], failure: '' };
@@ -389,7 +381,6 @@ export const unetBenchmark: Benchmark = {
     const cells = {
       ours: { wall: med(samples.ours.wall), cpu: med(samples.ours.cpu) },
       before: { wall: med(samples.before.wall), cpu: med(samples.before.cpu) },
-      forward: { wall: med(samples.forward.wall), cpu: med(samples.forward.cpu) },
       torch: { wall: med(torch.wall), cpu: med(torch.cpu) },
     };
     const floorMs = 3 * floor.forwardMs;
@@ -398,10 +389,9 @@ export const unetBenchmark: Benchmark = {
     const tname = `${threads} thread${threads > 1 ? 's' : ''}`;
     const rows = [
       ['config', 'ms/step (wall)', 'img/s (wall)', 'ms/step (cpu)', 'img/s (cpu)', 'vs PyTorch (wall)', 'vs PyTorch (cpu)', 'floor: convs alone (cpu ms, vs PyTorch)'],
-      ...(['ours', 'forward', 'before', 'torch'] as const).map((k) => [
+      ...(['ours', 'before', 'torch'] as const).map((k) => [
         {
           ours: `ours (wasm, ${tname})`,
-          forward: `ours + SIMD forward conv (FusedConv2D override, not registered by default; ${tname})`,
           before: `before (XNNPACK only, the kernels at the start of this round, ${tname})`,
           torch: `PyTorch ${torch.version || ''} (${tname})`,
         }[k],
@@ -434,7 +424,7 @@ export const unetBenchmark: Benchmark = {
       `conv kernels (${CONV_KERNELS.join(', ')}): ${fmt(convMs, 0)} of ${fmt(profile.stepMs, 0)} ms cpu in a profiled step (${fmt((100 * convMs) / profile.stepMs, 1)}%)`,
       `by kind (GFLOP/s over the step's ${fmt(floor.flops / 1e9, 2)} GFLOP each): forward ${gflops((profile.byName.get('FusedConv2D')?.ms ?? 0) + (profile.byName.get('Conv2D')?.ms ?? 0))}, input gradient ${gflops(profile.byName.get('Conv2DBackpropInput')?.ms ?? NaN)}, filter gradient ${gflops(profile.byName.get('Conv2DBackpropFilter')?.ms ?? NaN)}; forward convs alone ${gflops(floor.forwardMs)}`,
       `floor = 3 × the step's ${convs.length} forward convolutions alone (${fmt(floor.forwardMs, 0)} ms cpu): every gradient at the forward pass's speed, nothing else`,
-      `ours vs before: ${ratio(cells.before.wall, cells.ours.wall)} faster (wall), ${ratio(cells.before.cpu, cells.ours.cpu)} (cpu); ours + SIMD forward vs before: ${ratio(cells.before.wall, cells.forward.wall)} (wall), ${ratio(cells.before.cpu, cells.forward.cpu)} (cpu)`,
+      `ours vs before: ${ratio(cells.before.wall, cells.ours.wall)} faster (wall), ${ratio(cells.before.cpu, cells.ours.cpu)} (cpu)`,
     ];
     if (found === null) notes.push('PyTorch not available (apt-get install -y python3-torch)');
     if (torch.failure) notes.push(torch.failure);
