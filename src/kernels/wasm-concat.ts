@@ -15,6 +15,32 @@ import { reshapeInfo, type WasmBackendLike } from './wasm-common.js';
 /** Runs shorter than this many elements are copied element by element. */
 export const SHORT_RUN = 64;
 
+/**
+ * Writes, for each outer index `o`, source `p`'s run `o` (`runs[p]` elements) after those of the sources
+ * before it: `dst = [src0 run 0, src1 run 0, …, src0 run 1, …]` (what a concat or a stack on an inner axis
+ * lays out). Runs shorter than {@link SHORT_RUN} are copied element by element, longer ones with `set`.
+ */
+export function interleaveRuns(sources: ArrayLike<number>[], runs: readonly number[], outer: number, dst: Float32Array | Int32Array | Uint8Array): void {
+  const width = runs.reduce((a, b) => a + b, 0);
+  let column = 0;
+  for (let p = 0; p < sources.length; p++) {
+    const src = sources[p]! as Float32Array | Int32Array | Uint8Array;
+    const run = runs[p]!;
+    if (run === 1) {
+      for (let o = 0; o < outer; o++) dst[o * width + column] = src[o]!;
+    } else if (run < SHORT_RUN) {
+      for (let o = 0; o < outer; o++) {
+        const s = o * run;
+        const d = o * width + column;
+        for (let j = 0; j < run; j++) dst[d + j] = src[s + j]!;
+      }
+    } else {
+      for (let o = 0; o < outer; o++) dst.set(src.subarray(o * run, (o + 1) * run), o * width + column);
+    }
+    column += run;
+  }
+}
+
 /** The `Concat` override (numeric dtypes; strings to `original`). */
 export function createWasmConcatKernel(original: KernelConfig): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]) => {
@@ -37,25 +63,13 @@ export function createWasmConcatKernel(original: KernelConfig): KernelConfig {
     if (parts.length === 0) return out;
     const outer = tf.util.sizeFromShape(parts[0]!.shape.slice(0, axis));
     const runs = parts.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
-    const width = runs.reduce((a, b) => a + b, 0);
     // Views after the allocation: makeOutput may grow (and so detach) the heap.
-    const sources = parts.map((t) => backend.typedArrayFromHeap(t));
-    const dst = backend.typedArrayFromHeap(out);
-    let column = 0;
-    for (let p = 0; p < parts.length; p++) {
-      const src = sources[p]!;
-      const run = runs[p]!;
-      if (run < SHORT_RUN) {
-        for (let o = 0; o < outer; o++) {
-          const s = o * run;
-          const d = o * width + column;
-          for (let j = 0; j < run; j++) dst[d + j] = src[s + j]!;
-        }
-      } else {
-        for (let o = 0; o < outer; o++) dst.set(src.subarray(o * run, (o + 1) * run), o * width + column);
-      }
-      column += run;
-    }
+    interleaveRuns(
+      parts.map((t) => backend.typedArrayFromHeap(t)),
+      runs,
+      outer,
+      backend.typedArrayFromHeap(out),
+    );
     return out;
   };
   return { kernelName: tf.Concat, backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc };

@@ -6,13 +6,13 @@
  * `n` tensors of shape `s` on the last axis makes `size(s)` runs of one element each: stacking two
  * `[512]` columns into `[512, 2]` (a 2-d dataset's sampler) pays a thousand `set` calls. Here the output
  * (shape `s` with `n` inserted at `axis`) is filled directly: input `p`'s run of `size(s[axis:])`
- * elements for outer index `o` goes to offset `(o·n + p)·run`. Runs shorter than {@link SHORT_RUN}
- * (shared with the `Concat` fix) are copied with a plain loop, longer ones with `set`. One input is a
+ * elements for outer index `o` goes to offset `(o·n + p)·run`. The copy is the `Concat` fix's
+ * ({@link interleaveRuns}). One input is a
  * reshape (shares its buffer); strings go to the original kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { SHORT_RUN } from './wasm-concat.js';
+import { interleaveRuns } from './wasm-concat.js';
 import { reshapeInfo, type WasmBackendLike } from './wasm-common.js';
 
 /** The `Pack` override (numeric and bool dtypes; strings to `original`). */
@@ -38,24 +38,12 @@ export function createWasmPackKernel(original: KernelConfig): KernelConfig {
     const outer = tf.util.sizeFromShape(shape.slice(0, axis));
     if (run === 0 || outer === 0) return out;
     // Views after the allocation: makeOutput may grow (and so detach) the heap.
-    const sources = inputs.map((t) => backend.typedArrayFromHeap(t));
-    const dst = backend.typedArrayFromHeap(out);
-    const width = n * run;
-    for (let p = 0; p < n; p++) {
-      const src = sources[p]!;
-      const column = p * run;
-      if (run === 1) {
-        for (let o = 0; o < outer; o++) dst[o * n + p] = src[o]!;
-      } else if (run < SHORT_RUN) {
-        for (let o = 0; o < outer; o++) {
-          const s = o * run;
-          const d = o * width + column;
-          for (let j = 0; j < run; j++) dst[d + j] = src[s + j]!;
-        }
-      } else {
-        for (let o = 0; o < outer; o++) dst.set(src.subarray(o * run, (o + 1) * run), o * width + column);
-      }
-    }
+    interleaveRuns(
+      inputs.map((t) => backend.typedArrayFromHeap(t)),
+      inputs.map(() => run),
+      outer,
+      backend.typedArrayFromHeap(out),
+    );
     return out;
   };
   return { kernelName: tf.Pack, backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc };
