@@ -1,6 +1,6 @@
 /**
  * The few internals of tfjs's engine the library's fused gradient nodes rely on, typed in one place: whether a
- * gradient tape records right now, and `runKernelFunc`, the primitive `tf.customGrad` is built on (it lets a
+ * gradient tape records right now, which backend holds a tensor's data, and `runKernelFunc`, the primitive `tf.customGrad` is built on (it lets a
  * node save its own tensors and name each input's gradient). These are internal in tfjs's typings.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +13,8 @@ export interface EngineState {
   kernelDepth: number;
   /** The nodes the active tape has recorded, or null. */
   activeTape: TapeNodeRecord[] | null;
+  /** For each tensor's data id, the backend that holds its data. */
+  tensorInfo: WeakMap<object, { backend: unknown }>;
 }
 
 /** Arguments of {@link tapeNode}: tfjs's `runKernelFunc` parameters. */

@@ -7,7 +7,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import { directWasmKernels, WasmKernelScope } from '../kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../kernels/wasm-common.js';
-import { gradientTapeRecording } from '../tape-node.js';
+import { engineState, gradientTapeRecording } from '../tape-node.js';
 import { directAsBatch, directOps, DirectOpUnsupported } from './direct-ops.js';
 import { gammaValuesDirect, type GammaSchedule, type GammaValues, type SingularEnds } from './gamma.js';
 import { asBatch, numberOps, tensorOps, type Ops } from './ops.js';
@@ -152,7 +152,7 @@ export class SpatiallyLinearInterpolant implements Interpolant {
     if (this.config.coefficientsDirect === undefined || !directWasmKernels() || gradientTapeRecording()) return undefined;
     // Every input must already live on the wasm backend (the engine would move it; a direct call cannot).
     const backend = tf.backend();
-    const info = (tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: unknown }> } }).state.tensorInfo;
+    const info = engineState().tensorInfo;
     for (const x of [x0, x1, t, z]) if (x != null && info.get(x.dataId)?.backend !== backend) return undefined;
     const k = new WasmKernelScope(backend as unknown as WasmBackendLike);
     try {
