@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
 import { TimeFeatures } from './time-features.js';
+import { simdSwishGrad } from '../src/kernels/wasm-swish-grad.js';
 import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved } from '../src/tape-node.js';
 import { directWasmKernels, jsTrigKernelsActive, WasmKernelScope } from '../src/kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../src/kernels/wasm-common.js';
@@ -358,7 +359,11 @@ function wasmTrainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): 
         const dh = k.run('BatchMatMul', { a: dz, b: w[2 * l]! }, { transposeA: false, transposeB: true }); // matMul(dz, W, false, true)
         const z = zSaved[l - 1]!;
         const a = aSaved[l - 1]!;
-        if (spec.activation === 'swish') {
+        const fused = spec.activation === 'swish' ? simdSwishGrad(k.backend, dh, z, a) : null;
+        if (fused !== null) {
+          // the same float32 operations in one SIMD pass (src/kernels/wasm-swish-grad.ts)
+          dz = k.adopt(fused);
+        } else if (spec.activation === 'swish') {
           // add(mul(dh, s), mul(mul(dh, z), mul(s, sub(1, s))))
           const first = k.run('Multiply', { a: dh, b: a });
           const dhz = k.run('Multiply', { a: dh, b: z });

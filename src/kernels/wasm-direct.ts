@@ -64,6 +64,12 @@ export class WasmKernelScope {
     return out;
   }
 
+  /** Takes ownership of `info`, a tensor a kernel outside this scope created (released in {@link dispose}). */
+  adopt(info: TensorInfo): TensorInfo {
+    this.owned.push(info);
+    return info;
+  }
+
   /** A view of `x` with another shape (shares the data, as the wasm `Reshape` kernel does). */
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     const out = reshapeInfo(this.backend, x, shape);
