@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ArgumentError, describeValue } from '../errors.js';
+import { ArgumentError } from '../errors.js';
+import { createRegistry } from '../registry.js';
 import { concatBytes, sizeOfShape } from './checkpoint-format.js';
 import type { CheckpointTensorEntry } from './checkpoint-format.js';
 
@@ -82,29 +83,33 @@ export function weightSpecsMatch(specs: tf.io.WeightsManifestEntry[], entries: C
 /** A function applied to every model {@link decodeModule} rebuilds; returns the model to use (often the same one). */
 export type DecodedModuleWrapper = (model: tfl.LayersModel) => tfl.LayersModel;
 
-const decodedModuleWrappers = new Map<string, DecodedModuleWrapper>();
+const decodedModuleWrappers = createRegistry<DecodedModuleWrapper>({
+  kind: 'decoded-module wrapper',
+  builtins: {},
+  registerFn: 'registerDecodedModuleWrapper',
+  isValue: (v) => typeof v === 'function',
+  valueText: 'a function (model) => LayersModel',
+  valueArg: 'wrap',
+});
 
 /**
  * Registers a wrapper that {@link decodeModule} applies to every model it rebuilds, in registration order
- * (process-wide; a second registration under the same name replaces the first). The library imports no
- * network: `models/` registers here what its networks need once reloaded, e.g. the dense-stack fast path
- * of the time-conditioned MLP, so that a reloaded model runs exactly as the one built in memory. A wrapper
- * must return models it does not recognise unchanged.
+ * (process-wide, in the library's one registry; a second registration under the same name replaces the
+ * first, so a module evaluated twice registers once). The library imports no network: `models/` registers
+ * here what its networks need once reloaded, e.g. the dense-stack fast path of the time-conditioned MLP, so
+ * that a reloaded model runs exactly as the one built in memory. A wrapper must return models it does not
+ * recognise unchanged.
  *
- * @param name - the wrapper's key (non-empty)
+ * @param name - the wrapper's key (letters, digits, -, _, . or :)
  * @param wrap - called with each rebuilt model; returns the model to hand out
- * @throws {ArgumentError} when `name` is not a non-empty string or `wrap` not a function.
+ * @throws {ArgumentError} when `name` is not such a name or `wrap` not a function.
  * @example
  * ```ts
  * registerDecodedModuleWrapper('dense-stack', withDenseStackFastPath);
  * ```
  */
 export function registerDecodedModuleWrapper(name: string, wrap: DecodedModuleWrapper): void {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new ArgumentError('registerDecodedModuleWrapper', 'name', 'a non-empty string', describeValue(name));
-  }
-  if (typeof wrap !== 'function') throw new ArgumentError('registerDecodedModuleWrapper', 'wrap', 'a function', describeValue(wrap));
-  decodedModuleWrappers.set(name, wrap);
+  decodedModuleWrappers.register(name, wrap, { replace: true });
 }
 
 /**
@@ -113,7 +118,7 @@ export function registerDecodedModuleWrapper(name: string, wrap: DecodedModuleWr
  */
 export async function decodeModule(modelJson: ModuleJson, weights: Uint8Array): Promise<tfl.LayersModel> {
   let model = await rebuild(modelJson, weights);
-  for (const wrap of decodedModuleWrappers.values()) model = wrap(model);
+  for (const name of decodedModuleWrappers.names()) model = decodedModuleWrappers.get(name)(model);
   return model;
 }
 

@@ -5,7 +5,7 @@ import { denseStackOf, setDenseStackMode, setSharedTimeFolding, withDenseStackFa
 import { timeConditionedMlp } from '../../models/mlp.js';
 import { initBackend } from '../../src/backend.js';
 import { ArgumentError } from '../../src/errors.js';
-import { decodeModule, encodeModule } from '../../src/train/module-io.js';
+import { decodeModule, encodeModule, registerDecodedModuleWrapper } from '../../src/train/module-io.js';
 import type { ModuleJson } from '../../src/train/module-io.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 
@@ -165,6 +165,9 @@ describe('dense-stack fast path', () => {
     const plainSpec = denseStackOf(timeConditionedMlp({ dim: 2, hidden: 8, layers: 2, timeFrequencies: 0 }));
     expect(plainSpec?.timeFeatures).toBeNull();
     expect(() => withDenseStackFastPath({} as never)).toThrow(ArgumentError);
+    expect(() => registerDecodedModuleWrapper('', withDenseStackFastPath)).toThrow(/registerDecodedModuleWrapper: argument 'name'/);
+    expect(() => registerDecodedModuleWrapper('x', 3 as never)).toThrow(/registerDecodedModuleWrapper: argument 'wrap' must be a function/);
+    registerDecodedModuleWrapper('dense-stack', withDenseStackFastPath); // registering again replaces, no error
     expect(() => setDenseStackMode('fast' as never)).toThrow(ArgumentError);
     [labelled, elu, relu, towers].forEach((m) => m.dispose());
   });
