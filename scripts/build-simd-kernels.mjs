@@ -8,16 +8,18 @@
 //   node scripts/build-simd-kernels.mjs --check  exit 1 if a generated module differs from a fresh assembly
 //
 // test/kernels/simd-kernel-bytes.test.ts runs the same check.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-/** The kernels: source .wat and generated module, relative to the repository root. */
-export const SIMD_KERNELS = [
-  { wat: 'src/kernels/simd/conv2d-filter-grad.wat', module: 'src/kernels/simd/conv2d-filter-grad-wasm.ts' },
-  { wat: 'src/kernels/simd/conv2d.wat', module: 'src/kernels/simd/conv2d-wasm.ts' },
-  { wat: 'src/kernels/simd/swish-grad.wat', module: 'src/kernels/simd/swish-grad-wasm.ts' },
-];
+/**
+ * The kernels: every `src/kernels/simd/*.wat`, each with its generated module `*-wasm.ts` beside it
+ * (paths relative to the repository root, sorted).
+ */
+export const SIMD_KERNELS = readdirSync(new URL('../src/kernels/simd/', import.meta.url))
+  .filter((name) => name.endsWith('.wat'))
+  .sort()
+  .map((name) => ({ wat: `src/kernels/simd/${name}`, module: `src/kernels/simd/${name.slice(0, -'.wat'.length)}-wasm.ts` }));
 
 const PLAIN_IMPORT = '(import "env" "memory" (memory 1))';
 const SHARED_IMPORT = '(import "env" "memory" (memory 1 65536 shared))';
