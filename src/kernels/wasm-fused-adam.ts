@@ -10,9 +10,14 @@
  *
  * Inputs: for every variable i, `value{i}`, `grad{i}`, `m{i}`, `s{i}` (float32, same shape). Outputs, in
  * order: new value, new m, new s for variable 0, then for variable 1, … The inputs are never modified.
+ *
+ * The update runs as WebAssembly SIMD (`wasm-simd-adam.ts`, the same float32 operations four at a time)
+ * when it can, else as the JavaScript loops below, which stay the reference.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from './wasm-common.js';
+import { simdAdamKernel, simdFusedAdamUpdate } from './wasm-simd-adam.js';
 
 /** Name of the fused update kernel. */
 export const FUSED_ADAM_KERNEL = 'SiFusedAdamUpdate';
@@ -153,6 +158,15 @@ export function createWasmFusedAdamKernel(): KernelConfig {
     for (let i = 0; i < a.count; i++) {
       const value = inputs[`value${i}`] as TensorInfo;
       outs.push(wasm.makeOutput(value.shape, 'float32'), wasm.makeOutput(value.shape, 'float32'), wasm.makeOutput(value.shape, 'float32'));
+    }
+    const simd = simdAdamKernel(wasm, a);
+    if (simd !== null) {
+      for (let i = 0; i < a.count; i++) {
+        const input = (name: string) => inputs[`${name}${i}`] as TensorInfo;
+        const n = tf.util.sizeFromShape(input('value').shape);
+        simdFusedAdamUpdate(simd, wasm, a, input('value'), input('grad'), input('m'), input('s'), outs[3 * i]!, outs[3 * i + 1]!, outs[3 * i + 2]!, n);
+      }
+      return outs;
     }
     // Views only after every allocation: makeOutput may grow (and so detach) the heap.
     for (let i = 0; i < a.count; i++) {

@@ -8,11 +8,15 @@
  *
  * Covered here: the reduced axes form one contiguous block that does not end at the last axis (the input
  * is viewed as `[outer, reduced, inner]`). Innermost reductions and scattered axes go to the wasm backend's
- * own kernel. Accumulation is in float64, like the cpu backend's.
+ * own kernel. Accumulation is in float64, like the cpu backend's. Float32 input goes to the WebAssembly SIMD
+ * column sums (`wasm-simd-column-sum.ts`), which perform this loop's additions in its order (the same bits);
+ * the loop below stays the reference, and runs for int32 input or when SIMD is unavailable.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { runWasmKernel, type WasmBackendLike } from './wasm-common.js';
+import { simdColumnSumKernel } from './wasm-simd-column-sum.js';
+import { heapAddress } from './wasm-simd-module.js';
 
 /** Attributes of the `Sum` kernel. */
 export interface SumAttrs {
@@ -47,6 +51,13 @@ export function wasmSumLeadingAxes(backend: WasmBackendLike, x: TensorInfo, axes
     ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d))
     : x.shape.filter((_, i) => i < first || i > last);
   const out = backend.makeOutput(outShape, x.dtype);
+  const simd = x.dtype === 'float32' && outer * inner > 0 ? simdColumnSumKernel(backend) : null;
+  if (simd !== null) {
+    const srcAddress = heapAddress(backend, x);
+    const outAddress = heapAddress(backend, out);
+    for (let o = 0; o < outer; o++) simd.columnSums(srcAddress + 4 * o * reduced * inner, outAddress + 4 * o * inner, reduced, inner);
+    return out;
+  }
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);
   const acc = new Float64Array(inner);
