@@ -19,6 +19,7 @@ import {
   type WasmBackendLike,
   zerosInfo,
 } from './wasm-common.js';
+import { type GemmKernels, simdGemm, simdGemmKernels } from './wasm-simd-gemm.js';
 
 /**
  * Below this many multiply-adds per matrix (`m·k·n`), a batched product whose right operand has several
@@ -227,6 +228,12 @@ export function wasmBatchMatMul(
   if (g.k === 0) return zerosInfo(backend, g.outShape, 'float32');
   const batchA = tf.util.sizeFromShape(g.outerA);
   const batchB = tf.util.sizeFromShape(g.outerB);
+  const smallBatched = batchB > 1 && g.m * g.k * g.n < SMALL_BATCHED_PRODUCT && (batchA === batchB || batchA === 1);
+  const kernels = smallBatched ? null : simdGemmKernels(backend);
+  if (kernels !== null) {
+    // The same sums as the XNNPACK routes below, in the same order (see wasm-simd-gemm.ts).
+    return simdBatchedProduct(backend, kernels, a, b, null, transposeA, transposeB, g);
+  }
   if (!transposeA && !transposeB && batchA === 1 && batchB === 1) {
     // Already the XNNPACK path of the original kernel.
     return runWasmKernel(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
@@ -235,7 +242,7 @@ export function wasmBatchMatMul(
     const viaTransposedResult = transposeB || g.k * g.n + g.m * g.n < g.k * g.m;
     if (viaTransposedResult) return transposedResultProduct(backend, a, b, transposeB, g);
   }
-  if (batchB > 1 && g.m * g.k * g.n < SMALL_BATCHED_PRODUCT && (batchA === batchB || batchA === 1)) {
+  if (smallBatched) {
     // Many tiny matrices: one XNNPACK call per matrix costs more than the original's loop.
     return runWasmKernel(backend, 'BatchMatMul', { a, b }, { transposeA, transposeB });
   }
@@ -244,6 +251,25 @@ export function wasmBatchMatMul(
   disposeInfos(backend, a3, b3);
   out.shape = g.outShape;
   return out;
+}
+
+/**
+ * `bias + a·b` (transpose flags, batch broadcasting; `bias` null or `[n]`) by the SIMD kernel of
+ * wasm-simd-gemm.ts, one call per result matrix; the result has shape `g.outShape`. Float32 operands, `k ≥ 1`.
+ */
+export function simdBatchedProduct(
+  backend: WasmBackendLike,
+  kernels: GemmKernels,
+  a: TensorInfo,
+  b: TensorInfo,
+  bias: TensorInfo | null,
+  transposeA: boolean,
+  transposeB: boolean,
+  g: MatMulGeometry,
+): TensorInfo {
+  const single = g.outerA.length === 0 && g.outerB.length === 0;
+  const [ia, ib] = single ? [[0], [0]] : broadcastBatchIndices(g.outerA, g.outerB, g.outBatch);
+  return simdGemm(backend, kernels, a, b, bias, transposeA, transposeB, g.m, g.k, g.n, ia, ib, g.outShape);
 }
 
 /**

@@ -10,8 +10,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { contiguousOperands, matMulGeometry, wasmBatchMatMul } from './wasm-batch-matmul.js';
+import { contiguousOperands, matMulGeometry, simdBatchedProduct, wasmBatchMatMul } from './wasm-batch-matmul.js';
 import { castInfo, disposeInfos, reshapeInfo, runWasmKernel, type WasmBackendLike } from './wasm-common.js';
+import { simdGemmKernels } from './wasm-simd-gemm.js';
 
 /** Activations `tf.fused.matMul` accepts. */
 export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'prelu' | 'leakyrelu' | 'sigmoid' | 'elu';
@@ -82,6 +83,11 @@ export function wasmFusedMatMul(
     floatInputs && nativeBias && NATIVE_FUSED_ACTIVATIONS.has(activation) && g.k > 0 && tf.util.sizeFromShape(g.outShape) > 0;
 
   if (nativeOk && batchB === 1 && batchA === tf.util.sizeFromShape(g.outBatch)) {
+    const kernels = activation === 'linear' ? simdGemmKernels(backend) : null;
+    if (kernels !== null) {
+      // XNNPACK's sums with the bias as the accumulator's start, in its order (see wasm-simd-gemm.ts).
+      return simdBatchedProduct(backend, kernels, a, b, bias ?? null, transposeA, transposeB, g);
+    }
     // One XNNPACK call with bias and clamp fused: [1, batchA·m, k]·[1, k, n].
     const [a3, b3] = contiguousOperands(backend, a, b, transposeA, transposeB, g);
     const a2 = reshapeInfo(backend, a3, [1, batchA * g.m, g.k]);

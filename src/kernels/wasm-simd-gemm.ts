@@ -1,0 +1,135 @@
+/**
+ * Matrix products on the wasm backend in this library's own WebAssembly SIMD code (`simd/gemm.wat`), run
+ * inside the backend's memory (`wasm-simd-module.ts`):
+ *
+ *     C[i, j] = bias[j] + Σ_k A(i, k) · B[k, j]     (k = 0, 1, …, K − 1 in order; bias 0 when absent)
+ *
+ * with A = `a` or `aᵀ`, B = `b` or `bᵀ`, each term a separate float32 multiply and add from an accumulator
+ * that starts at the bias: the operations of XNNPACK's f32 GEMM in its order, so every element is
+ * bit-identical to the wasm backend's XNNPACK product (test/kernels/wasm-simd-gemm.test.ts compares them).
+ *
+ * Why: XNNPACK packs the right operand into its own layout before each product, and training hands it a
+ * fresh right operand on every call (new weights after each optimizer step, a new `dz`): measured, one
+ * `[512,128]ᵀ·[512,128]` weight gradient with a fresh `dz` takes 1.05 ms against 0.53 ms for the same
+ * product with a reused, already packed operand. This kernel reads B's rows where they lie (no packing)
+ * and reads a transposed left operand through strides (no transpose); only a transposed right operand is
+ * transposed first (a copy of the size of B).
+ *
+ * Used by the `BatchMatMul` and `_FusedMatMul` overrides when the switch is on (the default), the backend's
+ * thread pool has one thread (on more, XNNPACK splits a product across the pool) and the engine runs
+ * WebAssembly SIMD; otherwise {@link simdGemmKernels} returns null and the callers keep XNNPACK.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64 } from './simd/gemm-wasm.js';
+import { disposeInfos, transposeInner, type WasmBackendLike } from './wasm-common.js';
+import { backendThreadCount, heapAddress, simdKernelExports } from './wasm-simd-module.js';
+
+/**
+ * An exported function of `simd/gemm.wat` (addresses and strides in bytes): `C = bias + A·B` for the
+ * columns the function covers, with `A(i, k)` at `a + i·ars + k·aks`, B's and C's rows `ldb` and `ldc`
+ * bytes apart, `bias` 0 for none.
+ */
+type GemmFunction = (
+  a: number, b: number, bias: number, c: number, m: number, k: number,
+  ars: number, aks: number, ldb: number, ldc: number,
+) => void;
+
+/** The exports of `simd/gemm.wat`: `gemm8` covers `8·blocks` columns, `gemmW` (W = 1 … 4) W columns. */
+export interface GemmKernels {
+  gemm8: (...args: [...Parameters<GemmFunction>, blocks: number]) => void;
+  gemm4: GemmFunction;
+  gemm3: GemmFunction;
+  gemm2: GemmFunction;
+  gemm1: GemmFunction;
+}
+
+/** The narrow kernels by width. */
+const NARROW = ['gemm1', 'gemm2', 'gemm3', 'gemm4'] as const;
+
+let enabled = true;
+let calls = 0;
+
+/**
+ * Turns the SIMD products on or off for this process (on by default); off, the overrides use XNNPACK as
+ * before. Internal (for A/B timings and the bit-identity tests), not part of the package API.
+ *
+ * @example
+ * ```ts
+ * setSimdGemm(false); // XNNPACK for every product
+ * ```
+ */
+export function setSimdGemm(on: boolean): void {
+  enabled = on;
+}
+
+/** How many products {@link simdGemm} has computed in this process (lets tests see which path ran). */
+export function simdGemmCallCount(): number {
+  return calls;
+}
+
+/** Whether the SIMD products are switched on ({@link setSimdGemm}). */
+export function simdGemmEnabled(): boolean {
+  return enabled;
+}
+
+/**
+ * The kernels when the SIMD products apply on `backend`: switched on, one thread in the backend's pool,
+ * SIMD available. Null otherwise.
+ */
+export function simdGemmKernels(backend: WasmBackendLike): GemmKernels | null {
+  if (!enabled || backendThreadCount(backend) !== 1) return null;
+  return simdKernelExports<GemmKernels>(backend, PLAIN_WASM_BASE64, SHARED_WASM_BASE64);
+}
+
+/**
+ * Float32 products `C_t = bias + A_t·B_t` for `t = 0 … batch − 1` into a new `[...outShape]` tensor (the
+ * matrices of C consecutive, each `[m, n]`), where `A_t` is matrix `aIndex[t]` of `a` (`[m, k]` each, or
+ * `[k, m]` each read transposed with `transposeA`) and `B_t` is matrix `bIndex[t]` of `b` (`[k, n]` each,
+ * or `[n, k]` each with `transposeB`, transposed first). `bias` is null or a float32 `[n]`; `k ≥ 1`.
+ *
+ * @example
+ * ```ts
+ * const kernels = simdGemmKernels(backend);
+ * if (kernels) out = simdGemm(backend, kernels, a, b, null, false, true, 512, 128, 128, [0], [0], [512, 128]);
+ * ```
+ */
+export function simdGemm(
+  backend: WasmBackendLike,
+  kernels: GemmKernels,
+  a: TensorInfo,
+  b: TensorInfo,
+  bias: TensorInfo | null,
+  transposeA: boolean,
+  transposeB: boolean,
+  m: number,
+  k: number,
+  n: number,
+  aIndex: ArrayLike<number>,
+  bIndex: ArrayLike<number>,
+  outShape: number[],
+): TensorInfo {
+  calls++;
+  const bRows = transposeB ? transposeInner(backend, b) : b;
+  const out = backend.makeOutput(outShape, 'float32');
+  const n8 = n - (n % 8);
+  // Addresses after the allocations (they are offsets, stable under heap growth anyway).
+  const aAddr = heapAddress(backend, a);
+  const bAddr = heapAddress(backend, bRows);
+  const cAddr = heapAddress(backend, out);
+  const biasAddr = bias === null ? 0 : heapAddress(backend, bias);
+  const ars = transposeA ? 4 : 4 * k;
+  const aks = transposeA ? 4 * m : 4;
+  const ldb = 4 * n;
+  for (let t = 0; t < aIndex.length; t++) {
+    const pa = aAddr + aIndex[t]! * m * k * 4;
+    const pb = bAddr + bIndex[t]! * k * n * 4;
+    const pc = cAddr + t * m * n * 4;
+    if (n8 > 0) kernels.gemm8(pa, pb, biasAddr, pc, m, k, ars, aks, ldb, ldb, n8 / 8);
+    for (let j = n8; j < n; j += 4) {
+      const narrow = kernels[NARROW[Math.min(4, n - j) - 1]!];
+      narrow(pa, pb + 4 * j, biasAddr === 0 ? 0 : biasAddr + 4 * j, pc + 4 * j, m, k, ars, aks, ldb, ldb);
+    }
+  }
+  if (bRows !== b) disposeInfos(backend, bRows);
+  return out;
+}
