@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber } from '../errors.js';
+import { fillTfjsUniform } from './tfjs-uniform.js';
 import type { Dataset } from './types.js';
 import { checkCount, checkOptions, checkPoints, checkSeeds } from './validate.js';
 
@@ -58,18 +59,44 @@ export function checkerboard(options?: CheckerboardOptions): Dataset {
     sample(n: number, seeds) {
       checkCount(`${fn}.sample`, 'n', n);
       checkSeeds(`${fn}.sample`, seeds);
-      return tf.tidy(() => {
-        // float32 rounding can turn a draw just below 2 into 2; keep x1 < 2 so ⌊x1⌋ ≤ 1 as in exact arithmetic
-        const x1 = tf.minimum(tf.randomUniform([n], -2, 2, 'float32', seeds.next()), 2 - 2 ** -22);
-        const u = tf.randomUniform([n], 0, 1, 'float32', seeds.next());
-        const flip = tf.cast(tf.less(tf.randomUniform([n], 0, 1, 'float32', seeds.next()), 0.5), 'float32');
-        const f = tf.floor(x1);
-        const parity = tf.sub(f, tf.mul(2, tf.floor(tf.div(f, 2)))); // ⌊x1⌋ mod 2 ∈ {0, 1}
-        const x2 = tf.add(tf.sub(u, tf.mul(2, flip)), parity);
-        return tf.mul(tf.stack([x1, x2], 1), scale) as tf.Tensor2D;
-      });
+      return tf.tensor2d(checkerboardPoints(n, scale, seeds.next(), seeds.next(), seeds.next()), [n, 2], 'float32');
     },
     logDensity,
     logProb: logDensity,
   };
+}
+
+/**
+ * The samples of {@link checkerboard} as row-major `[n, 2]` float32 values, from three uniform draws of n
+ * values seeded `seedX1`, `seedU`, `seedFlip` (tfjs's `randomUniform` draws, computed in JavaScript by
+ * {@link fillTfjsUniform}). Each step is the float32 operation of the original tensor formulation
+ *
+ *     x1 = min(U[−2, 2), 2 − 2^−22);  flip = (U[0, 1) < ½);  p = ⌊x1⌋ − 2·⌊⌊x1⌋/2⌋;
+ *     x2 = ((u − 2·flip) + p);  out = [x1, x2]·float32(s)
+ *
+ * with every float32 rounding made explicit (`Math.fround`; ⌊x1⌋, p and 2·flip are small integers, exact),
+ * so the numbers are bit for bit those of the tfjs ops on any backend whose float32 arithmetic is IEEE
+ * (cpu, wasm) — and one upload instead of three draws and a dozen small kernels.
+ */
+function checkerboardPoints(n: number, scale: number, seedX1: number, seedU: number, seedFlip: number): Float32Array {
+  const x1 = new Float32Array(n);
+  const u = new Float32Array(n);
+  const flipDraw = new Float32Array(n);
+  fillTfjsUniform(x1, -2, 2, seedX1);
+  fillTfjsUniform(u, 0, 1, seedU);
+  fillTfjsUniform(flipDraw, 0, 1, seedFlip);
+  const s = Math.fround(scale);
+  // float32 rounding can turn a draw just below 2 into 2; keep x1 < 2 so ⌊x1⌋ ≤ 1 as in exact arithmetic
+  const below2 = 2 - 2 ** -22;
+  const out = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const a = Math.min(x1[i]!, below2);
+    const f = Math.floor(a);
+    const parity = f - 2 * Math.floor(f / 2); // ⌊x1⌋ mod 2 ∈ {0, 1}
+    const twoFlip = flipDraw[i]! < 0.5 ? 2 : 0;
+    const b = Math.fround(Math.fround(u[i]! - twoFlip) + parity);
+    out[2 * i] = a * s;
+    out[2 * i + 1] = b * s;
+  }
+  return out;
 }
