@@ -3,16 +3,17 @@
  * on and off (XNNPACK), for the products of one checkerboard training step (MLP 19→128→128→128→2, batch 512):
  * forward `h·W` (NN), weight gradients `inᵀ·dz` (TN) and input gradients `dz·Wᵀ` (NT). XNNPACK is timed
  * with a fresh right operand per call (what training does: new weights, a new dz, so it repacks) and with
- * a reused one (packed once). CPU time of this process over `N` calls (one wasm thread), GFLOP/s = 2·m·k·n / time.
+ * a reused one (packed once). CPU time of this process over `N` calls (one wasm thread), the median of 5 interleaved rounds after a
+ * warm-up of every case; GFLOP/s = 2·m·k·n / time.
  *
- *   npx tsx bench/simd-gemm.ts            (env N = calls per measurement, default 300; T = wasm threads, default 1)
+ *   npx tsx bench/simd-gemm.ts            (env N = calls per measurement, default 100; T = wasm threads, default 1)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend.js';
 import { setSimdGemm } from '../src/kernels/wasm-simd-gemm.js';
 
 await initBackend('wasm', { log: null, threads: Number(process.env.T ?? 1) });
-const N = Number(process.env.N ?? 300);
+const N = Number(process.env.N ?? 100);
 
 interface Case { label: string; a: number[]; b: number[]; tA: boolean; tB: boolean; bias: boolean }
 const B = 512;
@@ -29,42 +30,57 @@ const CASES: Case[] = [
 
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 
-/** Milliseconds per product; `fresh`: a new right operand (a copy made outside the timed part) per call. */
+/**
+ * Milliseconds per product over `N` calls (after 10 untimed ones); `fresh`: each call gets its own copy
+ * of the right operand (all made before the timed loop), so XNNPACK packs it anew every time.
+ */
 function time(c: Case, fresh: boolean): number {
   const a = tf.randomNormal(c.a, 0, 1, 'float32', 1);
   const b = tf.randomNormal(c.b, 0, 1, 'float32', 2);
   const n = c.tB ? c.b[0]! : c.b[1]!;
   const bias = c.bias ? tf.randomNormal([n], 0, 1, 'float32', 3) : undefined;
-  let total = 0;
-  for (let i = 0; i < N + 10; i++) {
-    const bi = fresh ? tf.tensor(b.dataSync(), c.b) : b;
-    const t0 = cpuMs();
-    const y = tf.fused.matMul({ a, b: bi, bias, transposeA: c.tA, transposeB: c.tB });
-    if (i >= 10) total += cpuMs() - t0;
-    y.dispose();
-    if (fresh) bi.dispose();
-  }
+  const run = (bi: tf.Tensor) => tf.fused.matMul({ a, b: bi, bias, transposeA: c.tA, transposeB: c.tB }).dispose();
+  for (let i = 0; i < 10; i++) run(b);
+  const values = b.dataSync();
+  const operands = Array.from({ length: N }, () => (fresh ? tf.tensor(values, c.b) : b));
+  const t0 = cpuMs();
+  for (const bi of operands) run(bi);
+  const ms = (cpuMs() - t0) / N;
+  if (fresh) tf.dispose(operands);
   tf.dispose([a, b]);
   bias?.dispose();
-  return total / N;
+  return ms;
 }
 
-console.log(`wasm threads ${process.env.T ?? 1}, ${N} calls each, CPU ms per product (GFLOP/s)`);
+const ROUNDS = 5;
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+const variants = [
+  { on: true, fresh: true },
+  { on: false, fresh: true },
+  { on: false, fresh: false },
+];
+const measure = (c: Case, v: (typeof variants)[number]) => {
+  setSimdGemm(v.on);
+  const ms = time(c, v.fresh);
+  setSimdGemm(true);
+  return ms;
+};
+// Warm-up: every case and variant once (wasm tier-up, XNNPACK set-up), then ROUNDS interleaved rounds.
+for (const c of CASES) for (const v of variants) measure(c, v);
+const samples = CASES.map(() => variants.map(() => [] as number[]));
+for (let r = 0; r < ROUNDS; r++) CASES.forEach((c, i) => variants.forEach((v, j) => samples[i]![j]!.push(measure(c, v))));
+
+console.log(`wasm threads ${process.env.T ?? 1}, median of ${ROUNDS} rounds of ${N} calls, CPU ms per product (GFLOP/s)`);
 console.log('product | SIMD GEMM, fresh | XNNPACK, fresh | XNNPACK, reused');
-let sums = [0, 0, 0];
-for (const c of CASES) {
+const sums = [0, 0, 0];
+CASES.forEach((c, i) => {
   const m = c.tA ? c.a[1]! : c.a[0]!;
   const k = c.tA ? c.a[0]! : c.a[1]!;
   const n = c.tB ? c.b[0]! : c.b[1]!;
   const flop = 2 * m * k * n;
-  setSimdGemm(true);
-  const ours = time(c, true);
-  setSimdGemm(false);
-  const xf = time(c, true);
-  const xr = time(c, false);
-  setSimdGemm(true);
-  sums = [sums[0]! + ours, sums[1]! + xf, sums[2]! + xr];
-  const f = (ms: number) => `${ms.toFixed(3)} (${(flop / ms / 1e6).toFixed(1)})`;
-  console.log(`${c.label} | ${f(ours)} | ${f(xf)} | ${f(xr)}`);
-}
+  const ms = samples[i]!.map(median);
+  ms.forEach((x, j) => (sums[j]! += x));
+  const f = (x: number) => `${x.toFixed(3)} (${(flop / x / 1e6).toFixed(1)})`;
+  console.log(`${c.label} | ${ms.map(f).join(' | ')}`);
+});
 console.log(`sum | ${sums.map((s) => s.toFixed(3)).join(' | ')}`);
