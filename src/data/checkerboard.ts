@@ -66,6 +66,9 @@ export function checkerboard(options?: CheckerboardOptions): Dataset {
   };
 }
 
+/** The three draws of {@link checkerboardPoints}, reused between calls (grown as needed). */
+let scratch = new Float32Array(0);
+
 /**
  * The samples of {@link checkerboard} as row-major `[n, 2]` float32 values, from three uniform draws of n
  * values seeded `seedX1`, `seedU`, `seedFlip` (tfjs's `randomUniform` draws, computed in JavaScript by
@@ -79,9 +82,10 @@ export function checkerboard(options?: CheckerboardOptions): Dataset {
  * (cpu, wasm) — and one upload instead of three draws and a dozen small kernels.
  */
 function checkerboardPoints(n: number, scale: number, seedX1: number, seedU: number, seedFlip: number): Float32Array {
-  const x1 = new Float32Array(n);
-  const u = new Float32Array(n);
-  const flipDraw = new Float32Array(n);
+  if (scratch.length < 3 * n) scratch = new Float32Array(3 * n);
+  const x1 = scratch.subarray(0, n);
+  const u = scratch.subarray(n, 2 * n);
+  const flipDraw = scratch.subarray(2 * n, 3 * n);
   fillTfjsUniform(x1, -2, 2, seedX1);
   fillTfjsUniform(u, 0, 1, seedU);
   fillTfjsUniform(flipDraw, 0, 1, seedFlip);
