@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FUSED_ADAM_KERNEL, type FusedAdamAttrs, type FusedAdamRule } from '../../src/kernels/wasm-fused-adam.js';
 import { setSimdAdamKernel, simdAdamKernel } from '../../src/kernels/wasm-simd-adam.js';
 import type { WasmBackendLike } from '../../src/kernels/wasm-common.js';
+import { heapAddress } from '../../src/kernels/wasm-simd-module.js';
 import { expectNoLeaks } from '../helpers/index.js';
 import { backendDataIds, seeded, useWasmWithLeakChecks } from './compare.js';
 
@@ -120,6 +121,35 @@ describe('SIMD fused Adam-family update', () => {
     expect(simdAdamKernel(backend, { ...a, beta1: 0.9 })).toBeNull();
     setSimdAdamKernel(false);
     expect(simdAdamKernel(backend, a)).toBeNull();
+  });
+
+  it('writes exactly n values of each output (guard values on both sides stay)', () => {
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    for (const rule of ['adam', 'adabelief'] as const) {
+      const a = attrs(rule, true, 1);
+      for (const n of [1, 2, 3, 4, 5, 7, 8, 13]) {
+        setSimdAdamKernel(true); // runKernel(…, false) below turns it off
+        const kernel = simdAdamKernel(backend, a)!;
+        const v = variable(n, n);
+        const guard = 8;
+        const outs = [0, 1, 2].map(() => tf.fill([n + 2 * guard], -777.25));
+        const at = (t: tf.Tensor) => heapAddress(backend, t);
+        const inner = outs.map((t) => at(t) + 4 * guard);
+        const args = [at(v.value), at(v.grad), at(v.m), at(v.s), inner[0]!, inner[1]!, inner[2]!, n, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.c1, a.c2, a.epsilon] as const;
+        if (rule === 'adam') kernel.adam(...args, a.negLearningRate, a.decay, 1);
+        else kernel.adaBelief(...args, a.decay, 1);
+        const reference = runKernel(a, [v], false);
+        outs.forEach((t, j) => {
+          const got = t.dataSync() as Float32Array;
+          for (let k = 0; k < guard; k++) {
+            expect(got[k], `${rule} n=${n} output ${j} guard before`).toBe(-777.25);
+            expect(got[guard + n + k], `${rule} n=${n} output ${j} guard after`).toBe(-777.25);
+          }
+          expectSameBits(got.slice(guard, guard + n), reference[j]!, `${rule} n=${n} output ${j}`);
+        });
+        tf.dispose([...outs, v.value, v.grad, v.m, v.s]);
+      }
+    }
   });
 
   it('leaks neither tensors nor backend buffers', async () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WasmBackendLike } from '../../src/kernels/wasm-common.js';
 import { setSimdColumnSum, simdColumnSumKernel } from '../../src/kernels/wasm-simd-column-sum.js';
+import { heapAddress } from '../../src/kernels/wasm-simd-module.js';
 import { expectNoLeaks } from '../helpers/index.js';
 import { backendDataIds, runOn, seeded, useWasmWithLeakChecks } from './compare.js';
 
@@ -115,6 +116,29 @@ describe('SIMD column sums (the wasm Sum override over leading axes)', () => {
     const e = tf.sum(tf.zeros([0, 3]), 0);
     expect(Array.from(e.dataSync())).toEqual([0, 0, 0]);
     e.dispose();
+  });
+
+  it('writes exactly its cols outputs (guard values on both sides stay)', () => {
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    const kernel = simdColumnSumKernel(backend)!;
+    for (const [rows, cols] of [[9, 1], [5, 2], [7, 3], [4, 16], [6, 17], [3, 35], [8, 50]] as const) {
+      const x = tf.tensor(seeded(rows * cols, cols), [rows, cols]);
+      const guard = 8;
+      const out = tf.fill([cols + 2 * guard], 12345.5);
+      kernel.columnSums(heapAddress(backend, x), heapAddress(backend, out) + 4 * guard, rows, cols);
+      const got = out.dataSync();
+      const xs = x.dataSync();
+      tf.dispose([x, out]);
+      for (let k = 0; k < guard; k++) {
+        expect(got[k], `[${rows},${cols}] guard before`).toBe(12345.5);
+        expect(got[guard + cols + k], `[${rows},${cols}] guard after`).toBe(12345.5);
+      }
+      for (let c = 0; c < cols; c++) {
+        let sum = 0;
+        for (let r = 0; r < rows; r++) sum += xs[r * cols + c]!;
+        expect(Math.abs(got[guard + c]! - sum)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(sum)));
+      }
+    }
   });
 
   it('leaks neither tensors nor backend buffers', async () => {
