@@ -19,6 +19,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
 import { TimeFeatures } from './time-features.js';
 import { simdSwishGrad } from '../src/kernels/wasm-swish-grad.js';
+import { simdDenseBiasAfter } from '../src/kernels/wasm-simd-gemm.js';
 import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved } from '../src/tape-node.js';
 import { directWasmKernels, jsTrigKernelsActive, WasmKernelScope } from '../src/kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../src/kernels/wasm-common.js';
@@ -315,11 +316,19 @@ function wasmTrainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): 
           h = fusedProduct(k, h, w[2 * l]!, w[2 * l + 1]!); // fused.matMul({ a, b, bias })
           break;
         }
-        const product =
-          spec.activation === 'relu'
-            ? k.run('BatchMatMul', { a: h, b: w[2 * l]! }, { transposeA: false, transposeB: false }) // matMul(h, W)
-            : fusedProduct(k, h, w[2 * l]!, undefined); // fused.matMul({ a: h, b: W })
-        const z = k.run('Add', { a: product, b: w[2 * l + 1]! }); // add(product, b)
+        // add(matMul(h, W), b) in one pass of the SIMD products when they apply (the product's sums as
+        // XNNPACK's, then one float32 add of the bias: bit-identical; src/kernels/wasm-simd-gemm.ts).
+        const direct = simdDenseBiasAfter(k.backend, h, w[2 * l]!, w[2 * l + 1]!);
+        let z: tf.TensorInfo;
+        if (direct !== null) {
+          z = k.adopt(direct);
+        } else {
+          const product =
+            spec.activation === 'relu'
+              ? k.run('BatchMatMul', { a: h, b: w[2 * l]! }, { transposeA: false, transposeB: false }) // matMul(h, W)
+              : fusedProduct(k, h, w[2 * l]!, undefined); // fused.matMul({ a: h, b: W })
+          z = k.run('Add', { a: product, b: w[2 * l + 1]! }); // add(product, b)
+        }
         zs.push(z);
         if (spec.activation === 'swish') {
           const sig = k.run('Sigmoid', { x: z });

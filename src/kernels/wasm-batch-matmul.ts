@@ -269,7 +269,7 @@ export function simdBatchedProduct(
 ): TensorInfo {
   const single = g.outerA.length === 0 && g.outerB.length === 0;
   const [ia, ib] = single ? [[0], [0]] : broadcastBatchIndices(g.outerA, g.outerB, g.outBatch);
-  return simdGemm(backend, kernels, a, b, bias, transposeA, transposeB, g.m, g.k, g.n, ia, ib, g.outShape);
+  return simdGemm(backend, kernels, a, b, { m: g.m, k: g.k, n: g.n, transposeA, transposeB, bias, aIndex: ia, bIndex: ib, outShape: g.outShape });
 }
 
 /**

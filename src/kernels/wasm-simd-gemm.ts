@@ -31,12 +31,18 @@ import { backendThreadCount, heapAddress, simdKernelExports } from './wasm-simd-
  */
 type GemmFunction = (
   a: number, b: number, bias: number, c: number, m: number, k: number,
-  ars: number, aks: number, ldb: number, ldc: number,
+  ars: number, aks: number, ldb: number, ldc: number, post: number,
 ) => void;
 
-/** The exports of `simd/gemm.wat`: `gemm8` covers `8·blocks` columns, `gemmW` (W = 1 … 4) W columns. */
+/**
+ * The exports of `simd/gemm.wat`: `gemm8` covers `8·blocks` columns, `gemmW` (W = 1 … 4) W columns;
+ * `post` is the address of a bias added after the sum (0 for none).
+ */
 export interface GemmKernels {
-  gemm8: (...args: [...Parameters<GemmFunction>, blocks: number]) => void;
+  gemm8: (
+    a: number, b: number, bias: number, c: number, m: number, k: number,
+    ars: number, aks: number, ldb: number, ldc: number, post: number, blocks: number,
+  ) => void;
   gemm4: GemmFunction;
   gemm3: GemmFunction;
   gemm2: GemmFunction;
@@ -81,16 +87,37 @@ export function simdGemmKernels(backend: WasmBackendLike): GemmKernels | null {
   return simdKernelExports<GemmKernels>(backend, PLAIN_WASM_BASE64, SHARED_WASM_BASE64);
 }
 
+/** What {@link simdGemm} computes: `C_t = biasAfter + (bias + A_t·B_t)` for each result matrix `t`. */
+export interface SimdGemmOptions {
+  /** Rows of A (and C), shared dimension (≥ 1), columns of B (and C). */
+  m: number;
+  k: number;
+  n: number;
+  /** `a` holds its matrices as `[k, m]` (read transposed through strides). @default false */
+  transposeA?: boolean;
+  /** `b` holds its matrices as `[n, k]` (transposed into a scratch tensor first). @default false */
+  transposeB?: boolean;
+  /** Float32 `[n]`, the accumulators' start (XNNPACK's fused bias). @default null */
+  bias?: TensorInfo | null;
+  /** Float32 `[n]` added after the sum (what a separate broadcast `Add` computes). @default null */
+  biasAfter?: TensorInfo | null;
+  /** For each result matrix, the matrix of `a` and of `b` it uses. @default [0] and [0] */
+  aIndex?: ArrayLike<number>;
+  bIndex?: ArrayLike<number>;
+  /** Shape of the result, whose matrices are the `[m, n]` results in order. @default [m, n] */
+  outShape?: number[];
+}
+
 /**
- * Float32 products `C_t = bias + A_t·B_t` for `t = 0 … batch − 1` into a new `[...outShape]` tensor (the
- * matrices of C consecutive, each `[m, n]`), where `A_t` is matrix `aIndex[t]` of `a` (`[m, k]` each, or
- * `[k, m]` each read transposed with `transposeA`) and `B_t` is matrix `bIndex[t]` of `b` (`[k, n]` each,
- * or `[n, k]` each with `transposeB`, transposed first). `bias` is null or a float32 `[n]`; `k ≥ 1`.
+ * Float32 products by the SIMD kernels into a new tensor: for `t = 0 … aIndex.length − 1`,
+ * `C_t = biasAfter + (bias + A_t·B_t)` where `A_t` is matrix `aIndex[t]` of `a` (each `[m, k]`, or `[k, m]`
+ * read transposed) and `B_t` matrix `bIndex[t]` of `b` (each `[k, n]`, or `[n, k]` transposed first).
+ * Each sum runs over k in order from the bias (or 0), a float32 multiply then add per term.
  *
  * @example
  * ```ts
  * const kernels = simdGemmKernels(backend);
- * if (kernels) out = simdGemm(backend, kernels, a, b, null, false, true, 512, 128, 128, [0], [0], [512, 128]);
+ * if (kernels !== null) y = simdGemm(backend, kernels, x, w, { m: 512, k: 128, n: 128, biasAfter: b });
  * ```
  */
 export function simdGemm(
@@ -98,16 +125,10 @@ export function simdGemm(
   kernels: GemmKernels,
   a: TensorInfo,
   b: TensorInfo,
-  bias: TensorInfo | null,
-  transposeA: boolean,
-  transposeB: boolean,
-  m: number,
-  k: number,
-  n: number,
-  aIndex: ArrayLike<number>,
-  bIndex: ArrayLike<number>,
-  outShape: number[],
+  options: SimdGemmOptions,
 ): TensorInfo {
+  const { m, k, n, transposeA = false, transposeB = false, bias = null, biasAfter = null } = options;
+  const { aIndex = [0], bIndex = [0], outShape = [m, n] } = options;
   calls++;
   const bRows = transposeB ? transposeInner(backend, b) : b;
   const out = backend.makeOutput(outShape, 'float32');
@@ -117,19 +138,42 @@ export function simdGemm(
   const bAddr = heapAddress(backend, bRows);
   const cAddr = heapAddress(backend, out);
   const biasAddr = bias === null ? 0 : heapAddress(backend, bias);
+  const postAddr = biasAfter === null ? 0 : heapAddress(backend, biasAfter);
   const ars = transposeA ? 4 : 4 * k;
   const aks = transposeA ? 4 * m : 4;
   const ldb = 4 * n;
+  const at = (address: number, j: number) => (address === 0 ? 0 : address + 4 * j);
   for (let t = 0; t < aIndex.length; t++) {
     const pa = aAddr + aIndex[t]! * m * k * 4;
     const pb = bAddr + bIndex[t]! * k * n * 4;
     const pc = cAddr + t * m * n * 4;
-    if (n8 > 0) kernels.gemm8(pa, pb, biasAddr, pc, m, k, ars, aks, ldb, ldb, n8 / 8);
+    if (n8 > 0) kernels.gemm8(pa, pb, biasAddr, pc, m, k, ars, aks, ldb, ldb, postAddr, n8 / 8);
     for (let j = n8; j < n; j += 4) {
       const narrow = kernels[NARROW[Math.min(4, n - j) - 1]!];
-      narrow(pa, pb + 4 * j, biasAddr === 0 ? 0 : biasAddr + 4 * j, pc + 4 * j, m, k, ars, aks, ldb, ldb);
+      narrow(pa, pb + 4 * j, at(biasAddr, j), pc + 4 * j, m, k, ars, aks, ldb, ldb, at(postAddr, j));
     }
   }
   if (bRows !== b) disposeInfos(backend, bRows);
   return out;
+}
+
+/**
+ * A dense layer's pre-activation `x·W + b` as the wasm backend computes `add(matMul(x, W), b)` (the
+ * product's sums as XNNPACK's, then one float32 add of the bias), in one pass of the SIMD kernels: no
+ * product tensor, no broadcast `Add` kernel. `x: [m, k]`, `w: [k, n]`, `b: [n]`, all float32, k ≥ 1.
+ * Null when the kernels do not apply ({@link simdGemmKernels}) or the operands do not fit.
+ *
+ * @example
+ * ```ts
+ * const z = simdDenseBiasAfter(backend, h, w, b) ?? slowPath();
+ * ```
+ */
+export function simdDenseBiasAfter(backend: WasmBackendLike, x: TensorInfo, w: TensorInfo, b: TensorInfo): TensorInfo | null {
+  if (x.shape.length !== 2 || w.shape.length !== 2 || b.shape.length !== 1) return null;
+  const [m, k] = x.shape as [number, number];
+  const [kw, n] = w.shape as [number, number];
+  if (k !== kw || b.shape[0] !== n || k < 1 || m < 1 || n < 1) return null;
+  if (x.dtype !== 'float32' || w.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const kernels = simdGemmKernels(backend);
+  return kernels === null ? null : simdGemm(backend, kernels, x, w, { m, k, n, biasAfter: b });
 }

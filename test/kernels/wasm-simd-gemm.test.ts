@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setSimdGemm, simdGemm, simdGemmCallCount, simdGemmEnabled, simdGemmKernels } from '../../src/kernels/wasm-simd-gemm.js';
+import {
+  setSimdGemm,
+  simdDenseBiasAfter,
+  simdGemm,
+  simdGemmCallCount,
+  simdGemmEnabled,
+  simdGemmKernels,
+} from '../../src/kernels/wasm-simd-gemm.js';
 import { expectNoLeaks } from '../helpers/index.js';
 import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks } from './compare.js';
 
@@ -115,6 +122,37 @@ describe('wasm SIMD GEMM (own WebAssembly kernel, no packing)', () => {
     });
   }
 
+  it('a dense layer with the bias added after the sum is bit-identical to add(matMul(x, W), b) on XNNPACK', () => {
+    const backend = tf.backend() as never;
+    for (const [m, k, n] of [[512, 19, 128], [512, 128, 128], [9, 7, 2], [13, 5, 11], [6, 1, 3]] as const) {
+      const x = rand([m, k], 31);
+      const w = rand([k, n], 32);
+      const b = rand([n], 33);
+      setSimdGemm(false);
+      const reference = tf.add(tf.matMul(x, w), b);
+      const want = reference.dataSync() as Float32Array;
+      expect(simdDenseBiasAfter(backend, x, w, b)).toBeNull(); // switched off
+      setSimdGemm(true);
+      const info = simdDenseBiasAfter(backend, x, w, b);
+      expect(info).not.toBeNull();
+      const z = tf.engine().makeTensorFromTensorInfo(info!);
+      expect(z.shape).toEqual([m, n]);
+      expectIdentical(`${m}×${k}·${k}×${n} + b`, z.dataSync() as Float32Array, want);
+      tf.dispose([x, w, b, reference, z]);
+    }
+    // Operands that do not fit: a bias of the wrong length, mismatched inner sizes, int32, rank 3.
+    const x = rand([4, 3], 34);
+    const w = rand([3, 5], 35);
+    const misfits: [tf.Tensor, tf.Tensor, tf.Tensor][] = [
+      [x, w, rand([4], 36)],
+      [x, rand([4, 5], 37), rand([5], 38)],
+      [rand([4, 3], 39, 'int32'), w, rand([5], 40)],
+      [rand([1, 4, 3], 41), w, rand([5], 42)],
+    ];
+    for (const [xi, wi, bi] of misfits) expect(simdDenseBiasAfter(backend, xi, wi, bi)).toBeNull();
+    tf.dispose([x, w, ...misfits.flat()]);
+  });
+
   it('matches the cpu backend (float32 accuracy)', async () => {
     for (const [tA, tB] of FLAGS) {
       await expectWasmMatchesCpu(`67×130·130×35 tA=${tA} tB=${tB}`, () =>
@@ -131,7 +169,7 @@ describe('wasm SIMD GEMM (own WebAssembly kernel, no packing)', () => {
     const a = tf.ones([m, k]);
     const b = tf.tile(tf.reshape(tf.range(1, n + 1), [1, n]), [k, 1]);
     const bias = tf.mul(tf.range(0, n), 100);
-    const info = simdGemm(backend, kernels, a, b, bias, false, false, m, k, n, [0], [0], [m, n]);
+    const info = simdGemm(backend, kernels, a, b, { m, k, n, bias });
     const c = tf.engine().makeTensorFromTensorInfo(info);
     const values = c.dataSync();
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(values[i * n + j]).toBe(100 * j + k * (j + 1));

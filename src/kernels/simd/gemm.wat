@@ -9,18 +9,20 @@
 ;;
 ;; A is read through two byte strides: A(i, k) sits at a + i·ars + k·aks (row-major A: ars = 4K, aks = 4;
 ;; A stored transposed as [K, M]: ars = 4, aks = 4M), so Aᵀ·B needs no transpose. B is row-major with
-;; rows ldb bytes apart, C row-major with rows ldc bytes apart. Each step keeps a 4-row × 8-column
-;; block of C in 8 f32x4 accumulators while it runs over k: per k two loads of a B row (contiguous,
-;; so no packing) and 4 splat loads of A. The last m mod 4 rows go through a kernel of that many rows.
-
+;; rows ldb bytes apart, C row-major with rows ldc bytes apart. post: byte address of floats added to C's
+;; rows after the sum (one f32 add each: what a separate broadcast Add of a bias computes), or 0.
+;;
+;; Each step keeps a 4-row × 8-column block of C in 8 f32x4 accumulators while it runs over k:
+;; per k two loads of a B row (contiguous, so no packing) and 4 splat loads of A. The last m mod 4
+;; rows go through a kernel of that many rows; the last n mod 8 columns through gemm4 … gemm1.
 ;; Arguments are i32; addresses and strides in bytes; K ≥ 1.
 (module
   (import "env" "memory" (memory 1))
 
-  ;; gemm8: columns 0 … 8·nb − 1 of C (nb blocks of 8). bias: byte address of 8·nb floats, or 0 for none.
+  ;; gemm8: columns 0 … 8·nb − 1 of C (nb blocks of 8). bias, post: byte addresses of 8·nb floats, or 0.
   (func (export "gemm8")
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32) (param $m i32) (param $k i32)
-    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $nb i32)
+    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $post i32) (param $nb i32)
     (local $i i32) (local $kk i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ars2 i32) (local $ars3 i32)
     (local $z0 v128) (local $z1 v128) (local $b0 v128) (local $b1 v128) (local $s v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -69,6 +71,18 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load (local.get $post)))
+            (local.set $b1 (v128.load offset=16 (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c01 (f32x4.add (local.get $c01) (local.get $b1)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+            (local.set $c11 (f32x4.add (local.get $c11) (local.get $b1)))
+            (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))
+            (local.set $c21 (f32x4.add (local.get $c21) (local.get $b1)))
+            (local.set $c30 (f32x4.add (local.get $c30) (local.get $b0)))
+            (local.set $c31 (f32x4.add (local.get $c31) (local.get $b1)))))
         (v128.store (local.get $pc) (local.get $c00))
         (v128.store offset=16 (local.get $pc) (local.get $c01))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
@@ -110,6 +124,16 @@
             (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
             (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
             (br_if $inner (local.get $kk)))
+          (if (local.get $post)
+            (then
+              (local.set $b0 (v128.load (local.get $post)))
+              (local.set $b1 (v128.load offset=16 (local.get $post)))
+              (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+              (local.set $c01 (f32x4.add (local.get $c01) (local.get $b1)))
+              (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+              (local.set $c11 (f32x4.add (local.get $c11) (local.get $b1)))
+              (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))
+              (local.set $c21 (f32x4.add (local.get $c21) (local.get $b1)))))
           (v128.store (local.get $pc) (local.get $c00))
           (v128.store offset=16 (local.get $pc) (local.get $c01))
           (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
@@ -141,6 +165,14 @@
             (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
             (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
             (br_if $inner (local.get $kk)))
+          (if (local.get $post)
+            (then
+              (local.set $b0 (v128.load (local.get $post)))
+              (local.set $b1 (v128.load offset=16 (local.get $post)))
+              (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+              (local.set $c01 (f32x4.add (local.get $c01) (local.get $b1)))
+              (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+              (local.set $c11 (f32x4.add (local.get $c11) (local.get $b1)))))
           (v128.store (local.get $pc) (local.get $c00))
           (v128.store offset=16 (local.get $pc) (local.get $c01))
           (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
@@ -164,19 +196,26 @@
             (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
             (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
             (br_if $inner (local.get $kk)))
+          (if (local.get $post)
+            (then
+              (local.set $b0 (v128.load (local.get $post)))
+              (local.set $b1 (v128.load offset=16 (local.get $post)))
+              (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+              (local.set $c01 (f32x4.add (local.get $c01) (local.get $b1)))))
           (v128.store (local.get $pc) (local.get $c00))
           (v128.store offset=16 (local.get $pc) (local.get $c01))))
       (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (if (local.get $post) (then (local.set $post (i32.add (local.get $post) (i32.const 32)))))
       (local.set $c (i32.add (local.get $c) (i32.const 32)))
       (local.set $nb (i32.sub (local.get $nb) (i32.const 1)))
       (br_if $cols (local.get $nb))))
 
 
-  ;; gemm4: 4 columns of C; bias: byte address of 4 floats, or 0 for none.
+  ;; gemm4: 4 columns of C; bias, post: byte addresses of 4 floats, or 0.
   ;; gemm3, gemm2 and gemm1 are the same with narrower loads and stores of B's rows, the bias and C's rows.
   (func (export "gemm4")
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32) (param $m i32) (param $k i32)
-    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32)
+    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $post i32)
     (local $i i32) (local $kk i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ars2 i32) (local $ars3 i32)
     (local $z0 v128) (local $b0 v128) (local $s v128)
     (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
@@ -210,6 +249,13 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
         (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
         (br_if $inner (local.get $kk)))
+      (if (local.get $post)
+        (then
+          (local.set $b0 (v128.load (local.get $post)))
+          (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+          (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+          (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))
+          (local.set $c30 (f32x4.add (local.get $c30) (local.get $b0)))))
       (v128.store (local.get $pc) (local.get $c00))
       (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
       (v128.store (local.get $pc) (local.get $c10))
@@ -240,6 +286,12 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+            (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))))
         (v128.store (local.get $pc) (local.get $c00))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
         (v128.store (local.get $pc) (local.get $c10))
@@ -263,6 +315,11 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))))
         (v128.store (local.get $pc) (local.get $c00))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
         (v128.store (local.get $pc) (local.get $c10))))
@@ -281,12 +338,16 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))))
         (v128.store (local.get $pc) (local.get $c00)))))
 
-  ;; gemm3: 3 columns of C; bias: byte address of 3 floats, or 0 for none.
+  ;; gemm3: 3 columns of C; bias, post: byte addresses of 3 floats, or 0.
   (func (export "gemm3")
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32) (param $m i32) (param $k i32)
-    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32)
+    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $post i32)
     (local $i i32) (local $kk i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ars2 i32) (local $ars3 i32)
     (local $z0 v128) (local $b0 v128) (local $s v128)
     (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
@@ -320,6 +381,13 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
         (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
         (br_if $inner (local.get $kk)))
+      (if (local.get $post)
+        (then
+          (local.set $b0 (v128.load32_lane offset=8 2 (local.get $post) (v128.load64_zero (local.get $post))))
+          (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+          (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+          (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))
+          (local.set $c30 (f32x4.add (local.get $c30) (local.get $b0)))))
       (v128.store64_lane 0 (local.get $pc) (local.get $c00))
       (v128.store32_lane offset=8 2 (local.get $pc) (local.get $c00))
       (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
@@ -354,6 +422,12 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load32_lane offset=8 2 (local.get $post) (v128.load64_zero (local.get $post))))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+            (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))))
         (v128.store64_lane 0 (local.get $pc) (local.get $c00))
         (v128.store32_lane offset=8 2 (local.get $pc) (local.get $c00))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
@@ -380,6 +454,11 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load32_lane offset=8 2 (local.get $post) (v128.load64_zero (local.get $post))))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))))
         (v128.store64_lane 0 (local.get $pc) (local.get $c00))
         (v128.store32_lane offset=8 2 (local.get $pc) (local.get $c00))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
@@ -400,13 +479,17 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load32_lane offset=8 2 (local.get $post) (v128.load64_zero (local.get $post))))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))))
         (v128.store64_lane 0 (local.get $pc) (local.get $c00))
         (v128.store32_lane offset=8 2 (local.get $pc) (local.get $c00)))))
 
-  ;; gemm2: 2 columns of C; bias: byte address of 2 floats, or 0 for none.
+  ;; gemm2: 2 columns of C; bias, post: byte addresses of 2 floats, or 0.
   (func (export "gemm2")
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32) (param $m i32) (param $k i32)
-    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32)
+    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $post i32)
     (local $i i32) (local $kk i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ars2 i32) (local $ars3 i32)
     (local $z0 v128) (local $b0 v128) (local $s v128)
     (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
@@ -440,6 +523,13 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
         (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
         (br_if $inner (local.get $kk)))
+      (if (local.get $post)
+        (then
+          (local.set $b0 (v128.load64_zero (local.get $post)))
+          (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+          (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+          (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))
+          (local.set $c30 (f32x4.add (local.get $c30) (local.get $b0)))))
       (v128.store64_lane 0 (local.get $pc) (local.get $c00))
       (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
       (v128.store64_lane 0 (local.get $pc) (local.get $c10))
@@ -470,6 +560,12 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load64_zero (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+            (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))))
         (v128.store64_lane 0 (local.get $pc) (local.get $c00))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
         (v128.store64_lane 0 (local.get $pc) (local.get $c10))
@@ -493,6 +589,11 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load64_zero (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))))
         (v128.store64_lane 0 (local.get $pc) (local.get $c00))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
         (v128.store64_lane 0 (local.get $pc) (local.get $c10))))
@@ -511,12 +612,16 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load64_zero (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))))
         (v128.store64_lane 0 (local.get $pc) (local.get $c00)))))
 
-  ;; gemm1: 1 column of C; bias: byte address of 1 float, or 0 for none.
+  ;; gemm1: 1 column of C; bias, post: byte addresses of 1 float, or 0.
   (func (export "gemm1")
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32) (param $m i32) (param $k i32)
-    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32)
+    (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $post i32)
     (local $i i32) (local $kk i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ars2 i32) (local $ars3 i32)
     (local $z0 v128) (local $b0 v128) (local $s v128)
     (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
@@ -550,6 +655,13 @@
         (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
         (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
         (br_if $inner (local.get $kk)))
+      (if (local.get $post)
+        (then
+          (local.set $b0 (v128.load32_zero (local.get $post)))
+          (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+          (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+          (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))
+          (local.set $c30 (f32x4.add (local.get $c30) (local.get $b0)))))
       (v128.store32_lane 0 (local.get $pc) (local.get $c00))
       (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
       (v128.store32_lane 0 (local.get $pc) (local.get $c10))
@@ -580,6 +692,12 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load32_zero (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))
+            (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0)))))
         (v128.store32_lane 0 (local.get $pc) (local.get $c00))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
         (v128.store32_lane 0 (local.get $pc) (local.get $c10))
@@ -603,6 +721,11 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load32_zero (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0)))))
         (v128.store32_lane 0 (local.get $pc) (local.get $c00))
         (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
         (v128.store32_lane 0 (local.get $pc) (local.get $c10))))
@@ -621,4 +744,8 @@
           (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
+        (if (local.get $post)
+          (then
+            (local.set $b0 (v128.load32_zero (local.get $post)))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))))
         (v128.store32_lane 0 (local.get $pc) (local.get $c00))))))
