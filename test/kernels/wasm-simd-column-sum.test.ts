@@ -6,7 +6,11 @@ import { heapAddress } from '../../src/kernels/wasm-simd-module.js';
 import { expectNoLeaks } from '../helpers/index.js';
 import { backendDataIds, runOn, seeded, useWasmWithLeakChecks } from './compare.js';
 
-/** Values over 16 binary orders of magnitude, so that the order of the float64 additions shows in the bits. */
+/**
+ * Values over 16 binary orders of magnitude. Their float64 column sums are still exact (so any order of
+ * the additions gives them); these data check the widening, the final rounding and the shapes, and
+ * {@link cancelling} checks the order.
+ */
 function wide(size: number, seed: number): Float32Array {
   const u = seeded(size, seed);
   const v = seeded(size, seed + 1);
