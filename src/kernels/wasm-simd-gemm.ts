@@ -53,7 +53,17 @@ export interface GemmKernels {
 const NARROW = ['gemm1', 'gemm2', 'gemm3', 'gemm4'] as const;
 
 let enabled = true;
+let anyPool = false;
 let calls = 0;
+
+/** Options of {@link setSimdGemm}. */
+export interface SimdGemmSwitchOptions {
+  /**
+   * Use the SIMD products on a thread pool of any size too (they run on the calling thread alone); for
+   * measurements only: on two threads XNNPACK splits each product across the pool. @default false
+   */
+  anyThreadCount?: boolean;
+}
 
 /**
  * Turns the SIMD products on or off for this process (on by default); off, the overrides use XNNPACK as
@@ -64,8 +74,9 @@ let calls = 0;
  * setSimdGemm(false); // XNNPACK for every product
  * ```
  */
-export function setSimdGemm(on: boolean): void {
+export function setSimdGemm(on: boolean, { anyThreadCount = false }: SimdGemmSwitchOptions = {}): void {
   enabled = on;
+  anyPool = anyThreadCount;
 }
 
 /** How many products {@link simdGemm} has computed in this process (lets tests see which path ran). */
@@ -79,11 +90,11 @@ export function simdGemmEnabled(): boolean {
 }
 
 /**
- * The kernels when the SIMD products apply on `backend`: switched on, one thread in the backend's pool,
- * SIMD available. Null otherwise.
+ * The kernels when the SIMD products apply on `backend`: switched on, one thread in the backend's pool
+ * (unless {@link SimdGemmSwitchOptions.anyThreadCount}), SIMD available. Null otherwise.
  */
 export function simdGemmKernels(backend: WasmBackendLike): GemmKernels | null {
-  if (!enabled || backendThreadCount(backend) !== 1) return null;
+  if (!enabled || (!anyPool && backendThreadCount(backend) !== 1)) return null;
   return simdKernelExports<GemmKernels>(backend, PLAIN_WASM_BASE64, SHARED_WASM_BASE64);
 }
 

@@ -84,6 +84,10 @@ describe('wasm SIMD GEMM (own WebAssembly kernel, no packing)', () => {
     const wasm = (backend as { wasm: object }).wasm;
     const twoThreads = Object.create(backend as object, { wasm: { value: { ...wasm, _get_threads_count: () => 2 } } });
     expect(simdGemmKernels(twoThreads)).toBeNull();
+    setSimdGemm(true, { anyThreadCount: true }); // for measurements only
+    expect(simdGemmKernels(twoThreads)).not.toBeNull();
+    setSimdGemm(true);
+    expect(simdGemmKernels(twoThreads)).toBeNull();
   });
 
   // Ragged sizes: m, n, k not multiples of the 4×8 tile; k = 1, 2, 19; n = 1, 2, 3 (the narrow kernels).
