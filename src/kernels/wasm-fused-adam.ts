@@ -6,7 +6,8 @@
  * The arithmetic is float32, operation by operation in the order of the tfjs ops it replaces, each
  * intermediate rounded with `Math.fround` (a float64 add, multiply, divide or square root of float32
  * operands rounded once to float32 is the correctly rounded float32 result), so the values are bit for bit
- * those of the unfused ops; `test/kernels/wasm-fused-adam.test.ts` checks that against tfjs's own Adam.
+ * those of the unfused ops; `test/train/optimizers-fused.test.ts` checks that against tfjs's own Adam, and
+ * `test/kernels/wasm-simd-adam.test.ts` the SIMD update against these loops and tfjs's elementwise ops.
  *
  * Inputs: for every variable i, `value{i}`, `grad{i}`, `m{i}`, `s{i}` (float32, same shape). Outputs, in
  * order: new value, new m, new s for variable 0, then for variable 1, … The inputs are never modified.
