@@ -19,9 +19,10 @@
  * thread pool has one thread (on more, XNNPACK splits a product across the pool) and the engine runs
  * WebAssembly SIMD; otherwise {@link simdGemmKernels} returns null and the callers keep XNNPACK.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64 } from './simd/gemm-wasm.js';
-import { disposeInfos, transposeInner, type WasmBackendLike } from './wasm-common.js';
+import { disposeInfos, type WasmBackendLike } from './wasm-common.js';
 import { backendThreadCount, heapAddress, simdKernelExports } from './wasm-simd-module.js';
 
 /**
@@ -47,6 +48,8 @@ export interface GemmKernels {
   gemm3: GemmFunction;
   gemm2: GemmFunction;
   gemm1: GemmFunction;
+  /** `dst[j, i] = src[i, j]` for a row-major `rows × cols` float32 matrix (addresses in bytes). */
+  transpose: (src: number, dst: number, rows: number, cols: number) => void;
 }
 
 /** The narrow kernels by width. */
@@ -141,7 +144,7 @@ export function simdGemm(
   const { m, k, n, transposeA = false, transposeB = false, bias = null, biasAfter = null } = options;
   const { aIndex = [0], bIndex = [0], outShape = [m, n] } = options;
   calls++;
-  const bRows = transposeB ? transposeInner(backend, b) : b;
+  const bRows = transposeB ? transposeMatrices(backend, kernels, b, n, k) : b;
   const out = backend.makeOutput(outShape, 'float32');
   const n8 = n - (n % 8);
   // Addresses after the allocations (they are offsets, stable under heap growth anyway).
@@ -165,6 +168,16 @@ export function simdGemm(
     }
   }
   if (bRows !== b) disposeInfos(backend, bRows);
+  return out;
+}
+
+/** The `[rows, cols]` matrices of `x` (consecutive) transposed into a new tensor by the kernel. */
+function transposeMatrices(backend: WasmBackendLike, kernels: GemmKernels, x: TensorInfo, rows: number, cols: number): TensorInfo {
+  const out = backend.makeOutput([...x.shape.slice(0, -2), cols, rows], 'float32');
+  const src = heapAddress(backend, x);
+  const dst = heapAddress(backend, out);
+  const count = rows * cols === 0 ? 0 : tf.util.sizeFromShape(x.shape) / (rows * cols);
+  for (let t = 0; t < count; t++) kernels.transpose(src + 4 * t * rows * cols, dst + 4 * t * rows * cols, rows, cols);
   return out;
 }
 

@@ -15,6 +15,7 @@
 ;; Each step keeps a 4-row × 8-column block of C in 8 f32x4 accumulators while it runs over k:
 ;; per k two loads of a B row (contiguous, so no packing) and 4 splat loads of A. The last m mod 4
 ;; rows go through a kernel of that many rows; the last n mod 8 columns through gemm4 … gemm1.
+;; A transposed right operand is first transposed by "transpose" (at the end of this file).
 ;; Arguments are i32; addresses and strides in bytes; K ≥ 1.
 (module
   (import "env" "memory" (memory 1))
@@ -748,4 +749,68 @@
           (then
             (local.set $b0 (v128.load32_zero (local.get $post)))
             (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0)))))
-        (v128.store32_lane 0 (local.get $pc) (local.get $c00))))))
+        (v128.store32_lane 0 (local.get $pc) (local.get $c00)))))
+  ;; transpose: dst[j, i] = src[i, j] for a row-major src of rows × cols floats (dst: cols × rows), copied
+  ;; bit for bit; 4 × 4 blocks through shuffles, the edges one element at a time.
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $rows4 i32) (local $cols4 i32) (local $ps i32) (local $pd i32)
+    (local $rs i32) (local $rd i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $rs (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $rd (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $endCols (loop $colBlocks
+      (br_if $endCols (i32.ge_u (local.get $j) (local.get $cols4)))
+      (local.set $i (i32.const 0))
+      (block $endRows (loop $rowBlocks
+        (br_if $endRows (i32.ge_u (local.get $i) (local.get $rows4)))
+        (local.set $ps (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+        (local.set $r0 (v128.load (local.get $ps)))
+        (local.set $ps (i32.add (local.get $ps) (local.get $rs)))
+        (local.set $r1 (v128.load (local.get $ps)))
+        (local.set $ps (i32.add (local.get $ps) (local.get $rs)))
+        (local.set $r2 (v128.load (local.get $ps)))
+        (local.set $ps (i32.add (local.get $ps) (local.get $rs)))
+        (local.set $r3 (v128.load (local.get $ps)))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (local.set $pd (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2))))
+        (v128.store (local.get $pd) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (local.set $pd (i32.add (local.get $pd) (local.get $rd)))
+        (v128.store (local.get $pd) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (local.set $pd (i32.add (local.get $pd) (local.get $rd)))
+        (v128.store (local.get $pd) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (local.set $pd (i32.add (local.get $pd) (local.get $rd)))
+        (v128.store (local.get $pd) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rowBlocks)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $colBlocks)))
+    ;; the elements outside the 4 × 4 blocks: the last rows mod 4 rows, then the last cols mod 4 columns
+    (local.set $i (local.get $rows4))
+    (block $endLast (loop $last
+      (br_if $endLast (i32.ge_u (local.get $i) (local.get $rows)))
+      (call $copyRun (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols) (local.get $i) (i32.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $last)))
+    (local.set $i (i32.const 0))
+    (block $endEdge (loop $edge
+      (br_if $endEdge (i32.ge_u (local.get $i) (local.get $rows4)))
+      (call $copyRun (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols) (local.get $i) (local.get $cols4))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $edge))))
+
+  ;; dst[j, i] = src[i, j] for one row i and j = j0 … cols − 1 (of transpose's matrices).
+  (func $copyRun (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $i i32) (param $j i32)
+    (block $end (loop $run
+      (br_if $end (i32.ge_u (local.get $j) (local.get $cols)))
+      (i32.store
+        (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+        (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $run)))))
