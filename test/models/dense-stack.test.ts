@@ -5,6 +5,7 @@ import { denseStackOf, setDenseStackMode, setSharedTimeFolding, withDenseStackFa
 import { timeConditionedMlp } from '../../models/mlp.js';
 import { initBackend } from '../../src/backend.js';
 import { ArgumentError } from '../../src/errors.js';
+import { setSimdGemm } from '../../src/kernels/wasm-simd-gemm.js';
 import { decodeModule, encodeModule, registerDecodedModuleWrapper } from '../../src/train/module-io.js';
 import type { ModuleJson } from '../../src/train/module-io.js';
 import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
@@ -12,6 +13,7 @@ import { expectAllClose, expectNoLeaks } from '../helpers/index.js';
 afterAll(() => {
   setDenseStackMode('auto');
   setSharedTimeFolding(true);
+  setSimdGemm(true);
 });
 
 /** Value, parameter gradients and input gradients of a loss through `model.apply([x, t])`. */
@@ -103,6 +105,32 @@ describe('dense-stack fast path', () => {
     tf.dispose([shared, plainOut, fastOut, byDefault, folded]);
     tf.dispose([x, t, plain.out, plain.value, ...plain.grads, plain.dx, plain.dt, fast.out, fast.value, ...fast.grads, fast.dx, fast.dt]);
     model.dispose();
+    setDenseStackMode('auto');
+  });
+
+  it('on wasm with the SIMD products off (XNNPACK, as on a thread pool): training values and parameter gradients bit-identical to the layers and to the SIMD products', async () => {
+    await initBackend('wasm', { log: null });
+    const model = timeConditionedMlp({ dim: 2, hidden: 32, layers: 3, seed: 2, activation: 'swish' });
+    model.trainableWeights.forEach((w, i) => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 90 + i)));
+    const x = tf.randomNormal([37, 2], 0, 1, 'float32', 7);
+    const t = tf.randomUniform([37, 1], 0, 1, 'float32', 8);
+    const run = (mode: 'on' | 'off', simd: boolean) => {
+      setSimdGemm(simd);
+      setDenseStackMode(mode);
+      return valueAndGrads(model, x, t);
+    };
+    const plain = run('off', false);
+    const fast = run('on', false);
+    const simd = run('on', true);
+    for (const other of [fast, simd]) {
+      expect(Array.from(other.value.dataSync())).toEqual(Array.from(plain.value.dataSync()));
+      other.grads.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(plain.grads[i]!.dataSync())));
+    }
+    await expectNoLeaks(() => tf.tidy(() => run('on', false).value), { label: 'fast path, XNNPACK' });
+    for (const r of [plain, fast, simd]) tf.dispose([r.out, r.value, ...r.grads, r.dx, r.dt]);
+    tf.dispose([x, t]);
+    model.dispose();
+    setSimdGemm(true);
     setDenseStackMode('auto');
   });
 
