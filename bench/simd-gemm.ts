@@ -9,13 +9,31 @@
  *   npx tsx bench/simd-gemm.ts            (env N = calls per measurement, default 100; T = wasm threads, default 1;
  *                                          on T > 1 the SIMD column runs on the calling thread alone;
  *                                          WALL=1 times wall clock instead of CPU time)
+ *   STEP=1 npx tsx bench/simd-gemm.ts     the whole training step instead, SIMD GEMM on against off, through
+ *                                          checkerboardStepComparison (bench/checkerboard.ts; rounds 7, block 30,
+ *                                          CPU time unless WALL=1)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend.js';
 import { setSimdGemm } from '../src/kernels/wasm-simd-gemm.js';
+import { checkerboardStepComparison } from './checkerboard.js';
 
 await initBackend('wasm', { log: null, threads: Number(process.env.T ?? 1) });
 const N = Number(process.env.N ?? 100);
+
+if (process.env.STEP === '1') {
+  const anyThreadCount = Number(process.env.T ?? 1) > 1;
+  const rows = await checkerboardStepComparison(
+    [
+      { label: 'SIMD GEMM on', apply: () => setSimdGemm(true, { anyThreadCount }) },
+      { label: 'off (XNNPACK)', apply: () => setSimdGemm(false) },
+    ],
+    { rounds: 7, block: 30, cpu: process.env.WALL !== '1' },
+  );
+  setSimdGemm(true);
+  for (const r of rows) console.log(`${r.label}: ${r.ms.toFixed(3)} ms/step (rounds: ${r.samples.map((x) => x.toFixed(2)).join(' ')})`);
+  process.exit(0);
+}
 
 interface Case { label: string; a: number[]; b: number[]; tA: boolean; tB: boolean; bias: boolean }
 const B = 512;
