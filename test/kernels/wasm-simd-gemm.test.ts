@@ -115,6 +115,14 @@ describe('wasm SIMD GEMM (own WebAssembly kernel, no packing)', () => {
     expectBitIdentical('dz·W3ᵀ', [512, 2], [128, 2], null, false, true);
   });
 
+  it('bit-identical to XNNPACK on products large enough to copy B to a panel (ragged sizes, batched)', () => {
+    // m ≥ 64 and m·k·n ≥ 2^22 (PANEL_MIN_ROWS, PANEL_MIN_PRODUCT in wasm-simd-gemm.ts).
+    for (const [tA, tB] of FLAGS) {
+      expectBitIdentical(`67×300·300×210 tA=${tA} tB=${tB}`, operand([], 67, 300, tA), operand([], 300, 210, tB), [210], tA, tB);
+    }
+    expectBitIdentical('[2]·[2] 70×250·250×245', [2, 70, 250], [2, 250, 245], null, false, false);
+  });
+
   for (const [tA, tB] of FLAGS) {
     it(`bit-identical to XNNPACK, batched and broadcast, transposeA=${tA}, transposeB=${tB}`, () => {
       // [3]·[3], [1]·[3] and [3]·[1] (broadcast), [2,3]·[] with a bias (the fused kernel's one-call path),

@@ -21,15 +21,36 @@
   (import "env" "memory" (memory 1))
 
   ;; gemm8: columns 0 … 8·nb − 1 of C (nb blocks of 8). bias, post: byte addresses of 8·nb floats, or 0.
+  ;; panel: byte address of 32·K scratch bytes, or 0 to read B in place.
   (func (export "gemm8")
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32) (param $m i32) (param $k i32)
     (param $ars i32) (param $aks i32) (param $ldb i32) (param $ldc i32) (param $post i32) (param $nb i32)
+    (param $panel i32)
     (local $i i32) (local $kk i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ars2 i32) (local $ars3 i32)
     (local $z0 v128) (local $z1 v128) (local $b0 v128) (local $b1 v128) (local $s v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $bp i32) (local $lb i32)
     (local.set $ars2 (i32.mul (local.get $ars) (i32.const 2)))
     (local.set $ars3 (i32.mul (local.get $ars) (i32.const 3)))
     (loop $cols
+      ;; with a panel: this block's 8 columns of B copied to consecutive 32-byte rows (read from L1 by every
+      ;; row block; B's own rows may be far apart, and a power-of-two stride maps them to few cache sets)
+      (if (local.get $panel)
+        (then
+          (local.set $pb (local.get $b))
+          (local.set $pc (local.get $panel))
+          (local.set $kk (local.get $k))
+          (loop $copy
+            (v128.store (local.get $pc) (v128.load (local.get $pb)))
+            (v128.store offset=16 (local.get $pc) (v128.load offset=16 (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $pc (i32.add (local.get $pc) (i32.const 32)))
+            (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
+            (br_if $copy (local.get $kk)))
+          (local.set $bp (local.get $panel))
+          (local.set $lb (i32.const 32)))
+        (else
+          (local.set $bp (local.get $b))
+          (local.set $lb (local.get $ldb))))
       (if (local.get $bias)
         (then
           (local.set $z0 (v128.load (local.get $bias)))
@@ -51,7 +72,7 @@
         (local.set $c30 (local.get $z0))
         (local.set $c31 (local.get $z1))
         (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars))))
-        (local.set $pb (local.get $b))
+        (local.set $pb (local.get $bp))
         (local.set $kk (local.get $k))
         (loop $inner
           (local.set $b0 (v128.load (local.get $pb)))
@@ -69,7 +90,7 @@
           (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
           (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
           (local.set $pa (i32.add (local.get $pa) (local.get $aks)))
-          (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+          (local.set $pb (i32.add (local.get $pb) (local.get $lb)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $inner (local.get $kk)))
         (if (local.get $post)
@@ -107,7 +128,7 @@
           (local.set $c20 (local.get $z0))
           (local.set $c21 (local.get $z1))
           (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars))))
-          (local.set $pb (local.get $b))
+          (local.set $pb (local.get $bp))
           (local.set $kk (local.get $k))
           (loop $inner
             (local.set $b0 (v128.load (local.get $pb)))
@@ -122,7 +143,7 @@
             (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
             (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
             (local.set $pa (i32.add (local.get $pa) (local.get $aks)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $lb)))
             (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
             (br_if $inner (local.get $kk)))
           (if (local.get $post)
@@ -151,7 +172,7 @@
           (local.set $c10 (local.get $z0))
           (local.set $c11 (local.get $z1))
           (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars))))
-          (local.set $pb (local.get $b))
+          (local.set $pb (local.get $bp))
           (local.set $kk (local.get $k))
           (loop $inner
             (local.set $b0 (v128.load (local.get $pb)))
@@ -163,7 +184,7 @@
             (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
             (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
             (local.set $pa (i32.add (local.get $pa) (local.get $aks)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $lb)))
             (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
             (br_if $inner (local.get $kk)))
           (if (local.get $post)
@@ -185,7 +206,7 @@
           (local.set $c00 (local.get $z0))
           (local.set $c01 (local.get $z1))
           (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars))))
-          (local.set $pb (local.get $b))
+          (local.set $pb (local.get $bp))
           (local.set $kk (local.get $k))
           (loop $inner
             (local.set $b0 (v128.load (local.get $pb)))
@@ -194,7 +215,7 @@
             (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
             (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
             (local.set $pa (i32.add (local.get $pa) (local.get $aks)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $lb)))
             (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
             (br_if $inner (local.get $kk)))
           (if (local.get $post)
