@@ -11,13 +11,15 @@
  * Why: XNNPACK packs the right operand into its own layout before each product, and training hands it a
  * fresh right operand on every call (new weights after each optimizer step, a new `dz`): measured, one
  * `[512,128]ᵀ·[512,128]` weight gradient with a fresh `dz` takes 1.05 ms against 0.53 ms for the same
- * product with a reused, already packed operand. This kernel reads B's rows where they lie (no packing)
- * and reads a transposed left operand through strides (no transpose); only a transposed right operand is
- * transposed first (a SIMD copy of the size of B). Measured on the checkerboard step's products, one
- * thread, CPU time (`npx tsx bench/simd-gemm.ts` on the loaded 2-core machine): `[512,128]·[128,128]`
- * 0.41 ms (41 GFLOP/s) against XNNPACK's 0.57 fresh / 0.51 reused, `[512,128]ᵀ·[512,128]` 0.53 ms
- * against 0.78 / 0.56, `[512,128]·[128,128]ᵀ` 0.42 ms against 0.57 / 0.57; the step's products together
- * 2.96 ms against 4.42.
+ * product with a reused, already packed operand. This kernel reads B's rows where they lie (no packing;
+ * large products copy each 8-column block of B to a contiguous panel, a plain copy) and reads a transposed
+ * left operand through strides (no transpose); only a transposed right operand is transposed first (a
+ * SIMD copy of the size of B). Measured on the checkerboard step's products, one thread, CPU time
+ * (`npx tsx bench/simd-gemm.ts` on the loaded 2-core machine): `[512,128]·[128,128]` 0.40 ms (42 GFLOP/s)
+ * against XNNPACK's 0.56 with a fresh operand / 0.49 reused, `[512,128]ᵀ·[512,128]` 0.40 ms against
+ * 0.79 / 0.54, `[512,128]·[128,128]ᵀ` 0.39 ms against 0.56 / 0.57; the step's products together 2.6 ms
+ * against 4.4. Larger products also at or above XNNPACK with a reused operand (`[256,1024]·[1024,1024]`
+ * 12 ms against 16 reused and 41 fresh).
  *
  * Used by the `BatchMatMul` and `_FusedMatMul` overrides when the switch is on (the default), the backend's
  * thread pool has one thread (on more, XNNPACK splits a product across the pool) and the engine runs

@@ -1,4 +1,4 @@
-;; Matrix products C = bias + A·B in hand-written WebAssembly SIMD, with no packing of either operand;
+;; Matrix products C = bias + A·B in hand-written WebAssembly SIMD, with no repacking of the operands;
 ;; the TypeScript side is ../wasm-simd-gemm.ts. After editing this file run
 ;; `node scripts/build-simd-kernels.mjs` (see swish-grad.wat).
 ;;
@@ -14,7 +14,9 @@
 ;;
 ;; Each step keeps a 4-row × 8-column block of C in 8 f32x4 accumulators while it runs over k:
 ;; per k two loads of a B row (contiguous, so no packing) and 4 splat loads of A. The last m mod 4
-;; rows go through a kernel of that many rows; the last n mod 8 columns through gemm4 … gemm1.
+;; rows go through a kernel of that many rows; the last n mod 8 columns through gemm4 … gemm1. For large
+;; products gemm8 can first copy the block's 8 columns of B to a contiguous panel (a plain copy of K rows
+;; of 32 bytes, reused by every row block).
 ;; A transposed right operand is first transposed by "transpose" (at the end of this file).
 ;; Arguments are i32; addresses and strides in bytes; K ≥ 1.
 (module
