@@ -255,8 +255,14 @@ export class Trainer {
   private readonly clipNorm: number;
   private readonly variables: tf.Variable[];
   private readonly termNames: readonly string[];
+  /**
+   * The window's sums `[Σ loss, Σ term_1, …, Σ term_n, Σ (loss − loss)]`: the last slot is 0 while every
+   * loss of the window was finite and NaN from the first non-finite one on (NaN and ±∞ stay non-finite
+   * under float32 addition, and a sum of zeros cannot overflow).
+   */
   private readonly lossSums: tf.Variable;
-  private readonly firstBad: tf.Variable;
+  /** Per slot of {@link lossSums}, the last (1-based) step after which that running sum was finite. */
+  private readonly lastFinite: tf.Variable;
   private windowSteps = 0;
   private lastLoss = Number.NaN;
   private seconds = 0;
@@ -338,8 +344,8 @@ export class Trainer {
     this.optimizer = makeOptimizer(optimizerName, { learningRate });
     this.ema = emaDecay > 0 ? new ExponentialMovingAverage(this.variables, { decay: emaDecay }) : undefined;
     // Inside tidy: tf.variable keeps its own handle on the initial value, so the initial tensors must go.
-    this.lossSums = tf.tidy(() => tf.variable(tf.zeros([this.termNames.length + 1]), false));
-    this.firstBad = tf.tidy(() => tf.variable(tf.scalar(-1), false));
+    this.lossSums = tf.tidy(() => tf.variable(tf.zeros([this.termNames.length + 2]), false));
+    this.lastFinite = tf.tidy(() => tf.variable(tf.fill([this.termNames.length + 2], -1), false));
   }
 
   /** The settings in force (after defaults and any {@link Trainer.setTraining}); stored in checkpoints. */
@@ -553,43 +559,28 @@ export class Trainer {
 
   private applyStep(k: number, batch: unknown): void {
     const task = this.task;
+    // The terms, kept past variableGrads' own scope (tf.keep outlives every tidy) so that they are stacked
+    // off the gradient tape; disposed in the finally below.
+    const terms: tf.Tensor[] = [];
     try {
       tf.tidy(() => {
-        let terms: tf.Tensor1D | undefined;
         const { value, grads } = tf.variableGrads(() => {
           const out = task.loss(batch);
-          if (this.termNames.length > 0) {
-            // Kept past variableGrads' own scope (tf.keep outlives every tidy): disposed right after use below.
-            terms = tf.keep(
-              tf.stack(
-                this.termNames.map((n) => {
-                  const term = out.terms?.[n];
-                  if (!(term instanceof tf.Tensor)) throw new ArgumentError(`${task.name}.loss`, 'terms', `a scalar for each of ${this.termNames.join(', ')}`, `none for '${n}'`);
-                  return term;
-                }),
-              ) as tf.Tensor1D,
-            );
+          for (const n of this.termNames) {
+            const term = out.terms?.[n];
+            if (!(term instanceof tf.Tensor)) throw new ArgumentError(`${task.name}.loss`, 'terms', `a scalar for each of ${this.termNames.join(', ')}`, `none for '${n}'`);
+            terms.push(tf.keep(term));
           }
           return out.total;
         }, this.variables);
         const mismatch = this.gradientSetError(k, Object.keys(grads));
-        if (mismatch !== null) {
-          (terms as tf.Tensor | undefined)?.dispose();
-          throw mismatch;
-        }
+        if (mismatch !== null) throw mismatch;
         const applied = this.clipNorm > 0 ? clipByGlobalNorm(grads, this.clipNorm).grads : grads;
         this.optimizer.applyGradients(applied);
-        let losses: tf.Tensor1D = tf.reshape(value, [1]);
-        if (terms !== undefined) {
-          const kept = terms as tf.Tensor1D;
-          losses = tf.concat([losses, kept]);
-          kept.dispose();
-        }
-        this.lossSums.assign(tf.add(this.lossSums, losses));
-        const bad = tf.logicalAnd(tf.less(this.firstBad, 0), tf.logicalNot(tf.isFinite(value)));
-        this.firstBad.assign(tf.where(bad, tf.scalar(k + 1), this.firstBad as tf.Scalar));
+        this.accumulateLosses(k, value, terms);
       });
     } finally {
+      tf.dispose(terms);
       if (task.disposeBatch) task.disposeBatch(batch);
       else tf.dispose(batch as tf.TensorContainer);
     }
@@ -599,10 +590,30 @@ export class Trainer {
     this.windowSteps++;
   }
 
+  /**
+   * Adds step k's loss and terms to the window's sums and records whether the sums are still finite, in six
+   * kernels and no read-back (call inside a tidy): `sums += [loss, …terms, loss − loss]` (the same float32
+   * additions, slot by slot, as summing each loss alone), then `lastFinite = isFinite(sums) ? k + 1 :
+   * lastFinite`. The last slot turns NaN at the first non-finite loss and stays NaN, so its `lastFinite`
+   * stops at the step before that one ({@link flush} reports it). `Select` is run directly: `tf.where`
+   * would first copy its three same-shape operands through `broadcastTo`.
+   */
+  private accumulateLosses(k: number, value: tf.Scalar, terms: readonly tf.Tensor[]): void {
+    const sums = tf.add(this.lossSums, tf.stack([value, ...terms, tf.sub(value, value)]));
+    this.lossSums.assign(sums);
+    const inputs = { condition: tf.isFinite(sums), t: tf.fill(sums.shape, k + 1), e: this.lastFinite };
+    this.lastFinite.assign(tf.engine().runKernel(tf.Select, inputs) as tf.Tensor);
+  }
+
   /** Reads the window's losses (one read-back), resets the window, and stops on a non-finite loss. */
   private async flush(started: number, since: number): Promise<TrainingLogEntry> {
-    const [sums, bad] = await Promise.all([this.lossSums.data(), this.firstBad.data()]);
-    if ((bad[0] as number) >= 0) throw new NonFiniteLossError(bad[0] as number, this.options.checkpointDir, this.checkpointStep);
+    const [sums, lastFinite] = await Promise.all([this.lossSums.data(), this.lastFinite.data()]);
+    const flag = this.termNames.length + 1;
+    if (!Number.isFinite(sums[flag])) {
+      // The window began after step `this.step − windowSteps`; an older lastFinite means its first step was bad.
+      const firstBad = Math.max(lastFinite[flag] as number, this.step - this.windowSteps) + 1;
+      throw new NonFiniteLossError(firstBad, this.options.checkpointDir, this.checkpointStep);
+    }
     const n = Math.max(this.windowSteps, 1);
     const terms: Record<string, number> = {};
     this.termNames.forEach((f, i) => (terms[f] = (sums[i + 1] as number) / n));
@@ -743,7 +754,7 @@ export class Trainer {
     this.optimizer.dispose();
     this.ema?.dispose();
     this.lossSums.dispose();
-    this.firstBad.dispose();
+    this.lastFinite.dispose();
   }
 
   /** Disposes the networks, the optimiser, the EMA and the trainer's own tensors (not the task's free variables). */
