@@ -42,7 +42,7 @@ describe('energy-based examples', () => {
 
   it('ebm-density-2d: every run (plain and base-measure, Gaussian and flow) gives a held-out log-likelihood with the SE of log Z, paired differences, and a PNG', async () => {
     const runs = ['gaussian', 'flow', 'gaussian-base', 'flow-base'];
-    const r = await runJson('ebm-density-2d.ts', ['--toys', 'moons', '--runs', runs.join(','), '--steps', '5', '--flow-steps', '5', '--flow-ode-steps', '2', '--bank', '100', '--n', '100', '--is-samples', '100', '--grid', '8', '--chains', '10', '--mala-steps', '2', '--out', out]);
+    const r = await runJson('ebm-density-2d.ts', ['--toys', 'moons', '--runs', runs.join(','), '--steps', '5', '--flow-steps', '5', '--flow-batch', '64', '--flow-hidden', '16', '--flow-layers', '2', '--flow-ode-steps', '2', '--bank', '100', '--n', '100', '--is-samples', '100', '--grid', '8', '--chains', '10', '--mala-steps', '2', '--out', out]);
     expect(r.runs).toEqual(runs);
     const row = (r.results as Record<string, unknown>[])[0]!;
     for (const label of runs) {
@@ -59,6 +59,9 @@ describe('energy-based examples', () => {
       expect(d.difference).toBeCloseTo(ra.heldOutLogLikelihood - rb.heldOutLogLikelihood, 10);
       expect(d.standardError).toBeGreaterThan(0);
     }
+    // the headline compares the same energy form: the plain runs first (flow − gaussian) when both are present
+    expect(r.flowAhead).toBe(diffs[0]!.difference > 0 ? 1 : 0);
+    expect(r.flowBetter).toBe(diffs[0]!.difference > 2 * diffs[0]!.standardError ? 1 : 0);
     expect(r.betterBy2SE).toEqual(Object.fromEntries(diffs.map((d) => [`${d.a} − ${d.b}`, d.difference > 2 * d.standardError ? 1 : 0])));
     expect(Number.isFinite((row.flowLogNormalization as { logZ: number }).logZ)).toBe(true);
     expect(existsSync(r.png as string)).toBe(true);
