@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/types.js';
+import { fillTfjsNormal } from '../data/tfjs-normal.js';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import type { Interpolant } from '../interpolants/types.js';
 import type { SeedStream } from '../random.js';
@@ -68,8 +69,19 @@ export function drawTrainingBatch<X extends tf.Tensor = tf.Tensor2D>(options: Dr
   }
   const shape = [size, ...event];
   const x1: tf.Tensor = target.sample(size, seeds);
-  const x0: tf.Tensor | null = interpolant.mirror ? null : base === 'gaussian' ? tf.randomNormal(shape, 0, 1, 'float32', seeds.next()) : base.sample(size, seeds);
-  const z = tf.randomNormal(shape, 0, 1, 'float32', seeds.next());
+  const x0: tf.Tensor | null = interpolant.mirror ? null : base === 'gaussian' ? standardNormal(shape, seeds.next()) : base.sample(size, seeds);
+  const z = standardNormal(shape, seeds.next());
   const t = tf.randomUniform([size], tMin, 1 - tMin, 'float32', seeds.next()) as tf.Tensor1D;
   return { x0, x1, t, z } as TrainingBatch<X>;
+}
+
+/**
+ * `tf.randomNormal(shape, 0, 1, 'float32', seed)`, bit for bit, its numbers drawn by one JavaScript loop
+ * (tfjs-normal.ts) and uploaded once; tfjs's own op for seed 0 (which tfjs replaces by a random seed).
+ */
+function standardNormal(shape: number[], seed: number): tf.Tensor {
+  if (!seed) return tf.randomNormal(shape, 0, 1, 'float32', seed);
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  fillTfjsNormal(values, 0, 1, seed);
+  return tf.tensor(values, shape, 'float32');
 }

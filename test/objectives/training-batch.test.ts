@@ -36,6 +36,21 @@ describe('drawTrainingBatch', () => {
     expect(m.x0).toBeNull();
   });
 
+  it("x0, z and t are tf.randomNormal's and tf.randomUniform's draws from the step's seeds, bit for bit", () => {
+    const bits = (x: tf.Tensor) => Array.from(new Uint32Array((x.dataSync() as Float32Array).buffer));
+    for (const [seed, size] of [[3, 512], [77, 7], [1234567, 1]] as const) {
+      const b = drawTrainingBatch({ interpolant: linear, target: checkerboard, size, tMin: 1e-3, seeds: new SeedStream(seed) });
+      // the same stream replayed with tfjs's own ops: x1 first, then x0, z and t
+      const seeds = new SeedStream(seed);
+      const x1 = checkerboard.sample(size, seeds);
+      const x0 = tf.randomNormal([size, 2], 0, 1, 'float32', seeds.next());
+      const z = tf.randomNormal([size, 2], 0, 1, 'float32', seeds.next());
+      const t = tf.randomUniform([size], 1e-3, 1 - 1e-3, 'float32', seeds.next());
+      expect([bits(b.x1), bits(b.x0!), bits(b.z!), bits(b.t)]).toEqual([bits(x1), bits(x0), bits(z), bits(t)]);
+      tf.dispose([x1, x0, z, t, ...(Object.values(b) as tf.Tensor[])]);
+    }
+  });
+
   it('does not leak beyond the batch it returns', async () => {
     await expectNoLeaks(() => drawTrainingBatch({ interpolant: linear, target: checkerboard, size: 32, tMin: 0.01, seeds: new SeedStream(2) }));
   });
