@@ -20,6 +20,7 @@ import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
 import { TimeFeatures } from './time-features.js';
 import { simdSwishGrad } from '../src/kernels/wasm-swish-grad.js';
 import { simdDenseBiasAfter } from '../src/kernels/wasm-simd-gemm.js';
+import { simdSwish } from '../src/kernels/wasm-simd-swish.js';
 import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved } from '../src/tape-node.js';
 import { directWasmKernels, jsTrigKernelsActive, WasmKernelScope } from '../src/kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../src/kernels/wasm-common.js';
@@ -330,7 +331,13 @@ function wasmTrainingForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): 
           z = k.run('Add', { a: product, b: w[2 * l + 1]! }); // add(product, b)
         }
         zs.push(z);
-        if (spec.activation === 'swish') {
+        const swish = spec.activation === 'swish' ? simdSwish(k.backend, z) : null;
+        if (swish !== null) {
+          // sigmoid(z) and mul(sigmoid(z), z) in one SIMD pass over z, the backend's Sigmoid and Multiply
+          // bit for bit (src/kernels/wasm-simd-swish.ts)
+          acts.push(k.adopt(swish[0]));
+          h = k.adopt(swish[1]);
+        } else if (spec.activation === 'swish') {
           const sig = k.run('Sigmoid', { x: z });
           acts.push(sig);
           h = k.run('Multiply', { a: sig, b: z }); // mul(sigmoid(z), z)
