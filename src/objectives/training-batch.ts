@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/types.js';
 import { fillTfjsNormal } from '../data/tfjs-normal.js';
+import { fillTfjsUniform } from '../data/tfjs-uniform.js';
 import { ArgumentError, checkNumber, describeValue } from '../errors.js';
 import type { Interpolant } from '../interpolants/types.js';
 import type { SeedStream } from '../random.js';
@@ -71,7 +72,10 @@ export function drawTrainingBatch<X extends tf.Tensor = tf.Tensor2D>(options: Dr
   const x1: tf.Tensor = target.sample(size, seeds);
   const x0: tf.Tensor | null = interpolant.mirror ? null : base === 'gaussian' ? standardNormal(shape, seeds.next()) : base.sample(size, seeds);
   const z = standardNormal(shape, seeds.next());
-  const t = tf.randomUniform([size], tMin, 1 - tMin, 'float32', seeds.next()) as tf.Tensor1D;
+  // tf.randomUniform([size], tMin, 1 − tMin, 'float32', seed), bit for bit (tfjs-uniform.ts), without tfjs's per-value calls
+  const times = new Float32Array(size);
+  fillTfjsUniform(times, tMin, 1 - tMin, seeds.next());
+  const t = tf.tensor1d(times, 'float32');
   return { x0, x1, t, z } as TrainingBatch<X>;
 }
 
