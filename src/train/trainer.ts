@@ -10,9 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/types.js';
 import { ArgumentError, checkNumber, checkOneOf, describeValue } from '../errors.js';
+import type { WasmBackendLike } from '../kernels/wasm-common.js';
+import { directWasmKernels } from '../kernels/wasm-direct.js';
 import type { Interpolant } from '../interpolants/types.js';
 import type { FieldName, Objective, TrainableField } from '../objectives/types.js';
 import { SeedStream } from '../random.js';
+import { engineState } from '../tape-node.js';
 import { clipByGlobalNorm } from './clip.js';
 import { CheckpointError, cleanRunFolder, loadCheckpoint, readCheckpointManifest, writeCheckpoint } from './checkpoint.js';
 import type { CheckpointManifest, LoadedCheckpoint } from './checkpoint.js';
@@ -599,10 +602,40 @@ export class Trainer {
    * would first copy its three same-shape operands through `broadcastTo`.
    */
   private accumulateLosses(k: number, value: tf.Scalar, terms: readonly tf.Tensor[]): void {
+    if (this.accumulateLossesOnHeap(k, value, terms)) return;
     const sums = tf.add(this.lossSums, tf.stack([value, ...terms, tf.sub(value, value)]));
     this.lossSums.assign(sums);
     const inputs = { condition: tf.isFinite(sums), t: tf.fill(sums.shape, k + 1), e: this.lastFinite };
     this.lastFinite.assign(tf.engine().runKernel(tf.Select, inputs) as tf.Tensor);
+  }
+
+  /**
+   * {@link accumulateLosses} on the wasm backend without the engine: the same float32 sums and the same
+   * `lastFinite`, computed by JavaScript on the backend's memory (each float32 sum is the float64 sum of two
+   * float32 numbers rounded to float32, which is the float32 addition bit for bit), written in place into
+   * the trainer's own two variables (private: no other tensor shares their data). No kernel, no tensor and
+   * no read-back across devices (wasm kernels finish before they return). Returns false, doing nothing,
+   * off wasm, with direct kernel calls switched off (`setDirectWasmKernels`), or for a tensor that is not a
+   * float32 scalar held by the wasm backend; the kernels then run.
+   */
+  private accumulateLossesOnHeap(k: number, value: tf.Scalar, terms: readonly tf.Tensor[]): boolean {
+    if (!directWasmKernels()) return false;
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    const info = engineState().tensorInfo;
+    const held = (x: tf.Tensor) => x.dtype === 'float32' && info.get(x.dataId)?.backend === (backend as unknown);
+    if (!held(this.lossSums) || !held(this.lastFinite)) return false;
+    for (const x of [value, ...terms]) if (x.size !== 1 || !held(x)) return false;
+    const read = (x: tf.Tensor) => (backend.typedArrayFromHeap(x) as Float32Array)[0]!;
+    const loss = read(value);
+    const sums = backend.typedArrayFromHeap(this.lossSums) as Float32Array;
+    const last = backend.typedArrayFromHeap(this.lastFinite) as Float32Array;
+    const n = sums.length;
+    for (let i = 0; i < n; i++) {
+      const x = i === 0 ? loss : i === n - 1 ? loss - loss : read(terms[i - 1]!);
+      sums[i] += x; // a Float32Array store rounds the float64 sum to float32
+      if (Number.isFinite(sums[i])) last[i] = k + 1;
+    }
+    return true;
   }
 
   /** Reads the window's losses (one read-back), resets the window, and stops on a non-finite loss. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import type { TrainingTask } from '../../src/train/task.js';
+import { setDirectWasmKernels } from '../../src/kernels/wasm-direct.js';
 import { NonFiniteLossError, Trainer } from '../../src/train/trainer.js';
 import { describeEachBackend, expectNoLeaks } from '../helpers/index.js';
 
@@ -57,7 +58,22 @@ function windowMeans(script: (step: number) => number, steps: number, logEvery: 
   return out;
 }
 
-describeEachBackend('the trainer reports the first step whose loss is not finite', () => {
+/**
+ * Runs `body` once per way the trainer keeps its sums on `backend`: on wasm with direct kernel calls (the
+ * sums computed on the backend's memory) and without (the kernels); elsewhere the kernels only.
+ */
+async function eachMode(backend: string, body: () => Promise<void>): Promise<void> {
+  for (const direct of backend === 'wasm' ? [true, false] : [true]) {
+    setDirectWasmKernels(direct);
+    try {
+      await body();
+    } finally {
+      setDirectWasmKernels(true);
+    }
+  }
+}
+
+describeEachBackend('the trainer reports the first step whose loss is not finite', (backend) => {
   const at = (bad: Record<number, number>) => (s: number) => bad[s] ?? s;
 
   it.each([
@@ -68,47 +84,55 @@ describeEachBackend('the trainer reports the first step whose loss is not finite
     ['+∞ then −∞ (their sum is NaN): the first', { 12: Number.POSITIVE_INFINITY, 13: Number.NEGATIVE_INFINITY }, 12],
     ['at the last step of a window', { 10: Number.NaN }, 10],
   ])('%s', async (_label, bad, first) => {
-    const { error } = await run(at(bad), 20, 5);
-    expect(error).toBeInstanceOf(NonFiniteLossError);
-    expect(error!.step).toBe(first);
-    expect(error!.message).toMatch(new RegExp(`non-finite at step ${first};`));
+    await eachMode(backend, async () => {
+      const { error } = await run(at(bad), 20, 5);
+      expect(error).toBeInstanceOf(NonFiniteLossError);
+      expect(error!.step).toBe(first);
+      expect(error!.message).toMatch(new RegExp(`non-finite at step ${first};`));
+    });
   });
 
   it('finite losses whose float32 window sum overflows are not an error: the window mean is +∞', async () => {
-    const script = (s: number) => (s <= 5 ? 3e38 : s);
-    const task = scriptedTask(script);
-    const trainer = new Trainer({ task, steps: 10, logEvery: 5, learningRate: 0.1 });
-    const { history } = await trainer.train();
-    expect(history.map((h) => h.loss)).toEqual(windowMeans(script, 10, 5));
-    expect(history[0]!.loss).toBe(Number.POSITIVE_INFINITY);
-    expect(history[1]!.loss).toBe(8);
-    expect(history[1]!.terms).toEqual({ same: 8, half: 4 });
-    trainer.dispose();
-    task.v.dispose();
+    await eachMode(backend, async () => {
+      const script = (s: number) => (s <= 5 ? 3e38 : s);
+      const task = scriptedTask(script);
+      const trainer = new Trainer({ task, steps: 10, logEvery: 5, learningRate: 0.1 });
+      const { history } = await trainer.train();
+      expect(history.map((h) => h.loss)).toEqual(windowMeans(script, 10, 5));
+      expect(history[0]!.loss).toBe(Number.POSITIVE_INFINITY);
+      expect(history[1]!.loss).toBe(8);
+      expect(history[1]!.terms).toEqual({ same: 8, half: 4 });
+      trainer.dispose();
+      task.v.dispose();
+    });
   });
 
   it('the logged window means are the float32 running sums over the steps of each window, divided by their count', async () => {
-    const script = (s: number) => 0.1 * s + 1 / (s + 2);
-    const task = scriptedTask(script);
-    const trainer = new Trainer({ task, steps: 23, logEvery: 5, learningRate: 0.1 });
-    const { history } = await trainer.train();
-    expect(history.map((h) => h.step)).toEqual([5, 10, 15, 20, 23]);
-    expect(history.map((h) => h.loss)).toEqual(windowMeans(script, 23, 5));
-    expect(history.map((h) => h.terms.same)).toEqual(windowMeans(script, 23, 5));
-    expect(history.map((h) => h.terms.half)).toEqual(windowMeans((s) => Math.fround(Math.fround(script(s)) * 0.5), 23, 5));
-    trainer.dispose();
-    task.v.dispose();
+    await eachMode(backend, async () => {
+      const script = (s: number) => 0.1 * s + 1 / (s + 2);
+      const task = scriptedTask(script);
+      const trainer = new Trainer({ task, steps: 23, logEvery: 5, learningRate: 0.1 });
+      const { history } = await trainer.train();
+      expect(history.map((h) => h.step)).toEqual([5, 10, 15, 20, 23]);
+      expect(history.map((h) => h.loss)).toEqual(windowMeans(script, 23, 5));
+      expect(history.map((h) => h.terms.same)).toEqual(windowMeans(script, 23, 5));
+      expect(history.map((h) => h.terms.half)).toEqual(windowMeans((s) => Math.fround(Math.fround(script(s)) * 0.5), 23, 5));
+      trainer.dispose();
+      task.v.dispose();
+    });
   });
 
   it('training steps leak no tensors, with and without terms', async () => {
-    for (const terms of [['same', 'half'], []]) {
-      const task = { ...scriptedTask((s) => s), terms };
-      const trainer = new Trainer({ task, steps: 1000, logEvery: 3, learningRate: 0.1 });
-      await expectNoLeaks(() => trainer.trainStep(), { repeats: 4 });
-      await trainer.train({ untilStep: 9 });
-      await expectNoLeaks(() => trainer.train({ untilStep: trainer.step + 3 }).then(() => undefined));
-      trainer.dispose();
-      task.v.dispose();
-    }
+    await eachMode(backend, async () => {
+      for (const terms of [['same', 'half'], []]) {
+        const task = { ...scriptedTask((s) => s), terms };
+        const trainer = new Trainer({ task, steps: 1000, logEvery: 3, learningRate: 0.1 });
+        await expectNoLeaks(() => trainer.trainStep(), { repeats: 4 });
+        await trainer.train({ untilStep: 9 });
+        await expectNoLeaks(() => trainer.train({ untilStep: trainer.step + 3 }).then(() => undefined));
+        trainer.dispose();
+        task.v.dispose();
+      }
+    });
   });
 });
