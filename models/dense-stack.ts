@@ -20,8 +20,8 @@ import { ArgumentError, checkOneOf, describeValue } from '../src/errors.js';
 import { TimeFeatures } from './time-features.js';
 import { simdSwishGrad } from '../src/kernels/wasm-swish-grad.js';
 import { simdDenseBiasAfter } from '../src/kernels/wasm-simd-gemm.js';
-import { simdSwish } from '../src/kernels/wasm-simd-swish.js';
-import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved } from '../src/tape-node.js';
+import { simdSwish, simdSwishOutput } from '../src/kernels/wasm-simd-swish.js';
+import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved, trackedTensorFromInfo } from '../src/tape-node.js';
 import { directWasmKernels, jsTrigKernelsActive, WasmKernelScope } from '../src/kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../src/kernels/wasm-common.js';
 import { registerDecodedModuleWrapper } from '../src/train/module-io.js';
@@ -154,6 +154,19 @@ function activate(activation: StackActivation, z: tf.Tensor): [tf.Tensor, tf.Ten
       // What tf.fused.matMul does under a tape with activation 'relu': relu(add(matMul(a, b), bias)).
       return [tf.relu(z), z];
   }
+}
+
+/**
+ * The activation's output alone (inference): {@link activate}'s, or for swish on the wasm backend the SIMD
+ * kernel's `σ(z)·z` in one pass (the backend's Sigmoid and Multiply bit for bit; src/kernels/wasm-simd-swish.ts).
+ */
+function activateOutput(activation: StackActivation, z: tf.Tensor): tf.Tensor {
+  if (activation === 'swish' && directWasmKernels()) {
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    const h = simdSwishOutput(backend, z);
+    if (h !== null) return trackedTensorFromInfo(h, backend);
+  }
+  return activate(activation, z)[0];
 }
 
 /** The gradient through the activation, exactly as tfjs's registered gradients compute it. */
@@ -436,7 +449,7 @@ function inferenceForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.
     const bias = tf.add(spec.layers[0]!.bias.read(), tf.matMul(phi, wt));
     const relu = L > 1 && spec.activation === 'relu';
     const z = tf.fused.matMul({ a: x, b: tf.slice(w0, [0, 0], [d, -1]), bias, activation: relu ? 'relu' : 'linear' });
-    h = L === 1 || relu ? z : activate(spec.activation, z)[0];
+    h = L === 1 || relu ? z : activateOutput(spec.activation, z);
   } else {
     h = features(spec, x, t);
     first = 0;
@@ -454,7 +467,7 @@ function inferenceForward(spec: DenseStackSpec, x: tf.Tensor, t: tf.Tensor): tf.
       l === L - 1 || first === 1
         ? tf.fused.matMul({ a: h, b: kernel.read(), bias: bias.read() })
         : tf.add(tf.fused.matMul({ a: h, b: kernel.read() }), bias.read());
-    if (l < L - 1) h = activate(spec.activation, h)[0];
+    if (l < L - 1) h = activateOutput(spec.activation, h);
   }
   return h;
 }

@@ -97,3 +97,27 @@ export function simdSwish(backend: WasmBackendLike, z: TensorInfo): [TensorInfo,
   if (n > 0) kernels.swish(heapAddress(backend, z), heapAddress(backend, s), heapAddress(backend, h), n);
   return [s, h];
 }
+
+/**
+ * Swish's output alone, `h = σ(z)·z`, for a float32 `z` of any shape: a new tensor info of that shape,
+ * bit-identical to the backend's `Multiply(Sigmoid(z), z)` (inference needs no σ). The kernel is handed
+ * the same buffer for s and h: each element's h is stored after its s. Null when the kernel cannot run on
+ * `backend` or `z` is not float32.
+ *
+ * @example
+ * ```ts
+ * const h = simdSwishOutput(backend, z); // TensorInfo | null
+ * ```
+ */
+export function simdSwishOutput(backend: WasmBackendLike, z: TensorInfo): TensorInfo | null {
+  if (z.dtype !== 'float32') return null;
+  const kernels = swishKernels(backend);
+  if (kernels === null) return null;
+  const h = backend.makeOutput([...z.shape], 'float32');
+  const n = tf.util.sizeFromShape(z.shape);
+  if (n > 0) {
+    const address = heapAddress(backend, h);
+    kernels.swish(heapAddress(backend, z), address, address, n);
+  }
+  return h;
+}

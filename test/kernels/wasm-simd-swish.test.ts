@@ -3,7 +3,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend.js';
 import { runWasmKernel, type WasmBackendLike } from '../../src/kernels/wasm-common.js';
-import { simdSigmoid, simdSwish, swishForwardAvailable } from '../../src/kernels/wasm-simd-swish.js';
+import { simdSigmoid, simdSwish, simdSwishOutput, swishForwardAvailable } from '../../src/kernels/wasm-simd-swish.js';
 import { expectNoLeaks } from '../helpers/index.js';
 import { backendDataIds, seeded, useWasmWithLeakChecks } from './compare.js';
 
@@ -23,8 +23,9 @@ function bitsOf(backend: WasmBackendLike, x: TensorInfo): Uint32Array {
 const isNaNBits = (b: number) => (b & 0x7fffffff) > 0x7f800000;
 
 /**
- * The SIMD σ and swish against the backend's own `Sigmoid` and `Multiply(σ(x), x)` kernels on these bit
- * patterns: every pattern must give the same bits (NaN inputs: NaN out); returns the mismatch count.
+ * The SIMD σ, swish (s and h) and swish's output alone against the backend's own `Sigmoid` and
+ * `Multiply(σ(x), x)` kernels on these bit patterns: every pattern must give the same bits (NaN inputs:
+ * NaN out); returns the mismatch count.
  */
 function compareOnBits(backend: WasmBackendLike, bits: Uint32Array, shape?: number[]): { mismatches: number; first: string } {
   const x = fromBits(backend, bits, shape);
@@ -32,12 +33,13 @@ function compareOnBits(backend: WasmBackendLike, bits: Uint32Array, shape?: numb
   const mulRef = runWasmKernel(backend, 'Multiply', { a: sigRef, b: x });
   const sig = simdSigmoid(backend, x)!;
   const [s, h] = simdSwish(backend, x)!;
-  const want = [bitsOf(backend, sigRef), bitsOf(backend, sigRef), bitsOf(backend, mulRef)];
-  const got = [bitsOf(backend, sig), bitsOf(backend, s), bitsOf(backend, h)];
-  for (const t of [x, sigRef, mulRef, sig, s, h]) backend.disposeData(t.dataId);
+  const hOnly = simdSwishOutput(backend, x)!;
+  const want = [bitsOf(backend, sigRef), bitsOf(backend, sigRef), bitsOf(backend, mulRef), bitsOf(backend, mulRef)];
+  const got = [bitsOf(backend, sig), bitsOf(backend, s), bitsOf(backend, h), bitsOf(backend, hOnly)];
+  for (const t of [x, sigRef, mulRef, sig, s, h, hOnly]) backend.disposeData(t.dataId);
   let mismatches = 0;
   let first = '';
-  for (let o = 0; o < 3; o++) {
+  for (let o = 0; o < want.length; o++) {
     for (let i = 0; i < bits.length; i++) {
       const w = want[o]![i]!;
       const g = got[o]![i]!;
@@ -61,7 +63,7 @@ const SIGN = 0x80000000;
 describe('wasm SIMD sigmoid and swish forward (own WebAssembly kernel)', () => {
   useWasmWithLeakChecks();
 
-  it('σ and s·z are bit-identical to the backend\'s Sigmoid and Multiply on a stride through every float32 in [−100, 100]', () => {
+  it('σ and σ(z)·z are bit-identical to the backend\'s Sigmoid and Multiply on a stride through every float32 in [−100, 100]', () => {
     const backend = tf.backend() as unknown as WasmBackendLike;
     // 0x00000000 … bits(100), positive and negative, a prime stride: every exponent, many mantissas.
     for (const sign of [0, SIGN]) {
@@ -134,6 +136,7 @@ describe('wasm SIMD sigmoid and swish forward (own WebAssembly kernel)', () => {
     const i = tf.tensor([1, 2, 3], [3], 'int32');
     expect(simdSigmoid(backend, i)).toBeNull();
     expect(simdSwish(backend, i)).toBeNull();
+    expect(simdSwishOutput(backend, i)).toBeNull();
     i.dispose();
     const before = backendDataIds();
     await expectNoLeaks(() => {

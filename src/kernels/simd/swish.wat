@@ -23,6 +23,8 @@
 ;; swish: s = σ(z) and h = s·z in one pass over z (what tfjs-layers' swish, mul(sigmoid(z), z), computes
 ;; with the backend's Sigmoid and Multiply kernels); with h = 0 only s is written (the Sigmoid kernel).
 ;; Addresses in bytes, n in elements; the last n mod 4 elements one at a time through the same vector code.
+;; s and h may be one buffer (h alone is wanted): every element's z is read before its s is stored, and its
+;; s stored before its h.
 (module
   (import "env" "memory" (memory 1))
 
