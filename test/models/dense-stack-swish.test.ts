@@ -60,7 +60,7 @@ describe('dense stack with the SIMD swish forward (wasm)', () => {
     expect(new Set(on.plain[1]).size).toBeGreaterThan(20);
     setSimdSwish(true);
     setSharedTimeFolding(true);
-    await expectNoLeaks(() => tf.tidy(() => model.apply([x, tf.fill([41, 1], 0.5)])), { label: 'inference' });
+    await expectNoLeaks(() => tf.tidy(() => model.apply([x, tf.fill([41, 1], 0.5)]) as tf.Tensor), { label: 'inference' });
     await expectNoLeaks(() => lossAndGrads(model, x, t), { label: 'training' });
     tf.dispose([x, t]);
     model.dispose();
