@@ -18,7 +18,8 @@ const bits = (x: tf.Tensor) => Array.from(x.dataSync());
 
 describe('quadraticTerm', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
-    for (const shape of [[37, 2], [5, 2, 3, 1]]) {
+    // [batch, d] on wasm: the node's JavaScript loops (several row counts and widths); rank 4: the tape node of tf ops
+    for (const shape of [[37, 2], [512, 2], [3, 17], [1000, 7], [5, 2, 3, 1]]) {
       it(`${backend}, [${shape}]: value and gradients (weights, pred, target) bit-identical to the plain ops`, async () => {
         await initBackend(backend, { log: null });
         const n = shape[0]!;
