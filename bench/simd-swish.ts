@@ -6,7 +6,8 @@
  *                                        against the backend's Sigmoid then Multiply, µs per call (medians
  *                                        of 7 interleaved rounds of N calls)
  *   STEP=1 npx tsx bench/simd-swish.ts   the checkerboard training step, SIMD swish on against off, through
- *                                        checkerboardStepComparison (bench/checkerboard.ts; rounds 9, block 30)
+ *                                        checkerboardStepComparison (bench/checkerboard.ts; ROUNDS rounds,
+ *                                        default 9, block 30), and the median of the per-round differences
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend.js';
@@ -26,6 +27,10 @@ if (process.env.STEP === '1') {
   );
   setSimdSwish(true);
   for (const r of rows) console.log(`${r.label}: ${r.ms.toFixed(3)} ms/step (rounds: ${r.samples.map((x) => x.toFixed(2)).join(' ')})`);
+  // Each round ran both variants back to back: the per-round difference cancels most of the load's drift.
+  const diffs = rows[0]!.samples.map((v, i) => v - rows[1]!.samples[i]!).sort((a, b) => a - b);
+  const q = (f: number) => diffs[Math.floor(f * (diffs.length - 1))]!.toFixed(3);
+  console.log(`paired difference on − off: median ${q(0.5)} ms (quartiles ${q(0.25)} … ${q(0.75)})`);
   process.exit(0);
 }
 
