@@ -17,8 +17,9 @@
 ;;   σ(x) = f where x's sign bit is set, 1 − f otherwise
 ;; This file performs exactly those operations (each product and sum rounded the same way, the operands of
 ;; the commutative ones possibly swapped, which does not change a float32 result), so its values are
-;; bit-identical to the backend's Sigmoid (test/kernels/wasm-simd-swish.test.ts checks every float32 of
-;; a wide range, and the special values).
+;; bit-identical to the backend's Sigmoid (test/kernels/wasm-simd-swish.test.ts checks a stride through
+;; [−100, 100], windows of consecutive patterns and the special values; bench/simd-swish-exhaustive.ts
+;; every one of the 2^32 float32 patterns: no difference).
 ;;
 ;; swish: s = σ(z) and h = s·z in one pass over z (what tfjs-layers' swish, mul(sigmoid(z), z), computes
 ;; with the backend's Sigmoid and Multiply kernels); with h = 0 only s is written (the Sigmoid kernel).
