@@ -12,26 +12,10 @@
  * `tf.randomNormal` itself, so a tfjs upgrade that changed its generator would show there.
  */
 
+import { aleaSeedState } from './tfjs-uniform.js';
+
 /** 2^−32. */
 const TWO_POW_M32 = 2.3283064365386963e-10;
-
-/** Baagøe's Mash hash (as in tfjs-uniform.ts), one instance: its state carries over between calls. */
-function makeMash(): (text: string) => number {
-  let n = 0xefc8249d;
-  return (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      n += text.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000;
-    }
-    return (n >>> 0) * TWO_POW_M32;
-  };
-}
 
 /**
  * Fills `out` with the float32 values of `tf.randomNormal([out.length], mean, stdDev, 'float32', seed)`
@@ -47,17 +31,7 @@ function makeMash(): (text: string) => number {
  */
 export function fillTfjsNormal(out: Float32Array, mean: number, stdDev: number, seed: number | string): void {
   if (!seed) throw new RangeError(`fillTfjsNormal: tfjs draws a random seed for ${JSON.stringify(seed)}; pass a non-zero seed`);
-  const mash = makeMash();
-  const text = String(seed);
-  let s0 = mash(' ');
-  let s1 = mash(' ');
-  let s2 = mash(' ');
-  s0 -= mash(text);
-  if (s0 < 0) s0 += 1;
-  s1 -= mash(text);
-  if (s1 < 0) s1 += 1;
-  s2 -= mash(text);
-  if (s2 < 0) s2 += 1;
+  let [s0, s1, s2] = aleaSeedState(seed);
   let c = 1;
   const n = out.length;
   for (let i = 0; i < n; i += 2) {

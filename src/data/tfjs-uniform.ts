@@ -39,6 +39,27 @@ function makeMash(): (text: string) => number {
 }
 
 /**
+ * The Alea generator's starting fractions [s0, s1, s2] for `seed` as tfjs seeds it (the seed's decimal
+ * text hashed by Mash: each `mash(' ') − mash(text)`, plus 1 when negative, one Mash state across all six
+ * calls); the carry starts at 1. Shared by {@link fillTfjsUniform} and `fillTfjsNormal` (tfjs-normal.ts).
+ *
+ * @example
+ * ```ts
+ * let [s0, s1, s2] = aleaSeedState(1234);
+ * ```
+ */
+export function aleaSeedState(seed: number | string): [number, number, number] {
+  const mash = makeMash();
+  const text = String(seed);
+  const s: [number, number, number] = [mash(' '), mash(' '), mash(' ')];
+  for (let i = 0; i < 3; i++) {
+    s[i] = s[i]! - mash(text);
+    if (s[i]! < 0) s[i] = s[i]! + 1;
+  }
+  return s;
+}
+
+/**
  * Fills `out` with the float32 values of `tf.randomUniform([out.length], min, max, 'float32', seed)`:
  * `out[i] = float32(min + (max − min)·r_i)` with r_i the i-th Alea draw seeded by `String(seed)`.
  * `min`, `max` and `seed` are taken as tfjs takes them (no checks: the caller validates).
@@ -50,17 +71,7 @@ function makeMash(): (text: string) => number {
  * ```
  */
 export function fillTfjsUniform(out: Float32Array, min: number, max: number, seed: number | string): void {
-  const mash = makeMash();
-  const text = String(seed);
-  let s0 = mash(' ');
-  let s1 = mash(' ');
-  let s2 = mash(' ');
-  s0 -= mash(text);
-  if (s0 < 0) s0 += 1;
-  s1 -= mash(text);
-  if (s1 < 0) s1 += 1;
-  s2 -= mash(text);
-  if (s2 < 0) s2 += 1;
+  let [s0, s1, s2] = aleaSeedState(seed);
   let c = 1;
   const range = max - min;
   for (let i = 0; i < out.length; i++) {
