@@ -74,7 +74,7 @@ await runScript(
       'flow-steps': { type: 'number', help: 'flow training steps', default: 30000, min: 1, integer: true },
       'flow-batch': { type: 'number', help: 'flow training batch (fresh draws of the toy per step)', default: 1024, min: 1, integer: true },
       'flow-hidden': { type: 'number', help: 'hidden width of the flow network', default: 64, min: 1, integer: true },
-      'flow-layers': { type: 'number', help: 'hidden layers of the flow network', default: 3, min: 1, integer: true },
+      'flow-layers': { type: 'number', help: 'hidden layers of the flow network', default: 4, min: 1, integer: true },
       'flow-activation': { help: 'hidden activation of the flow network', default: 'relu' },
       'flow-lr': { type: 'number', help: 'flow learning rate (Adam, linear decay)', default: 5e-3, min: 1e-7 },
       'flow-ode-steps': { type: 'number', help: 'rk4 steps of the flow ODE (sampling and log density)', default: 16, min: 1, integer: true },
