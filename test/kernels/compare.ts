@@ -3,7 +3,7 @@
  * cpu, and comparing with a relative tolerance scaled by the largest reference value.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { initBackend } from '../../src/backend.js';
 import { expectAllClose } from '../helpers/index.js';
 
@@ -124,4 +124,27 @@ export async function withoutKernelLeakCheck<T>(fn: () => Promise<T>): Promise<T
   } finally {
     tf.env().set('IS_TEST', previous);
   }
+}
+
+/** Asserts equal bit patterns element by element (so −0 ≠ +0), naming the first mismatch. */
+export function expectSameBits(actual: Float32Array, expected: Float32Array, label: string): void {
+  expect(actual.length, label).toBe(expected.length);
+  const x = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const y = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  let bad = -1;
+  for (let k = 0; k < x.length && bad < 0; k++) if (x[k] !== y[k]) bad = k;
+  expect(bad < 0 ? '' : `${label}: element ${bad} is ${actual[bad]}, expected ${expected[bad]}`).toBe('');
+}
+
+/** The four transpose-flag pairs [transposeA, transposeB] of a matrix product. */
+export const TRANSPOSE_FLAGS = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+
+/** Shape of an operand holding an m×k matrix (k×m when transposed) under batch dims `outer`. */
+export function operand(outer: number[], rows: number, cols: number, transposed: boolean): number[] {
+  return transposed ? [...outer, cols, rows] : [...outer, rows, cols];
 }

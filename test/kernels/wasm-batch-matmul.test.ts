@@ -2,24 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { broadcastBatchIndices } from '../../src/kernels/wasm-batch-matmul.js';
 import { expectNoLeaks } from '../helpers/index.js';
-import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks } from './compare.js';
-
-const FLAGS = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
-
-/** Shape of an operand holding an m×k matrix (k×m when transposed) under batch dims `outer`. */
-function operand(outer: number[], rows: number, cols: number, transposed: boolean): number[] {
-  return transposed ? [...outer, cols, rows] : [...outer, rows, cols];
-}
+import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks, operand, TRANSPOSE_FLAGS } from './compare.js';
 
 describe('wasm BatchMatMul override', () => {
   useWasmWithLeakChecks();
 
-  for (const [tA, tB] of FLAGS) {
+  for (const [tA, tB] of TRANSPOSE_FLAGS) {
     for (const [m, k, n] of [
       [1, 1, 1],
       [7, 13, 5],
@@ -42,7 +30,7 @@ describe('wasm BatchMatMul override', () => {
     [9, 17, 6],
     [24, 33, 25],
   ] as const) {
-    for (const [tA, tB] of FLAGS) {
+    for (const [tA, tB] of TRANSPOSE_FLAGS) {
       it(`matches cpu for batched 3-D ${m}×${k}·${k}×${n} with equal batches, transposeA=${tA}, transposeB=${tB}`, async () => {
         await expectWasmMatchesCpu(`batched ${m}x${k}x${n} tA=${tA} tB=${tB}`, () =>
           tf.matMul(rand(operand([3], m, k, tA), 3), rand(operand([3], k, n, tB), 4), tA, tB),
@@ -59,7 +47,7 @@ describe('wasm BatchMatMul override', () => {
     ['batch-1 · batch-5', [1], [5]],
   ];
   for (const [label, outerA, outerB] of broadcasts) {
-    for (const [tA, tB] of FLAGS) {
+    for (const [tA, tB] of TRANSPOSE_FLAGS) {
       for (const [m, k, n] of [
         [5, 8, 3],
         [24, 32, 24],

@@ -1,16 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../helpers/index.js';
-import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks, withoutKernelLeakCheck } from './compare.js';
+import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks, withoutKernelLeakCheck, TRANSPOSE_FLAGS } from './compare.js';
 
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
-const FLAGS = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
-
 /** `tf.fused.matMul` of seeded operands; batch dims `outerA`/`outerB`, m=10, k=12, n=6. */
 function fused(
   tA: boolean,
@@ -39,7 +32,7 @@ describe('wasm _FusedMatMul override', () => {
   useWasmWithLeakChecks();
 
   for (const activation of ACTIVATIONS) {
-    for (const [tA, tB] of FLAGS) {
+    for (const [tA, tB] of TRANSPOSE_FLAGS) {
       it(`matches cpu: ${activation}, rank-1 bias, transposeA=${tA}, transposeB=${tB}`, async () => {
         await expectWasmMatchesCpu(`${activation} tA=${tA} tB=${tB}`, () => fused(tA, tB, activation, [6]));
       });

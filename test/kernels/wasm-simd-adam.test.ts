@@ -6,7 +6,7 @@ import { setSimdAdamKernel, simdAdamKernel } from '../../src/kernels/wasm-simd-a
 import type { WasmBackendLike } from '../../src/kernels/wasm-common.js';
 import { heapAddress } from '../../src/kernels/wasm-simd-module.js';
 import { expectNoLeaks } from '../helpers/index.js';
-import { backendDataIds, seeded, useWasmWithLeakChecks } from './compare.js';
+import { backendDataIds, expectSameBits, seeded, useWasmWithLeakChecks } from './compare.js';
 
 const f = Math.fround;
 
@@ -73,16 +73,6 @@ function tfjsOps(a: FusedAdamAttrs, v: ReturnType<typeof variable>): Float32Arra
     }
     return [value, m1, s1].map((t) => t.dataSync() as Float32Array);
   });
-}
-
-/** Asserts equal bit patterns element by element (so −0 ≠ +0), naming the first mismatch. */
-function expectSameBits(actual: Float32Array, expected: Float32Array, label: string): void {
-  expect(actual.length, label).toBe(expected.length);
-  const x = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const y = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  let bad = -1;
-  for (let k = 0; k < x.length && bad < 0; k++) if (x[k] !== y[k]) bad = k;
-  expect(bad < 0 ? '' : `${label}: element ${bad} is ${actual[bad]}, expected ${expected[bad]}`).toBe('');
 }
 
 describe('SIMD fused Adam-family update', () => {

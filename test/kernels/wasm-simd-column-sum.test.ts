@@ -4,7 +4,7 @@ import type { WasmBackendLike } from '../../src/kernels/wasm-common.js';
 import { setSimdColumnSum, simdColumnSumKernel } from '../../src/kernels/wasm-simd-column-sum.js';
 import { heapAddress } from '../../src/kernels/wasm-simd-module.js';
 import { expectNoLeaks } from '../helpers/index.js';
-import { backendDataIds, runOn, seeded, useWasmWithLeakChecks } from './compare.js';
+import { backendDataIds, runOn, expectSameBits, seeded, useWasmWithLeakChecks } from './compare.js';
 
 /**
  * Values over 16 binary orders of magnitude. Their float64 column sums are still exact (so any order of
@@ -43,16 +43,6 @@ function sumWith(simd: boolean, data: Float32Array, shape: number[], axis: numbe
   const out = { values: s.dataSync() as Float32Array, shape: s.shape };
   tf.dispose([x, s]);
   return out;
-}
-
-/** Asserts equal bit patterns element by element (so −0 ≠ +0), naming the first mismatch. */
-function expectSameBits(actual: Float32Array, expected: Float32Array, label: string): void {
-  expect(actual.length, label).toBe(expected.length);
-  const x = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const y = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  let bad = -1;
-  for (let k = 0; k < x.length && bad < 0; k++) if (x[k] !== y[k]) bad = k;
-  expect(bad < 0 ? '' : `${label}: element ${bad} is ${actual[bad]}, expected ${expected[bad]}`).toBe('');
 }
 
 describe('SIMD column sums (the wasm Sum override over leading axes)', () => {

@@ -9,19 +9,7 @@ import {
   simdGemmKernels,
 } from '../../src/kernels/wasm-simd-gemm.js';
 import { expectNoLeaks } from '../helpers/index.js';
-import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks } from './compare.js';
-
-const FLAGS = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
-
-/** Shape of an operand holding an m×k matrix (k×m when transposed) under batch dims `outer`. */
-function operand(outer: number[], rows: number, cols: number, transposed: boolean): number[] {
-  return transposed ? [...outer, cols, rows] : [...outer, rows, cols];
-}
+import { backendDataIds, expectWasmMatchesCpu, rand, useWasmWithLeakChecks, operand, TRANSPOSE_FLAGS } from './compare.js';
 
 /** `fused.matMul` (bias optional) read back, with the SIMD GEMM on or off, and how many SIMD products ran. */
 function product(
@@ -94,7 +82,7 @@ describe('wasm SIMD GEMM (own WebAssembly kernel, no packing)', () => {
   const SHAPES: [number, number, number][] = [
     [1, 1, 1], [5, 1, 9], [7, 2, 3], [13, 19, 17], [4, 3, 8], [9, 7, 2], [3, 5, 12], [30, 19, 128], [66, 128, 2], [17, 33, 21],
   ];
-  for (const [tA, tB] of FLAGS) {
+  for (const [tA, tB] of TRANSPOSE_FLAGS) {
     for (const bias of [false, true]) {
       it(`bit-identical to XNNPACK, rank 2, transposeA=${tA}, transposeB=${tB}, ${bias ? 'bias' : 'no bias'}`, () => {
         for (const [m, k, n] of SHAPES) {
@@ -117,13 +105,13 @@ describe('wasm SIMD GEMM (own WebAssembly kernel, no packing)', () => {
 
   it('bit-identical to XNNPACK on products large enough to copy B to a panel (ragged sizes, batched)', () => {
     // m ≥ 64 and m·k·n ≥ 2^22 (PANEL_MIN_ROWS, PANEL_MIN_PRODUCT in wasm-simd-gemm.ts).
-    for (const [tA, tB] of FLAGS) {
+    for (const [tA, tB] of TRANSPOSE_FLAGS) {
       expectBitIdentical(`67×300·300×210 tA=${tA} tB=${tB}`, operand([], 67, 300, tA), operand([], 300, 210, tB), [210], tA, tB);
     }
     expectBitIdentical('[2]·[2] 70×250·250×245', [2, 70, 250], [2, 250, 245], null, false, false);
   });
 
-  for (const [tA, tB] of FLAGS) {
+  for (const [tA, tB] of TRANSPOSE_FLAGS) {
     it(`bit-identical to XNNPACK, batched and broadcast, transposeA=${tA}, transposeB=${tB}`, () => {
       // [3]·[3], [1]·[3] and [3]·[1] (broadcast), [2,3]·[] with a bias (the fused kernel's one-call path),
       // large enough that XNNPACK (not the original kernel's loop for tiny batched products) is the reference.
@@ -166,7 +154,7 @@ describe('wasm SIMD GEMM (own WebAssembly kernel, no packing)', () => {
   });
 
   it('matches the cpu backend (float32 accuracy)', async () => {
-    for (const [tA, tB] of FLAGS) {
+    for (const [tA, tB] of TRANSPOSE_FLAGS) {
       await expectWasmMatchesCpu(`67×130·130×35 tA=${tA} tB=${tB}`, () =>
         tf.fused.matMul({ a: rand(operand([], 67, 130, tA), 1), b: rand(operand([], 130, 35, tB), 2), bias: rand([35], 3), transposeA: tA, transposeB: tB }),
       );
