@@ -21,6 +21,7 @@ import { TimeFeatures } from './time-features.js';
 import { simdSwishGrad } from '../src/kernels/wasm-swish-grad.js';
 import { simdDenseBiasAfter } from '../src/kernels/wasm-simd-gemm.js';
 import { simdSwish, simdSwishOutput } from '../src/kernels/wasm-simd-swish.js';
+import { backendThreadCount } from '../src/kernels/wasm-simd-module.js';
 import { gradientTapeRecording, tapeNode, tapeNodeOwningSaved, trackedTensorFromInfo } from '../src/tape-node.js';
 import { directWasmKernels, jsTrigKernelsActive, WasmKernelScope } from '../src/kernels/wasm-direct.js';
 import type { WasmBackendLike } from '../src/kernels/wasm-common.js';
@@ -157,11 +158,14 @@ function activate(activation: StackActivation, z: tf.Tensor): [tf.Tensor, tf.Ten
 }
 
 /**
- * The activation's output alone (inference): {@link activate}'s, or for swish on the wasm backend the SIMD
- * kernel's `σ(z)·z` in one pass (the backend's Sigmoid and Multiply bit for bit; src/kernels/wasm-simd-swish.ts).
+ * The activation's output alone (inference): {@link activate}'s, or for swish on a one-thread wasm backend
+ * the SIMD kernel's `σ(z)·z` in one pass (the backend's Sigmoid and Multiply bit for bit;
+ * src/kernels/wasm-simd-swish.ts). On a pool XNNPACK splits Sigmoid and Multiply over the threads, which
+ * measured faster on the quiet machine (RK4 sampling, 10,000 points, 2 threads: 1.55 against 1.61 ms per NFE
+ * per 1000 points, `T=2 npx tsx bench/sampling-kernels-ab.ts`).
  */
 function activateOutput(activation: StackActivation, z: tf.Tensor): tf.Tensor {
-  if (activation === 'swish' && directWasmKernels()) {
+  if (activation === 'swish' && directWasmKernels() && backendThreadCount(tf.backend() as unknown as WasmBackendLike) === 1) {
     const backend = tf.backend() as unknown as WasmBackendLike;
     const h = simdSwishOutput(backend, z);
     if (h !== null) return trackedTensorFromInfo(h, backend);
