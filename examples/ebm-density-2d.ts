@@ -1,7 +1,9 @@
 /**
  * Density estimation with an energy-based model on 2-D toys (rings, moons, checkerboard), learned by NCE
  * against two noise laws: a Gaussian fitted to the data, and a flow of this library trained on the data
- * (samples and exact log density through the ODE). Runs (`--runs`, one EBM each, same network, steps, batch
+ * (samples and exact log density through the ODE). Every model learns from the same finite training set
+ * (`--n` points of the toy, drawn once): the EBMs, the fitted Gaussian and the flow (whose batches are drawn
+ * with replacement from those points, never fresh from the toy); the 2000 test points are drawn separately. Runs (`--runs`, one EBM each, same network, steps, batch
  * and noise draws per step):
  *
  * - `gaussian`: E_θ learned against the Gaussian, p = exp(−E_θ)/Z (the plain EBM);
@@ -22,6 +24,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { energyMlp } from '../models/energy-mlp.js';
 import { MLP_ACTIVATIONS } from '../models/mlp.js';
 import { modelFields, timeConditionedMlp } from '../models/index.js';
+import { arrayDataset } from '../src/data/array.js';
 import { getDataset } from '../src/data/registry.js';
 import { flowDistribution } from '../src/distributions/flow-distribution.js';
 import { fullGaussian } from '../src/distributions/full-gaussian.js';
@@ -72,7 +75,7 @@ await runScript(
       method: { help: "training method: 'nce' or 'compositional'", default: 'nce' },
       steps: { type: 'number', help: 'EBM training steps', default: 1000, min: 1, integer: true },
       'flow-steps': { type: 'number', help: 'flow training steps', default: 30000, min: 1, integer: true },
-      'flow-batch': { type: 'number', help: 'flow training batch (fresh draws of the toy per step)', default: 1024, min: 1, integer: true },
+      'flow-batch': { type: 'number', help: 'flow training batch (drawn with replacement from the training points per step)', default: 1024, min: 1, integer: true },
       'flow-hidden': { type: 'number', help: 'hidden width of the flow network', default: 64, min: 1, integer: true },
       'flow-layers': { type: 'number', help: 'hidden layers of the flow network', default: 4, min: 1, integer: true },
       'flow-activation': { help: 'hidden activation of the flow network', default: 'relu' },
@@ -115,7 +118,7 @@ await runScript(
     const results: Record<string, unknown>[] = [];
     const panels: { pixels: Uint8Array }[] = [];
     const grid = flags.grid as number;
-    ctx.log(`EBM density estimation on ${info.name}: ${method}, ${flags.steps} steps, batch ${flags.batch}, ν ${flags.nu}; runs ${runs.join(', ')}`);
+    ctx.log(`EBM density estimation on ${info.name}: ${method}, ${flags.steps} steps, batch ${flags.batch}, ν ${flags.nu}; runs ${runs.join(', ')}; every model (EBMs, fitted Gaussian, flow) learns from the same ${flags.n} training points, 2000 test points`);
     for (const toy of toys) {
       const c0 = process.cpuUsage();
       const data = getDataset(toy);
@@ -154,7 +157,7 @@ await runScript(
       };
       const average = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
 
-      // A flow trained on the data (one-sided linear interpolant, b only), used as a distribution.
+      // A flow trained on the same training points (one-sided linear interpolant, b only), used as a distribution.
       const needFlow = runs.includes('flow') || runs.includes('flow-base');
       let flowTrainer: Trainer | undefined;
       let flowAlone: ReturnType<typeof flowDistribution> | undefined;
@@ -162,7 +165,7 @@ await runScript(
       if (needFlow) {
         const interpolant = makeInterpolant('one-sided-linear');
         const flowNet = timeConditionedMlp({ dim: 2, hidden: flags['flow-hidden'] as number, layers: flags['flow-layers'] as number, activation: flags['flow-activation'] as (typeof MLP_ACTIVATIONS)[number], seed });
-        flowTrainer = new Trainer({ interpolant, objective: quadraticObjective(interpolant, ['b']), model: flowNet, target: data, steps: flags['flow-steps'] as number, batchSize: flags['flow-batch'] as number, learningRate: flags['flow-lr'] as number, seed });
+        flowTrainer = new Trainer({ interpolant, objective: quadraticObjective(interpolant, ['b']), model: flowNet, target: arrayDataset(train, { name: `${toy} training points` }), steps: flags['flow-steps'] as number, batchSize: flags['flow-batch'] as number, learningRate: flags['flow-lr'] as number, seed });
         await flowTrainer.train();
         const { b } = modelFields(flowNet, ['b']);
         flowAlone = flowDistribution({ velocity: b, base: standardNormal([2]), steps: flags['flow-ode-steps'] as number });
@@ -172,6 +175,7 @@ await runScript(
       const logqTest = { gaussian: await read(gauss.logProb(test)), flow: flowAlone ? await read(flowAlone.logProb(test)) : [] };
       const row: Record<string, unknown> = {
         toy,
+        trainingPoints: n,
         gaussianNoiseHeldOut: average(logqTest.gaussian),
         ...(flowAlone ? { flowNoiseHeldOut: average(logqTest.flow) } : {}),
         ...(data.logProb === undefined ? {} : { trueHeldOut: average(await read(data.logProb(test))) }),

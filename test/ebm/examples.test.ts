@@ -45,6 +45,7 @@ describe('energy-based examples', () => {
     const r = await runJson('ebm-density-2d.ts', ['--toys', 'moons', '--runs', runs.join(','), '--steps', '5', '--flow-steps', '5', '--flow-batch', '64', '--flow-hidden', '16', '--flow-layers', '2', '--flow-ode-steps', '2', '--bank', '100', '--n', '100', '--is-samples', '100', '--grid', '8', '--chains', '10', '--mala-steps', '2', '--out', out]);
     expect(r.runs).toEqual(runs);
     const row = (r.results as Record<string, unknown>[])[0]!;
+    expect(row.trainingPoints).toBe(100); // every model, the flow included, learns from these --n points
     for (const label of runs) {
       const x = row[label] as { heldOutLogLikelihood: number; logZStandardError: number; standardError: number };
       expect(Number.isFinite(x.heldOutLogLikelihood)).toBe(true);
