@@ -16,7 +16,7 @@
  * log-likelihoods, and writes a heat map of each learned density with samples on top (MALA for the plain
  * energies, sampling-importance-resampling from q for the residual ones).
  *
- *   npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--runs gaussian,gaussian-base,flow-base] [--steps 1000] [--json]   (--help lists the flags)
+ *   npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--runs gaussian,gaussian-base,flow-base] [--n 20000] [--steps 1000] [--json]   (--help lists the flags)
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -66,7 +66,7 @@ function ramp(v: number): [number, number, number] {
 await runScript(
   {
     name: 'ebm-density-2d',
-    usage: 'npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--runs gaussian,gaussian-base,flow-base] [--method nce|compositional] [--steps 1000] [--flow-steps 30000] [--flow-batch 1024] [--out out/ebm-density-2d] [--json]',
+    usage: 'npx tsx examples/ebm-density-2d.ts [--toys rings,moons,checkerboard] [--runs gaussian,gaussian-base,flow-base] [--method nce|compositional] [--n 20000] [--steps 1000] [--flow-steps 30000] [--flow-batch 1024] [--out out/ebm-density-2d] [--json]',
     summary:
       'EBM density estimation on 2-D toys with Gaussian noise and with a trained flow as the noise (plain, or as the base measure of a residual energy): held-out log-likelihood (log Z by importance sampling, with SE), flow − Gaussian with paired SE, and a heat map with samples.',
     flags: {
@@ -87,7 +87,7 @@ await runScript(
       nu: { type: 'number', help: 'noise draws per data point (the compositional noise batch is ν·batch)', default: 2, min: 0.01 },
       beta: { type: 'number', help: 'compositional: weight β of the new estimate in the moving average of Z', default: 0.1, min: 1e-6, max: 1 },
       lr: { type: 'number', help: 'EBM learning rate (Adam, linear decay)', default: 1e-2, min: 1e-7 },
-      n: { type: 'number', help: 'training points', default: 4000, min: 10, integer: true },
+      n: { type: 'number', help: 'training points, drawn once from the toy: the data set every model (EBMs, fitted Gaussian, flow) learns from', default: 20000, min: 10, integer: true },
       'is-samples': { type: 'number', help: 'importance samples for log Z', default: 5000, min: 100, integer: true },
       grid: { type: 'number', help: 'heat-map grid points per side (the density is evaluated there)', default: 60, min: 2, integer: true },
       chains: { type: 'number', help: 'samples drawn on the heat map', default: 300, min: 1, integer: true },
