@@ -157,24 +157,39 @@ export const WASM_WORKLOADS = ['training', 'sampling'] as const;
 export type WasmWorkload = (typeof WASM_WORKLOADS)[number];
 
 /**
+ * Below this many points a sampling run defaults to one wasm thread ({@link defaultWasmThreads}). Measured on
+ * 2 cores with nothing else running, one `si sample --sampler rk4 --nfe 100` process each (wall, MLP 3×128):
+ * 4000 points 3.5–4.1 s on 1 thread against 4.0–4.1 on 2, 8000 points 4.2–5.9 against 4.5–4.6, 20000 points
+ * 8.2–8.5 against 6.0–6.2; `si compare` on 200 points 5.2–5.8 s against 10.0–10.5, and 4.6 against 29.9 s
+ * while other processes held the cores (a pool waits for its busy threads).
+ */
+export const SMALL_SAMPLING_POINTS = 5000;
+
+/**
  * The wasm thread count chosen by measurement for a workload, on a machine with `cores` logical cores
  * (an explicit `--threads` or `SI_THREADS` always overrides it).
  *
- * - `'sampling'`: min(2, cores). Sampling pushes thousands of points through each product, which split
- *   well: measured on 2 cores (`npm run bench -- --only sampling`), RK4 over 10,000 points through an MLP
- *   3×128 runs 1.6–1.8× faster on 2 threads than on 1. More than 2 is not measured (this machine has 2).
+ * - `'sampling'`: min(2, cores), or 1 when the run samples fewer than {@link SMALL_SAMPLING_POINTS} points
+ *   (`points`, when the caller knows it). Many points split well over a pool: RK4 over 10,000 points through
+ *   an MLP 3×128 measured 1.72 against 1.88 ms per NFE per 1000 points on 2 threads against 1
+ *   (`SI_BENCH_TIMING_ONLY=1 npm run bench -- --only sampling`); a few thousand do not (see
+ *   {@link SMALL_SAMPLING_POINTS}). More than 2 is not measured (this machine has 2).
  * - `'training'`: 1. A training step's products are small (batch 512 × width 128) and its many
- *   elementwise kernels each wake the pool: measured on 2 cores, the checkerboard recipe step is no faster
- *   on 2 threads (`npm run bench -- --only checkerboard`), and a small conv net 1.4× slower.
+ *   elementwise kernels each wake the pool: measured on 2 cores, the checkerboard recipe step takes 6.24 ms
+ *   on 2 threads against 3.90 on 1 (`npm run bench -- --only checkerboard`), and a small conv net is 1.4×
+ *   slower.
  *
- * @throws {ArgumentError} for an unknown workload or a core count below 1.
+ * @param points - how many points the run samples (optional). @default unknown: the many-points choice
+ * @throws {ArgumentError} for an unknown workload, a core count below 1 or a point count below 1.
  * @example
  * ```ts
- * await initBackend('wasm', { threads: defaultWasmThreads('sampling') });
+ * await initBackend('wasm', { threads: defaultWasmThreads('sampling', undefined, 20000) });
  * ```
  */
-export function defaultWasmThreads(workload: WasmWorkload, cores: number = availableParallelism()): number {
+export function defaultWasmThreads(workload: WasmWorkload, cores: number = availableParallelism(), points?: number): number {
   checkOneOf('defaultWasmThreads', 'workload', workload, WASM_WORKLOADS);
   checkNumber('defaultWasmThreads', 'cores', cores, { min: 1, integer: true });
-  return workload === 'sampling' ? Math.min(2, cores, MAX_WASM_THREADS) : 1;
+  if (points !== undefined) checkNumber('defaultWasmThreads', 'points', points, { min: 1, integer: true });
+  if (workload !== 'sampling' || (points !== undefined && points < SMALL_SAMPLING_POINTS)) return 1;
+  return Math.min(2, cores, MAX_WASM_THREADS);
 }

@@ -53,19 +53,24 @@ export interface ParsedArgs {
 /** Flags every command accepts. */
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   backend: { help: 'tfjs backend: auto, tensorflow, wasm or cpu (default: SI_BACKEND, else auto)' },
-  threads: { type: 'number', help: 'wasm threads, 1 to 8 (default: SI_THREADS, else chosen per command by measurement: 2 for sampling and compare on 2+ cores, 1 for training)' },
+  threads: { type: 'number', help: 'wasm threads, 1 to 8 (default: SI_THREADS, else chosen per command by measurement: 2 for sampling and compare of 5000 points or more on 2+ cores, else 1)' },
   json: { type: 'boolean', help: 'print one JSON object with the key results as the last line of stdout' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
 /**
  * The wasm thread count a command passes to `initBackend`: `--threads` when given, else `SI_THREADS` (read by
- * `initBackend`), else the measured default for the command's workload (`defaultWasmThreads`: 2 for
- * sampling on 2+ cores, 1 for training).
+ * `initBackend`), else the measured default for the command's workload and point count (`defaultWasmThreads`:
+ * 2 for sampling 5000 points or more on 2+ cores, else 1).
  */
-export function threadsFor(flags: Record<string, unknown>, workload: WasmWorkload): number | undefined {
+export function threadsFor(flags: Record<string, unknown>, workload: WasmWorkload, points?: number): number | undefined {
   if (flags.threads !== undefined) return flags.threads as number;
-  return process.env.SI_THREADS ? undefined : defaultWasmThreads(workload);
+  return process.env.SI_THREADS ? undefined : defaultWasmThreads(workload, undefined, points);
+}
+
+/** `--n` as a point count for {@link threadsFor} when it is a positive integer (the command checks it later), else undefined. */
+export function pointCount(n: unknown): number | undefined {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
 /** Options of {@link parseArgs}. */

@@ -29,7 +29,7 @@ import type { GammaName } from '../interpolants/gamma.js';
 import { CheckpointError } from '../train/checkpoint.js';
 import { loadTrainedModel } from '../train/trained-model.js';
 import type { TrainedModel } from '../train/trained-model.js';
-import { parseArgs, threadsFor } from './args.js';
+import { parseArgs, threadsFor, pointCount } from './args.js';
 import { checkOutputPath } from './output-paths.js';
 import type { Command } from './commands.js';
 import { ProgressBar } from './progress.js';
@@ -224,7 +224,7 @@ async function runCompare(argv: readonly string[], specs: Command['flags']): Pro
     if (flags.reference !== undefined) target = { ...target, reference: readReferenceFile(String(flags.reference), target.dim) };
   }
 
-  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling') });
+  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling', pointCount(flags.n)) });
   let run: TrainedModel | undefined;
   try {
     if (modelDir !== undefined) {

@@ -103,7 +103,7 @@ export async function runEnergyCompare(modelDir: string, flags: CliFlags, given:
   if (flags.out !== undefined) checkOutputPath(CMD, '--out', String(flags.out), 'file');
   if (flags.csv !== undefined) checkOutputPath(CMD, '--csv', String(flags.csv), 'file');
 
-  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling') });
+  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling', n) });
   const run = await loadEnergyRun(modelDir, { useEma: !flags['no-ema'] });
   const started = performance.now();
   const seeds = new SeedStream(seed);

@@ -14,7 +14,7 @@ import { SeedStream } from '../random.js';
 import { resolveScheme } from '../solver/compatibility.js';
 import type { Solution, SolverProgress } from '../solver/types.js';
 import { loadTrainedModel, sampleRunBase } from '../train/trained-model.js';
-import { parseArgs, threadsFor } from './args.js';
+import { parseArgs, threadsFor, pointCount } from './args.js';
 import type { Command } from './commands.js';
 import { checkOutputPath } from './output-paths.js';
 import { ProgressBar } from './progress.js';
@@ -100,7 +100,7 @@ export const sampleCommand: Command = {
     if (png && saved && typeof saved.config.dim === 'number' && saved.config.dim !== 2) {
       throw new ArgumentError('si sample', '--png', 'used with a 2-D model (it draws a scatter plot)', `a model of dimension ${saved.config.dim}`);
     }
-    await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling') });
+    await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling', pointCount(flags.n)) });
     const run = await loadTrainedModel(modelDir, { useEma: !flags['no-ema'] });
     const seeds = new SeedStream(seed);
     const started = performance.now();

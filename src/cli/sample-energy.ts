@@ -53,7 +53,7 @@ export async function runEnergySample(modelDir: string, config: EnergyRunConfig,
   const stepSize = energyStepSize(CMD, flags);
   const sampler = energySampler(CMD, '--sampler', (flags.sampler as string | undefined) ?? 'mala');
 
-  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling') });
+  await initBackend(flags.backend as string | undefined, { log: flags.json ? null : undefined, threads: threadsFor(flags, 'sampling', n) });
   const run = await loadEnergyRun(modelDir, { useEma: !flags['no-ema'] });
   const seeds = new SeedStream(seed);
   const x0 = energyStarts(run, n, seeds.next());

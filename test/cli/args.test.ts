@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatFlags, inFlagTermsOf, parseArgs } from '../../src/cli/args.js';
+import { formatFlags, inFlagTermsOf, parseArgs, pointCount, threadsFor } from '../../src/cli/args.js';
+import { defaultWasmThreads } from '../../src/wasm-threads.js';
 
 const specs = {
   steps: { type: 'number' as const, help: 'training steps', default: 100 },
@@ -15,6 +16,23 @@ describe('parseArgs', () => {
     expect(parseArgs('si x', [], specs).flags.steps).toBe(100);
     expect(parseArgs('si x', ['--png=false'], specs).flags.png).toBe(false);
     expect(parseArgs('si x', ['--steps', '-3'], specs).flags.steps).toBe(-3);
+  });
+
+  it('threadsFor: --threads first, then SI_THREADS (left to initBackend), then the default for the workload and point count', () => {
+    const saved = process.env.SI_THREADS;
+    try {
+      delete process.env.SI_THREADS;
+      expect(threadsFor({ threads: 3 }, 'sampling', 200)).toBe(3);
+      expect(threadsFor({}, 'sampling', 200)).toBe(1);
+      expect(threadsFor({}, 'sampling', 20000)).toBe(defaultWasmThreads('sampling'));
+      expect(threadsFor({}, 'training')).toBe(1);
+      process.env.SI_THREADS = '2';
+      expect(threadsFor({}, 'sampling', 200)).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.SI_THREADS;
+      else process.env.SI_THREADS = saved;
+    }
+    expect([pointCount(4000), pointCount(0), pointCount(2.5), pointCount('9')]).toEqual([4000, undefined, undefined, undefined]);
   });
 
   it('checks --threads, which every command accepts, before any backend starts', () => {
