@@ -12,7 +12,7 @@ import '../models/register.js';
 // Backend, errors, seeds
 export { initBackend, backendFlag, BACKEND_NAMES } from './backend.js';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend.js';
-export { defaultWasmThreads, WASM_WORKLOADS } from './wasm-threads.js';
+export { defaultWasmThreads, SMALL_SAMPLING_POINTS, WASM_WORKLOADS } from './wasm-threads.js';
 export type { WasmWorkload } from './wasm-threads.js';
 export { ArgumentError } from './errors.js';
 export { SeedStream } from './random.js';
