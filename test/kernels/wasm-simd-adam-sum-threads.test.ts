@@ -1,20 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const child = fileURLToPath(new URL('./simd-adam-sum-threads-child.ts', import.meta.url));
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { runOnThreads } from '../helpers/threads-child.js';
 
 /** Runs the child on `threads` wasm threads (a fresh process: the pool is fixed when wasm starts). */
-async function childRun(threads: number): Promise<{ pool: number; shared: boolean; ran: boolean; compared: number; differing: number }> {
-  const env = { ...process.env };
-  delete env.SI_THREADS;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, String(threads)], { cwd: root, env });
-  const lines = stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as never;
-}
+const childRun = (threads: number) => runOnThreads<{ pool: number; shared: boolean; ran: boolean; compared: number; differing: number }>(new URL('./simd-adam-sum-threads-child.ts', import.meta.url), threads);
 
 describe('the SIMD Adam update and column sums on 1 and 2 wasm threads', () => {
   for (const [threads, shared] of [[1, false], [2, true]] as const) {
